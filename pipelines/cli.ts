@@ -1,0 +1,117 @@
+import { Command, CommanderError } from 'commander';
+import { runIngest } from './commands/ingest.ts';
+import { runStatus } from './commands/status.ts';
+import type { CommandContext } from './commands/context.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { loadConfig } from './lib/config.ts';
+import { exitCodeOf, messageOf, UsageError, WorkError } from './lib/errors.ts';
+import { createJsonLogger, silentLogger } from './lib/logging.ts';
+
+/**
+ * The `boardpack` command line (interface.md). Exit codes: 0 success, 1 the work
+ * failed or a file was rejected, 2 bad usage or configuration. Errors reach stderr
+ * as one sentence, never a stack trace.
+ */
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  clock: Clock;
+  cwd: string;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  clock: systemClock,
+  cwd: process.cwd(),
+};
+
+interface GlobalOptions {
+  db?: string;
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('boardpack')
+    .description("Analytics and board packs for West Mercia's Strategic Cyber Crime Board")
+    .option('--db <path>', 'database file (default data/boardpack.duckdb)')
+    .option('--config <path>', 'configuration file (default boardpack.config.json where present)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--verbose', 'log each step as JSON lines on stderr')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
+    .showSuggestionAfterError(true);
+
+  const context = (): CommandContext => {
+    const globals = program.opts<GlobalOptions>();
+    const config = loadConfig({ configPath: globals.config, db: globals.db, cwd: io.cwd });
+    return {
+      config,
+      json: globals.json === true,
+      clock: io.clock,
+      logger: globals.verbose ? createJsonLogger((line) => io.stderr(line)) : silentLogger,
+      out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
+    };
+  };
+
+  program
+    .command('ingest')
+    .description('ingest CSV exports (a folder means every .csv in it); the dataset is detected from the headers unless named')
+    .argument('<paths...>', 'files or folders')
+    .option('--dataset <name>', 'incidents, volunteers, volunteer_hours, training or actions')
+    .action(async (paths: string[], options: { dataset?: string }) => {
+      exitCode = await runIngest(paths, options, context());
+    });
+
+  program
+    .command('status')
+    .description('what is loaded, from which files, when; the quarantine by reason')
+    .option('--quarantine', 'list the quarantined rows, to fix at source')
+    .option('--dataset <name>', 'with --quarantine: only this dataset')
+    .option('--limit <n>', 'with --quarantine: at most n rows (default 200; all with --json)')
+    .action(async (options: { quarantine?: boolean; dataset?: string; limit?: string }) => {
+      exitCode = await runStatus(options, context());
+    });
+
+  program
+    .command('quarantine')
+    .description('list the quarantined rows (same as status --quarantine)')
+    .option('--dataset <name>', 'only this dataset')
+    .option('--limit <n>', 'at most n rows (default 200; all with --json)')
+    .action(async (options: { dataset?: string; limit?: string }) => {
+      exitCode = await runStatus({ ...options, quarantine: true }, context());
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return 0;
+      io.stderr(`boardpack: ${usageSentence(error)}\n`);
+      return 2;
+    }
+    io.stderr(`boardpack: ${sentence(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+function usageSentence(error: CommanderError): string {
+  const text = error.message.replace(/^error: /, '').split('\n')[0]!.trim();
+  return `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.$/, '')}; see boardpack --help.`;
+}
+
+/** Known errors carry their own sentence; anything else is summarised without a stack trace. */
+function sentence(error: unknown): string {
+  if (error instanceof UsageError || error instanceof WorkError) return error.message;
+  const text = messageOf(error).split('\n')[0] ?? 'unknown error';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return `Permission denied (${text}); check the paths and their permissions.`;
+  if (code === 'ENOSPC') return 'The disk is full; free some space and run the command again.';
+  return `The command failed unexpectedly (${text}); run it again with --verbose and report the output if it persists.`;
+}

@@ -1,0 +1,25 @@
+import type { Clock } from '../lib/clock.ts';
+import type { Config } from '../lib/config.ts';
+import { createDb, type Db } from '../lib/db.ts';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logging.ts';
+
+/** Everything a command needs from outside: passed in, so commands test without touching globals. */
+export interface CommandContext {
+  config: Config;
+  json: boolean;
+  clock: Clock;
+  logger: Logger;
+  out(text: string): void;
+}
+
+export async function openDb(config: Config): Promise<Db> {
+  return createDb(config.db);
+}
+
+/** Opens an existing database only: reading status must not create an empty one. */
+export async function openExistingDb(config: Config): Promise<Db> {
+  if (!existsSync(config.db)) throw new UsageError(`There is no database at ${config.db} yet; run boardpack ingest first, or pass the right --db.`);
+  return createDb(config.db);
+}

@@ -1,0 +1,53 @@
+import { loadContracts, isDatasetName, DATASETS } from '../ingest/contracts.ts';
+import { ingestPaths, type FileReport, type IngestReport } from '../ingest/ingestFiles.ts';
+import { UsageError } from '../lib/errors.ts';
+import { displayValue, formatCount } from '../lib/text.ts';
+import { openDb, type CommandContext } from './context.ts';
+
+export async function runIngest(paths: string[], options: { dataset?: string }, ctx: CommandContext): Promise<number> {
+  if (options.dataset !== undefined && !isDatasetName(options.dataset)) {
+    throw new UsageError(`Unknown dataset "${options.dataset}"; use one of: ${DATASETS.join(', ')}.`);
+  }
+  const contracts = loadContracts(ctx.config);
+  const db = await openDb(ctx.config);
+  try {
+    const report = await ingestPaths(paths, {
+      db,
+      contracts,
+      force: ctx.config.force,
+      archiveDir: ctx.config.archive,
+      maxQuarantineShare: ctx.config.ingest.maxQuarantineShare,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      dataset: options.dataset as never,
+    });
+    ctx.out(ctx.json ? JSON.stringify(report, null, 2) : describeIngest(report, ctx.config.db));
+    return report.files.some((f) => f.status === 'rejected') ? 1 : 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function describeIngest(report: IngestReport, dbPath: string): string {
+  const lines: string[] = [];
+  for (const f of report.files) lines.push(...describeFile(f));
+  const count = (s: FileReport['status']) => report.files.filter((f) => f.status === s).length;
+  lines.push('', `${report.files.length} file${report.files.length === 1 ? '' : 's'}: ${count('loaded')} loaded, ${count('already_loaded')} already loaded, ${count('rejected')} rejected. Database: ${dbPath}`);
+  return lines.join('\n');
+}
+
+function describeFile(f: FileReport): string[] {
+  if (f.status === 'rejected') return [`✗ ${f.file}: rejected. ${f.error}`];
+  const mark = f.status === 'loaded' ? '✓' : '=';
+  const lines = [
+    `${mark} ${f.file} (${f.dataset}${f.status === 'already_loaded' ? ', already loaded: same SHA-256' : ''}): read ${formatCount(f.rows_read)} = loaded ${formatCount(f.rows_loaded)} + quarantined ${formatCount(f.rows_quarantined)} + excluded ${formatCount(f.rows_excluded)} + duplicate ${formatCount(f.rows_duplicate)}`,
+  ];
+  if (f.status !== 'loaded') return lines;
+  if (f.keys_replaced > 0) lines.push(`    replaced ${formatCount(f.keys_replaced)} earlier version${f.keys_replaced === 1 ? '' : 's'} (kept in ${f.dataset}_history)`);
+  if (f.columns_dropped.length) lines.push(`    personal-data columns dropped: ${f.columns_dropped.map((c) => displayValue(c)).join(', ')}`);
+  if (f.columns_ignored.length) lines.push(`    unknown columns ignored: ${f.columns_ignored.map((c) => displayValue(c)).join(', ')}`);
+  const reasons = Object.entries(f.quarantine_by_reason);
+  if (reasons.length) lines.push(`    quarantine: ${reasons.map(([r, n]) => `${r} ${formatCount(n)}`).join(', ')} (boardpack status --quarantine lists them)`);
+  for (const w of f.warnings) lines.push(`    warning: ${w.field} "${displayValue(w.raw_value, 30)}" is not a known value, recorded as Unknown (${formatCount(w.rows)} row${w.rows === 1 ? '' : 's'})`);
+  return lines;
+}

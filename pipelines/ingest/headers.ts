@@ -1,0 +1,104 @@
+import { FileRejected } from '../lib/errors.ts';
+import { DATASETS, type Contract, type Contracts, type DatasetName } from './contracts.ts';
+
+/**
+ * Matches a file's header row to a dataset contract: which column is which
+ * field, which columns hold personal data (dropped), which are unknown (ignored).
+ */
+
+export interface MappedColumn {
+  field: string;
+  index: number;
+  header: string;
+}
+
+export interface HeaderMapping {
+  dataset: DatasetName;
+  columns: MappedColumn[];
+  /** Personal-data columns, dropped before anything is stored. */
+  dropped: string[];
+  /** Unknown extra columns, ignored. */
+  ignored: string[];
+}
+
+/** Case-insensitive, ignoring spaces, `_ - . ( ) £` and a BOM: `Crime Reference`, `crime_ref`, `CRIME-REF` agree once aliased. */
+export function normalizeHeader(header: string): string {
+  return header.replace(/\uFEFF/g, '').toLowerCase().replace(/[\s_\-.()£]/g, '');
+}
+
+function fieldIndex(contract: Contract): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const field of contract.fields) {
+    for (const name of [field.name, ...field.aliases]) byName.set(normalizeHeader(name), field.name);
+  }
+  return byName;
+}
+
+function isPersonal(normalized: string, contracts: Contracts): boolean {
+  return contracts.personal.exact.has(normalized) || contracts.personal.contains.some((part) => normalized.includes(part));
+}
+
+/** The headers that would have matched a field, for error messages. */
+export function acceptedHeaders(contract: Contract, field: string): string[] {
+  const spec = contract.fields.find((f) => f.name === field);
+  return spec ? [spec.name, ...spec.aliases] : [field];
+}
+
+export function mapHeaders(fileName: string, headers: string[], contracts: Contracts, dataset?: DatasetName): HeaderMapping {
+  const chosen = dataset ?? detectDataset(fileName, headers, contracts);
+  const contract = contracts.datasets[chosen];
+  const byName = fieldIndex(contract);
+  const columns: MappedColumn[] = [];
+  const dropped: string[] = [];
+  const ignored: string[] = [];
+  headers.forEach((header, index) => {
+    const normalized = normalizeHeader(header);
+    const field = byName.get(normalized);
+    if (field !== undefined) {
+      const clash = columns.find((c) => c.field === field);
+      if (clash) {
+        throw new FileRejected(`${fileName} has two columns for ${chosen} field ${field} ("${clash.header}" and "${header}"); nothing was loaded: remove or rename one of them.`, chosen);
+      }
+      columns.push({ field, index, header });
+    } else if (normalized === '') {
+      ignored.push(`(blank header, column ${index + 1})`);
+    } else if (isPersonal(normalized, contracts)) {
+      dropped.push(header);
+    } else {
+      ignored.push(header);
+    }
+  });
+  const missing = contract.fields.filter((f) => f.required && !columns.some((c) => c.field === f.name));
+  if (missing.length > 0) {
+    const detail = missing.map((f) => `${f.name} (accepted headers: ${acceptedHeaders(contract, f.name).join(', ')})`).join('; ');
+    throw new FileRejected(
+      `${fileName} looks like ${chosen} but lacks required column${missing.length > 1 ? 's' : ''} ${detail}; nothing was loaded: add the column${missing.length > 1 ? 's' : ''} to the export or add an alias under "aliases" in boardpack.config.json.`,
+      chosen,
+    );
+  }
+  return { dataset: chosen, columns, dropped, ignored };
+}
+
+/** The dataset whose fields match the headers best; ambiguous or unrecognisable headers are an error. */
+export function detectDataset(fileName: string, headers: string[], contracts: Contracts): DatasetName {
+  const normalized = new Set(headers.map(normalizeHeader));
+  const scores = DATASETS.map((name) => {
+    const byName = fieldIndex(contracts.datasets[name]);
+    const fields = new Set<string>();
+    for (const header of normalized) {
+      const field = byName.get(header);
+      if (field) fields.add(field);
+    }
+    const required = contracts.datasets[name].fields.filter((f) => f.required && fields.has(f.name)).length;
+    return { name, matched: fields.size, required };
+  }).sort((a, b) => b.matched - a.matched || b.required - a.required);
+  const [best, second] = scores;
+  const found = headers.filter((h) => h.trim() !== '').slice(0, 20).join(', ') || '(none)';
+  if (!best || best.matched < 2) {
+    throw new FileRejected(`${fileName} is not recognised as any dataset (headers found: ${found}); name it with --dataset ${DATASETS.join('|')} or add aliases in boardpack.config.json.`);
+  }
+  if (second && second.matched === best.matched && second.required === best.required) {
+    throw new FileRejected(`${fileName} could be ${best.name} or ${second.name} (headers found: ${found}); name it with --dataset.`);
+  }
+  return best.name;
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { londonDate, type Clock } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { FileRejected, UsageError } from '../lib/errors.ts';
+import { sha256File } from '../lib/hashing.ts';
+import type { Logger } from '../lib/logging.ts';
+import { stageArchiveCopy } from './archive.ts';
+import type { Contracts, DatasetName } from './contracts.ts';
+import { mapHeaders } from './headers.ts';
+import { loadExport, type LoadCounts } from './loadExport.ts';
+import { normalizeFile } from './normalizeFile.ts';
+import { ensureSchema, writeReferenceTables } from './schema.ts';
+
+/** What happened to one file: the `ingest --json` shape of interface.md, plus detail for analysts. */
+export interface FileReport {
+  file: string;
+  dataset: string | null;
+  sha256: string;
+  status: 'loaded' | 'already_loaded' | 'rejected';
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+  rows_excluded: number;
+  rows_duplicate: number;
+  error?: string;
+  path: string;
+  rows_blank: number;
+  keys_replaced: number;
+  encoding?: string;
+  delimiter?: string;
+  columns_dropped: string[];
+  columns_ignored: string[];
+  quarantine_by_reason: Record<string, number>;
+  warnings: LoadCounts['warnings'];
+}
+
+export interface IngestReport {
+  files: FileReport[];
+}
+
+export interface IngestOptions {
+  db: Db;
+  contracts: Contracts;
+  force: string;
+  archiveDir: string;
+  maxQuarantineShare: number;
+  clock: Clock;
+  logger: Logger;
+  dataset?: DatasetName;
+}
+
+/** Files to ingest: each path as given, a directory as every `.csv` in it; checked before anything loads. */
+export function expandPaths(paths: string[]): string[] {
+  if (paths.length === 0) throw new UsageError('No file given; pass one or more CSV files or folders, e.g. boardpack ingest fixtures/sample.');
+  const files: string[] = [];
+  for (const path of paths) {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      throw new UsageError(`${path} does not exist; check the path and try again.`);
+    }
+    if (stats.isDirectory()) {
+      const csvs = readdirSync(path).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(path, name));
+      if (csvs.length === 0) throw new UsageError(`The folder ${path} holds no .csv files; pass a folder of CSV exports or the files themselves.`);
+      files.push(...csvs);
+    } else files.push(path);
+  }
+  return files;
+}
+
+export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestReport> {
+  const files = expandPaths(paths);
+  await ensureSchema(options.db, options.contracts);
+  await options.db.transaction(() => writeReferenceTables(options.db, options.contracts));
+  const tempDir = mkdtempSync(join(tmpdir(), 'boardpack-'));
+  try {
+    const reports: FileReport[] = [];
+    for (const file of files) reports.push(await ingestFile(file, options, tempDir));
+    return { files: reports };
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+function emptyReport(path: string, sha256: string): FileReport {
+  return {
+    file: basename(path), dataset: null, sha256, status: 'rejected',
+    rows_read: 0, rows_loaded: 0, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0,
+    path, rows_blank: 0, keys_replaced: 0, columns_dropped: [], columns_ignored: [], quarantine_by_reason: {}, warnings: [],
+  };
+}
+
+export async function ingestFile(path: string, options: IngestOptions, tempDir: string): Promise<FileReport> {
+  const { db, logger } = options;
+  const started = Date.now();
+  const report = emptyReport(path, sha256File(path));
+  const earlier = await findLoaded(db, report.sha256);
+  if (earlier) {
+    logger.log('info', 'file_already_loaded', { file: report.file, sha256: report.sha256 });
+    return { ...report, ...earlier, status: 'already_loaded' };
+  }
+  const copy = stageArchiveCopy(options.archiveDir, path);
+  report.sha256 = copy.sha256;
+  let normalizedPath: string | null = null;
+  try {
+    const normalized = normalizeFile(copy.path, tempDir);
+    normalizedPath = normalized.normalizedPath;
+    normalized.sha256 = copy.sha256;
+    normalized.fileName = report.file;
+    report.encoding = normalized.encoding;
+    report.delimiter = normalized.delimiter;
+    const mapping = mapHeaders(report.file, normalized.headers, options.contracts, options.dataset);
+    report.dataset = mapping.dataset;
+    report.columns_dropped = mapping.dropped;
+    report.columns_ignored = mapping.ignored;
+    const now = options.clock.now();
+    const counts = await loadExport(db, normalized, mapping, options.contracts.datasets[mapping.dataset], options.contracts.reference, {
+      force: options.force,
+      loadDate: londonDate(now),
+      loadedAt: now,
+      maxQuarantineShare: options.maxQuarantineShare,
+      archivePath: copy.relativePath,
+      beforeCommit: () => copy.keep(),
+    });
+    Object.assign(report, counts, { status: 'loaded' });
+    logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });
+    return report;
+  } catch (error) {
+    copy.discard();
+    if (!(error instanceof FileRejected)) throw error;
+    report.error = error.message;
+    report.dataset ??= error.dataset;
+    logger.log('warn', 'file_rejected', { file: report.file, error: error.message });
+    return report;
+  } finally {
+    if (normalizedPath) rmSync(normalizedPath, { force: true });
+  }
+}
+
+async function findLoaded(db: Db, sha256: string): Promise<Partial<FileReport> | null> {
+  const rows = await db.all<Record<string, unknown>>(
+    `select dataset, rows_read, rows_loaded, rows_quarantined, rows_excluded, rows_duplicate, rows_blank, keys_replaced,
+       encoding, delimiter, columns_dropped, columns_ignored
+     from ingested_files where sha256 = $1`,
+    [sha256],
+  );
+  return (rows[0] as Partial<FileReport> | undefined) ?? null;
+}

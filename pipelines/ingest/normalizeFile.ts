@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { FileRejected } from '../lib/errors.ts';
+import { createTranscoder, NotUtf8, sniffEncoding, type Encoding } from './decode.ts';
+import { detectDelimiter, type Delimiter } from './dialect.ts';
+import { createRecordScanner, RecordTooLong, type MalformedRecord } from './scanRecords.ts';
+
+/**
+ * Stage one of ingest: read an export once, byte by byte in chunks, and write its
+ * data records as UTF-8 with their physical line number as the first field. Hashing,
+ * decoding, delimiter detection and record splitting all happen in this one pass;
+ * DuckDB then reads the normalised file with a fixed dialect.
+ */
+
+export interface NormalizedExport {
+  path: string;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  encoding: Encoding;
+  delimiter: Delimiter;
+  headers: string[];
+  headerLine: number;
+  /** Temp file: `line<delim>field<delim>field...` per record, LF-terminated. */
+  normalizedPath: string;
+  recordsWritten: number;
+  malformed: MalformedRecord[];
+  /** Rows with delimiters but no values, ignored. */
+  blankRows: number;
+}
+
+const CHUNK = 4 << 20;
+const SAMPLE = 64 << 10;
+
+export function normalizeFile(path: string, tempDir: string): NormalizedExport {
+  const fileName = basename(path);
+  const size = statSync(path).size;
+  if (size === 0) throw new FileRejected(`${fileName} is empty (0 bytes); export the data again.`);
+  const head = readHead(path);
+  const sniffed = sniffEncoding(head);
+  if ('binary' in sniffed) {
+    throw new FileRejected(`${fileName} is not a CSV text file (it holds binary data); export the sheet as CSV and try again.`);
+  }
+  try {
+    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir);
+  } catch (error) {
+    // Provisional UTF-8 that fails further in is Windows-1252 (Excel on Windows).
+    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir);
+    throw error;
+  }
+}
+
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SAMPLE);
+    return head.subarray(0, readSync(fd, head, 0, SAMPLE, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string): NormalizedExport {
+  const normalizedPath = join(tempDir, `${fileName}.${process.pid}.normalized.csv`);
+  const hash = createHash('sha256');
+  const transcoder = createTranscoder(encoding);
+  const input = openSync(path, 'r');
+  const output = createOutput(normalizedPath);
+  const result: NormalizedExport = {
+    path, fileName, sha256: '', bytes: size, encoding, delimiter: ',', headers: [], headerLine: 0,
+    normalizedPath, recordsWritten: 0, malformed: [], blankRows: 0,
+  };
+  let scanner: ReturnType<typeof createRecordScanner> | null = null;
+  let sample: Buffer[] = [];
+  let sampleBytes = 0;
+
+  const startScanner = () => {
+    const text = Buffer.concat(sample).toString('utf8');
+    const delimiter = detectDelimiter(text);
+    if (!delimiter) {
+      throw new FileRejected(`${fileName} has no comma, semicolon or tab separating its header into columns; export it as CSV with a header row.`);
+    }
+    result.delimiter = delimiter;
+    scanner = createRecordScanner(delimiter, {
+      header: (fields, line) => {
+        result.headers = fields;
+        result.headerLine = line;
+      },
+      record: (bytes, line) => {
+        output.writeRecord(line, delimiter, bytes);
+        result.recordsWritten++;
+      },
+      irregular: (fields, line) => {
+        output.writeRecord(line, delimiter, Buffer.from(fields.map((f) => quoteField(f, delimiter)).join(delimiter), 'utf8'));
+        result.recordsWritten++;
+      },
+      malformed: (record) => result.malformed.push(record),
+      blank: () => result.blankRows++,
+    });
+    for (const chunk of sample) scanner.push(chunk);
+    sample = [];
+  };
+  const feed = (utf8: Buffer) => {
+    if (scanner) return scanner.push(utf8);
+    sample.push(utf8);
+    sampleBytes += utf8.length;
+    if (sampleBytes >= SAMPLE) startScanner();
+  };
+
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let offset = 0;
+    for (;;) {
+      const n = readSync(input, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      const raw = buffer.subarray(0, n);
+      hash.update(raw);
+      const skip = offset === 0 ? bomLength : 0;
+      offset += n;
+      // The transcoder may keep a reference to its input, so it gets its own copy.
+      feed(transcoder.push(Buffer.from(raw.subarray(skip))));
+    }
+    feed(transcoder.end());
+    if (!scanner) startScanner();
+    scanner!.finish();
+    output.close();
+  } catch (error) {
+    output.discard();
+    if (error instanceof RecordTooLong) {
+      throw new FileRejected(`${fileName} has a quoted value starting on line ${error.line} that never closes; fix the quotes in the export and try again.`);
+    }
+    throw error;
+  } finally {
+    closeSync(input);
+  }
+  result.sha256 = hash.digest('hex');
+  if (result.headers.length === 0) {
+    rmSync(normalizedPath, { force: true });
+    throw new FileRejected(`${fileName} has no header row (it holds only blank lines); export the data again.`);
+  }
+  return result;
+}
+
+/** Quotes a field for the normalised file when it holds a delimiter, a quote or a line break. */
+function quoteField(field: string, delimiter: string): string {
+  return field.includes('"') || field.includes(delimiter) || field.includes('\n') || field.includes('\r')
+    ? `"${field.replaceAll('"', '""')}"`
+    : field;
+}
+
+/** A buffered writer to a temp name, renamed into place on close. */
+function createOutput(path: string) {
+  const temp = `${path}.tmp`;
+  const fd = openSync(temp, 'w');
+  let out = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  const flush = () => {
+    let done = 0;
+    while (done < used) done += writeSync(fd, out, done, used - done);
+    used = 0;
+  };
+  return {
+    writeRecord(line: number, delimiter: string, bytes: Buffer) {
+      const need = bytes.length + 24;
+      if (used + need > out.length) {
+        flush();
+        if (need > out.length) out = Buffer.allocUnsafe(need * 2);
+      }
+      used += out.write(String(line), used, 'latin1');
+      out[used++] = delimiter.charCodeAt(0);
+      used += bytes.copy(out, used);
+      out[used++] = 0x0a;
+    },
+    close() {
+      flush();
+      closeSync(fd);
+      renameSync(temp, path);
+    },
+    discard() {
+      closeSync(fd);
+      rmSync(temp, { force: true });
+    },
+  };
+}

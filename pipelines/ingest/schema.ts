@@ -1,0 +1,92 @@
+import type { Db } from '../lib/db.ts';
+import { ident, literal } from '../lib/db.ts';
+import { SQL_TYPES } from './compileChecks.ts';
+import { DATASETS, type Contract, type Contracts } from './contracts.ts';
+
+/**
+ * The tables ingest writes. Per dataset: `<dataset>` holds the current version of
+ * each key, `<dataset>_history` every version ever loaded; both carry the file and
+ * line each row came from. Ledger tables record every file and every quarantined row.
+ */
+
+export const LEDGER_DDL = `
+create sequence if not exists load_id_seq start 1;
+create table if not exists ingested_files (
+  load_id integer primary key,
+  sha256 varchar not null unique,
+  file_name varchar not null,
+  dataset varchar not null,
+  force varchar not null,
+  loaded_at timestamp not null,
+  bytes bigint not null,
+  encoding varchar not null,
+  delimiter varchar not null,
+  rows_read integer not null,
+  rows_loaded integer not null,
+  rows_quarantined integer not null,
+  rows_excluded integer not null,
+  rows_duplicate integer not null,
+  rows_blank integer not null,
+  keys_replaced integer not null,
+  columns_dropped varchar[] not null,
+  columns_ignored varchar[] not null,
+  archive_path varchar not null
+);
+create table if not exists quarantine (
+  load_id integer not null,
+  file_name varchar not null,
+  dataset varchar not null,
+  line bigint not null,
+  field varchar,
+  raw_value varchar,
+  reason varchar not null,
+  detail varchar
+);
+create table if not exists data_quality_warnings (
+  load_id integer not null,
+  dataset varchar not null,
+  field varchar not null,
+  kind varchar not null,
+  raw_value varchar,
+  rows integer not null
+);
+`;
+
+const PROVENANCE = ['force varchar not null', '_load_id integer not null', '_file_sha256 varchar not null', '_line bigint not null'];
+
+export function datasetColumns(contract: Contract): { name: string; type: string }[] {
+  return contract.fields.map((f) => ({ name: f.name, type: SQL_TYPES[f.type] }));
+}
+
+function createTableSql(table: string, contract: Contract): string {
+  const columns = [PROVENANCE[0]!, ...datasetColumns(contract).map((c) => `${ident(c.name)} ${c.type}`), ...PROVENANCE.slice(1)];
+  return `create table if not exists ${ident(table)} (\n  ${columns.join(',\n  ')}\n)`;
+}
+
+/** Creates what is missing; a contract that gained a field gets its column added, never dropped. */
+export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> {
+  await db.run(LEDGER_DDL);
+  for (const name of DATASETS) {
+    const contract = contracts.datasets[name];
+    for (const table of [name, `${name}_history`]) {
+      await db.run(createTableSql(table, contract));
+      const existing = new Set(
+        (await db.all<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ${literal(table)}`)).map((r) => r.column_name),
+      );
+      for (const column of datasetColumns(contract)) {
+        if (!existing.has(column.name)) await db.run(`alter table ${ident(table)} add column ${ident(column.name)} ${column.type}`);
+      }
+    }
+  }
+}
+
+/** Reference data lives in files; the database gets a copy so SQL models can join it. */
+export async function writeReferenceTables(db: Db, contracts: Contracts): Promise<void> {
+  const { nfibCodes, outcomes, areas } = contracts.reference;
+  await db.run('create or replace table ref_nfib_codes (code varchar primary key, category varchar not null)');
+  await db.run('create or replace table ref_outcomes (code integer primary key, label varchar not null, judicial boolean not null)');
+  await db.run('create or replace table ref_areas (area varchar primary key)');
+  for (const c of nfibCodes) await db.run('insert into ref_nfib_codes values ($1, $2)', [c.code, c.category]);
+  for (const o of outcomes) await db.run('insert into ref_outcomes values ($1, $2, $3)', [o.code, o.label, o.judicial]);
+  for (const a of areas) await db.run('insert into ref_areas values ($1)', [a]);
+}

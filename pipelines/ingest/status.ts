@@ -1,0 +1,77 @@
+import type { Db } from '../lib/db.ts';
+import { DATASETS } from './contracts.ts';
+
+/** What is loaded, from which files, and what was quarantined: read from the ledger tables. */
+
+export interface LoadedFile {
+  load_id: number;
+  file_name: string;
+  dataset: string;
+  sha256: string;
+  loaded_at: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+  rows_excluded: number;
+  rows_duplicate: number;
+  keys_replaced: number;
+  columns_dropped: string[];
+}
+
+export interface QuarantineSummary {
+  dataset: string;
+  reason: string;
+  rows: number;
+  files: number;
+}
+
+export interface QuarantinedRow {
+  file_name: string;
+  dataset: string;
+  line: number;
+  field: string | null;
+  raw_value: string | null;
+  reason: string;
+  detail: string | null;
+}
+
+export interface IngestStatus {
+  files: LoadedFile[];
+  quarantine: QuarantineSummary[];
+  records: Record<string, number>;
+}
+
+export async function readIngestStatus(db: Db): Promise<IngestStatus> {
+  const files = await db.all<LoadedFile>(
+    `select load_id, file_name, dataset, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
+       rows_quarantined, rows_excluded, rows_duplicate, keys_replaced, columns_dropped
+     from ingested_files order by load_id`,
+  );
+  const quarantine = await db.all<QuarantineSummary>(
+    `select dataset, reason, count(*)::integer as rows, count(distinct load_id)::integer as files
+     from quarantine group by all order by dataset, rows desc, reason`,
+  );
+  const records: Record<string, number> = {};
+  for (const name of DATASETS) {
+    const [row] = await db.all<{ n: number }>(`select count(*)::integer as n from "${name}"`);
+    records[name] = row?.n ?? 0;
+  }
+  return { files, quarantine, records };
+}
+
+export async function readQuarantine(db: Db, filter: { dataset?: string; limit?: number } = {}): Promise<QuarantinedRow[]> {
+  const rows = await db.all<QuarantinedRow & { line: bigint }>(
+    `select file_name, dataset, line, field, raw_value, reason, detail from quarantine
+     where $dataset is null or dataset = $dataset
+     order by load_id, line, field
+     limit $limit`,
+    { dataset: filter.dataset ?? null, limit: filter.limit ?? 1_000_000 },
+  );
+  return rows.map((r) => ({ ...r, line: Number(r.line) }));
+}
+
+/** True when the database has been through ingest at least once. */
+export async function hasLedger(db: Db): Promise<boolean> {
+  const rows = await db.all(`select 1 from information_schema.tables where table_name = 'ingested_files'`);
+  return rows.length > 0;
+}

@@ -1,0 +1,25 @@
+/**
+ * The clock is a parameter so stages and tests never read the global time.
+ * Calendar dates are Europe/London dates (metrics.md): no time-zone arithmetic on dates.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function fixedClock(iso: string): Clock {
+  const instant = new Date(iso);
+  return { now: () => new Date(instant) };
+}
+
+/** The calendar date (yyyy-mm-dd) of an instant in Europe/London. */
+export function londonDate(instant: Date): string {
+  // en-CA formats as yyyy-mm-dd.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './errors.ts';
+
+/** Where the package lives: shipped contracts and reference data are found from here, not from the cwd. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface PackSetting {
+  period: string;
+  edition: 'board' | 'public';
+}
+
+/** Every setting of boardpack.config.json (interface.md), resolved to absolute paths and defaults. */
+export interface Config {
+  configPath: string | null;
+  force: string;
+  db: string;
+  inbox: string;
+  out: string;
+  /** Content-addressed store of original exports. */
+  archive: string;
+  schedule: { cron: string; timezone: string };
+  packs: PackSetting[];
+  ingest: { maxQuarantineShare: number };
+  /** Extra header aliases per dataset and field, on top of the shipped contracts. */
+  aliases: Record<string, Record<string, string[]>>;
+  contractsDir: string;
+  referenceDir: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
+
+/**
+ * Reads the configuration file (an explicit path must exist; the default is optional)
+ * and applies command-line overrides. Relative paths are relative to the file.
+ */
+export function loadConfig(options: { configPath?: string; cwd?: string; db?: string } = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configPath !== undefined;
+  const path = resolve(cwd, options.configPath ?? DEFAULT_CONFIG_FILE);
+  let raw: Record<string, unknown> = {};
+  if (existsSync(path)) raw = readJsonObject(path);
+  else if (explicit) throw new UsageError(`The configuration file ${options.configPath} does not exist; pass an existing --config path or omit it to use the defaults.`);
+  const base = existsSync(path) ? dirname(path) : cwd;
+  const at = (value: unknown, key: string, fallback: string) => resolve(base, stringSetting(value, key) ?? fallback);
+
+  const db = options.db !== undefined ? resolve(cwd, options.db) : at(raw.db, 'db', 'data/boardpack.duckdb');
+  const archiveSetting = stringSetting(raw.archive, 'archive');
+  return {
+    configPath: existsSync(path) ? path : null,
+    force: stringSetting(raw.force, 'force') ?? 'West Mercia',
+    db,
+    inbox: at(raw.inbox, 'inbox', 'inbox'),
+    out: at(raw.out, 'out', 'out'),
+    archive: archiveSetting !== undefined ? resolve(base, archiveSetting) : resolve(dirname(db), 'archive'),
+    schedule: scheduleSetting(raw.schedule),
+    packs: packsSetting(raw.packs),
+    ingest: { maxQuarantineShare: shareSetting(raw.ingest) },
+    aliases: aliasesSetting(raw.aliases),
+    contractsDir: resolvePackaged(base, stringSetting(raw.contracts_dir, 'contracts_dir'), 'queries/contracts'),
+    referenceDir: resolvePackaged(base, stringSetting(raw.reference_dir, 'reference_dir'), 'queries/reference'),
+  };
+}
+
+function resolvePackaged(base: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return resolve(packageRoot, fallback);
+  return isAbsolute(value) ? value : resolve(base, value);
+}
+
+function readJsonObject(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`The configuration file ${path} is not valid JSON (${(error as Error).message}); fix it or pass another --config.`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`The configuration file ${path} must hold a JSON object; fix it or pass another --config.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function stringSetting(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`Configuration "${key}" must be a non-empty string; fix boardpack.config.json.`);
+  return value;
+}
+
+function scheduleSetting(value: unknown): Config['schedule'] {
+  const schedule = { cron: '30 2 * * *', timezone: 'Europe/London' };
+  if (value === undefined) return schedule;
+  if (typeof value !== 'object' || value === null) throw new UsageError('Configuration "schedule" must be an object like {"cron": "30 2 * * *", "timezone": "Europe/London"}.');
+  const record = value as Record<string, unknown>;
+  return {
+    cron: stringSetting(record.cron, 'schedule.cron') ?? schedule.cron,
+    timezone: stringSetting(record.timezone, 'schedule.timezone') ?? schedule.timezone,
+  };
+}
+
+function packsSetting(value: unknown): PackSetting[] {
+  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board' }];
+  if (!Array.isArray(value)) throw new UsageError('Configuration "packs" must be a list like [{"period": "last-complete-quarter", "edition": "board"}].');
+  return value.map((pack, i) => {
+    const record = (pack ?? {}) as Record<string, unknown>;
+    const period = stringSetting(record.period, `packs[${i}].period`) ?? 'last-complete-quarter';
+    const edition = record.edition ?? 'board';
+    if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
+    return { period, edition };
+  });
+}
+
+function shareSetting(value: unknown): number {
+  const share = (value as Record<string, unknown> | undefined)?.max_quarantine_share ?? 0.1;
+  if (typeof share !== 'number' || !(share >= 0 && share <= 1)) {
+    throw new UsageError('Configuration "ingest.max_quarantine_share" must be a number from 0 to 1 (default 0.1, i.e. 10 %).');
+  }
+  return share;
+}
+
+function aliasesSetting(value: unknown): Config['aliases'] {
+  if (value === undefined) return {};
+  const problem = new UsageError('Configuration "aliases" must look like {"incidents": {"crime_ref": ["Occurrence No"]}}.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
+  const result: Config['aliases'] = {};
+  for (const [dataset, fields] of Object.entries(value)) {
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw problem;
+    result[dataset] = {};
+    for (const [field, names] of Object.entries(fields)) {
+      if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw problem;
+      result[dataset][field] = names as string[];
+    }
+  }
+  return result;
+}

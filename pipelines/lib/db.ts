@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { UsageError, WorkError } from './errors.ts';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** A DuckDB connection with the few operations the pipeline needs. */
+export interface Db {
+  readonly path: string;
+  run(sql: string, params?: Params): Promise<void>;
+  all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** Runs `work` inside one transaction: all of it is committed, or none of it. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  close(): void;
+  readonly connection: DuckDBConnection;
+}
+
+/** Opens (creating if needed) the database file; `:memory:` gives a throwaway database. */
+export async function createDb(path: string): Promise<Db> {
+  const location = path === ':memory:' ? path : resolve(path);
+  if (location !== ':memory:') {
+    try {
+      mkdirSync(dirname(location), { recursive: true });
+    } catch (error) {
+      throw new UsageError(`Cannot create the folder for the database ${path} (${(error as NodeJS.ErrnoException).code}); pass a writable --db path.`);
+    }
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(location);
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  const connection = await instance.connect();
+  let inTransaction = false;
+
+  const db: Db = {
+    path: location,
+    connection,
+    async run(sql, params) {
+      await connection.run(sql, params);
+    },
+    async all<T>(sql: string, params?: Params) {
+      const reader = await connection.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    },
+    async transaction<T>(work: () => Promise<T>) {
+      if (inTransaction) throw new Error('Nested transactions are not supported.');
+      inTransaction = true;
+      await connection.run('begin transaction');
+      try {
+        const result = await work();
+        await connection.run('commit');
+        return result;
+      } catch (error) {
+        await connection.run('rollback').catch(() => {});
+        throw error;
+      } finally {
+        inTransaction = false;
+      }
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  return db;
+}
+
+function describeOpenError(path: string, error: unknown): Error {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/lock/i.test(text)) {
+    return new WorkError(`The database ${path} is in use by another boardpack process; wait for it to finish and try again.`);
+  }
+  if (/permission denied|read-only/i.test(text)) {
+    return new UsageError(`Cannot write the database ${path}: permission denied; pass a writable --db path.`);
+  }
+  if (/not a valid DuckDB database|invalid database|Unrecognized file/i.test(text)) {
+    return new UsageError(`${path} is not a boardpack (DuckDB) database; pass a different --db path.`);
+  }
+  return new UsageError(`Cannot open the database ${path}: ${firstLine(text)}; check the --db path.`);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).replace(/\.$/, '');
+}
+
+/** Quotes an identifier for SQL (column names come from contracts, never from exports). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL built from trusted configuration (contracts, reference data). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

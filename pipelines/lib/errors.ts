@@ -1,0 +1,40 @@
+/**
+ * The two kinds of failure the CLI reports, each carrying its exit code from
+ * interface.md. Messages are written as one sentence for an analyst: what is
+ * wrong and what to do.
+ */
+
+/** Bad usage or configuration: exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The work failed (a file rejected whole, a database that cannot be written): exit code 1. */
+export class WorkError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkError';
+  }
+}
+
+/** A whole file was refused; nothing of it was loaded. */
+export class FileRejected extends WorkError {
+  constructor(message: string, readonly dataset: string | null = null) {
+    super(message);
+    this.name = 'FileRejected';
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError || error instanceof WorkError) return error.exitCode;
+  return 1;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

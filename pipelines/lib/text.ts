@@ -1,0 +1,18 @@
+/** Small helpers for terminal output. Export values are data: control characters never reach the terminal. */
+
+export function displayValue(value: unknown, max = 60): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-GB');
+}
+
+/** Lays out rows as aligned columns under a header. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
