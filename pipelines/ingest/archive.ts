@@ -1,43 +1,43 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { sha256File } from '../lib/hashing.ts';
+import { join } from 'node:path';
 
 /**
  * The archive keeps every loaded export unchanged, addressed by its SHA-256, so a
- * figure can be traced to the exact bytes it came from. Ingest reads the archived
- * copy, never the original, so the bytes hashed, loaded and kept are the same bytes.
+ * figure can be traced to the exact bytes it came from. Ingest reads the staged
+ * copy, never the original, so the bytes hashed, loaded and kept are the same bytes
+ * even if the original is overwritten meanwhile.
  */
 
-export interface ArchiveCopy {
-  /** Where ingest reads from: a staged copy until `keep`, then the archived file. */
+export interface StagedCopy {
+  /** Where ingest reads from. */
   path: string;
-  sha256: string;
-  /** Path relative to the archive root, as recorded in the ledger. */
-  relativePath: string;
-  /** Moves the staged copy to its content address (idempotent). */
-  keep(): void;
-  /** Removes the staged copy (the file was rejected). */
+  /** Moves the copy to its content address; returns that path relative to the archive root. */
+  keep(sha256: string): string;
+  /** Removes the copy (the file was rejected or already loaded). */
   discard(): void;
 }
 
-export function archivePathFor(archiveRoot: string, sha256: string): string {
-  return join(archiveRoot, sha256.slice(0, 2), `${sha256}.csv`);
+export function archiveRelativePath(sha256: string): string {
+  return join(sha256.slice(0, 2), `${sha256}.csv`);
 }
 
-export function stageArchiveCopy(archiveRoot: string, source: string): ArchiveCopy {
+let counter = 0;
+
+export function stageArchiveCopy(archiveRoot: string, source: string): StagedCopy {
   mkdirSync(join(archiveRoot, 'staging'), { recursive: true });
-  const staged = join(archiveRoot, 'staging', `${process.pid}-${Date.now()}.csv`);
+  const staged = join(archiveRoot, 'staging', `${process.pid}-${++counter}.csv`);
   copyFileSync(source, staged);
-  const sha256 = sha256File(staged);
-  const final = archivePathFor(archiveRoot, sha256);
   return {
     path: staged,
-    sha256,
-    relativePath: relative(archiveRoot, final),
-    keep() {
-      if (existsSync(final)) return rmSync(staged, { force: true });
-      mkdirSync(join(archiveRoot, sha256.slice(0, 2)), { recursive: true });
-      renameSync(staged, final);
+    keep(sha256) {
+      const relative = archiveRelativePath(sha256);
+      const final = join(archiveRoot, relative);
+      if (existsSync(final)) rmSync(staged, { force: true });
+      else {
+        mkdirSync(join(archiveRoot, sha256.slice(0, 2)), { recursive: true });
+        renameSync(staged, final);
+      }
+      return relative;
     },
     discard() {
       rmSync(staged, { force: true });

@@ -76,9 +76,15 @@ export function compileChecks(input: {
     raws.push(`nullif(trim(${ident(`c${mapped.index}`)}, ${TRIM}), '') as ${r}`);
     const compiled = compileField(field, r, reference);
     values.push(`${compiled.value} as ${v}`);
-    const missing = field.required ? `when ${r} is null then 'missing_value' ` : '';
-    errors.push(`case ${missing}${compiled.error ? `when ${r} is not null and (${compiled.error.when}) then ${compiled.error.reason} ` : ''}${compiled.range ? `when ${compiled.range} then 'out_of_range' ` : ''}end as ${ident(e)}`);
-    checks.push({ column: e, field: field.name, raw: `r_${field.name}` });
+    const whens = [
+      field.required ? `when ${r} is null then 'missing_value'` : null,
+      compiled.error ? `when ${r} is not null and (${compiled.error.when}) then ${compiled.error.reason}` : null,
+      compiled.range ? `when ${compiled.range} then 'out_of_range'` : null,
+    ].filter((w) => w !== null);
+    if (whens.length > 0) {
+      errors.push(`case ${whens.join(' ')} end as ${ident(e)}`);
+      checks.push({ column: e, field: field.name, raw: `r_${field.name}` });
+    }
     if (compiled.unknown) {
       const flag = `u_${field.name}`;
       errors.push(`(${compiled.unknown}) as ${ident(flag)}`);

@@ -6,7 +6,7 @@ import type { Db } from '../lib/db.ts';
 import { FileRejected, UsageError } from '../lib/errors.ts';
 import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
-import { stageArchiveCopy } from './archive.ts';
+import { archiveRelativePath, stageArchiveCopy } from './archive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
 import { mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
@@ -103,13 +103,20 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
     return { ...report, ...earlier, status: 'already_loaded' };
   }
   const copy = stageArchiveCopy(options.archiveDir, path);
-  report.sha256 = copy.sha256;
   let normalizedPath: string | null = null;
   try {
     const normalized = normalizeFile(copy.path, tempDir);
     normalizedPath = normalized.normalizedPath;
-    normalized.sha256 = copy.sha256;
     normalized.fileName = report.file;
+    // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
+    if (normalized.sha256 !== report.sha256) {
+      const changed = await findLoaded(db, normalized.sha256);
+      if (changed) {
+        copy.discard();
+        return { ...report, ...changed, sha256: normalized.sha256, status: 'already_loaded' };
+      }
+    }
+    report.sha256 = normalized.sha256;
     report.encoding = normalized.encoding;
     report.delimiter = normalized.delimiter;
     const mapping = mapHeaders(report.file, normalized.headers, options.contracts, options.dataset);
@@ -122,8 +129,8 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
       loadDate: londonDate(now),
       loadedAt: now,
       maxQuarantineShare: options.maxQuarantineShare,
-      archivePath: copy.relativePath,
-      beforeCommit: () => copy.keep(),
+      archivePath: archiveRelativePath(normalized.sha256),
+      beforeCommit: () => copy.keep(normalized.sha256),
     });
     Object.assign(report, counts, { status: 'loaded' });
     logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });

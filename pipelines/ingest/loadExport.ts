@@ -1,4 +1,3 @@
-import { listValue } from '@duckdb/node-api';
 import type { Db } from '../lib/db.ts';
 import { ident, literal } from '../lib/db.ts';
 import { FileRejected } from '../lib/errors.ts';
@@ -192,7 +191,7 @@ async function writeLedger(db: Db, file: NormalizedExport, mapping: HeaderMappin
   await db.run(
     `insert into ingested_files values ($load_id, $sha, $file_name, $dataset, $force, $loaded_at::timestamp, $bytes, $encoding, $delimiter,
       $rows_read, $rows_loaded, $rows_quarantined, $rows_excluded, $rows_duplicate, $rows_blank, $keys_replaced,
-      $dropped, $ignored, $archive)`,
+      cast(json($dropped) as varchar[]), cast(json($ignored) as varchar[]), $archive)`,
     {
       load_id: loadId,
       sha: file.sha256,
@@ -210,8 +209,8 @@ async function writeLedger(db: Db, file: NormalizedExport, mapping: HeaderMappin
       rows_duplicate: counts.rows_duplicate,
       rows_blank: counts.rows_blank,
       keys_replaced: counts.keys_replaced,
-      dropped: listValue(mapping.dropped),
-      ignored: listValue(mapping.ignored),
+      dropped: JSON.stringify(mapping.dropped),
+      ignored: JSON.stringify(mapping.ignored),
       archive: context.archivePath,
     },
   );

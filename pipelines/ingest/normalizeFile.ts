@@ -33,7 +33,8 @@ export interface NormalizedExport {
 const CHUNK = 4 << 20;
 const SAMPLE = 64 << 10;
 
-export function normalizeFile(path: string, tempDir: string): NormalizedExport {
+/** `chunkSize` is for tests: tiny chunks split characters and records at every possible byte. */
+export function normalizeFile(path: string, tempDir: string, chunkSize = CHUNK): NormalizedExport {
   const fileName = basename(path);
   const size = statSync(path).size;
   if (size === 0) throw new FileRejected(`${fileName} is empty (0 bytes); export the data again.`);
@@ -43,10 +44,10 @@ export function normalizeFile(path: string, tempDir: string): NormalizedExport {
     throw new FileRejected(`${fileName} is not a CSV text file (it holds binary data); export the sheet as CSV and try again.`);
   }
   try {
-    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir);
+    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize);
   } catch (error) {
     // Provisional UTF-8 that fails further in is Windows-1252 (Excel on Windows).
-    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir);
+    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir, chunkSize);
     throw error;
   }
 }
@@ -61,7 +62,7 @@ function readHead(path: string): Buffer {
   }
 }
 
-function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string): NormalizedExport {
+function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number): NormalizedExport {
   const normalizedPath = join(tempDir, `${fileName}.${process.pid}.normalized.csv`);
   const hash = createHash('sha256');
   const transcoder = createTranscoder(encoding);
@@ -109,15 +110,15 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
   };
 
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let offset = 0;
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    let bomLeft = bomLength;
     for (;;) {
-      const n = readSync(input, buffer, 0, CHUNK, null);
+      const n = readSync(input, buffer, 0, chunkSize, null);
       if (n === 0) break;
       const raw = buffer.subarray(0, n);
       hash.update(raw);
-      const skip = offset === 0 ? bomLength : 0;
-      offset += n;
+      const skip = Math.min(bomLeft, n);
+      bomLeft -= skip;
       // The transcoder may keep a reference to its input, so it gets its own copy.
       feed(transcoder.push(Buffer.from(raw.subarray(skip))));
     }

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixedClock, type Clock } from '../../pipelines/lib/clock.ts';
+import { loadConfig, type Config } from '../../pipelines/lib/config.ts';
+import { createDb, type Db } from '../../pipelines/lib/db.ts';
+import { loadContracts, type Contracts, type DatasetName } from '../../pipelines/ingest/contracts.ts';
+import { ingestPaths, type FileReport } from '../../pipelines/ingest/ingestFiles.ts';
+import { silentLogger } from '../../pipelines/lib/logging.ts';
+
+/** The pinned instant tests run at: 14 October 2025, 12:00 UTC (13:00 in London). */
+export const TEST_NOW = '2025-10-14T12:00:00Z';
+
+export interface TestEnv {
+  dir: string;
+  db: Db;
+  config: Config;
+  contracts: Contracts;
+  clock: Clock;
+  /** Writes a file into the env's folder and returns its path. */
+  write(name: string, content: string | Buffer): string;
+  /** Ingests paths (relative to the env folder or absolute) and returns the per-file reports. */
+  ingest(paths: string | string[], options?: { dataset?: DatasetName; maxQuarantineShare?: number }): Promise<FileReport[]>;
+  /** Writes and ingests one file, returning its report. */
+  ingestText(name: string, content: string | Buffer, options?: { dataset?: DatasetName; maxQuarantineShare?: number }): Promise<FileReport>;
+  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): void;
+}
+
+export async function createTestEnv(options: { clock?: Clock; config?: Record<string, unknown> } = {}): Promise<TestEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'boardpack-test-'));
+  if (options.config) writeFileSync(join(dir, 'boardpack.config.json'), JSON.stringify(options.config));
+  const config = loadConfig({ cwd: dir });
+  const contracts = loadContracts(config);
+  const db = await createDb(config.db);
+  const clock = options.clock ?? fixedClock(TEST_NOW);
+  const at = (p: string) => (p.startsWith('/') ? p : join(dir, p));
+  const env: TestEnv = {
+    dir,
+    db,
+    config,
+    contracts,
+    clock,
+    write(name, content) {
+      const path = at(name);
+      writeFileSync(path, content);
+      return path;
+    },
+    async ingest(paths, opts = {}) {
+      const report = await ingestPaths((Array.isArray(paths) ? paths : [paths]).map(at), {
+        db,
+        contracts,
+        force: config.force,
+        archiveDir: config.archive,
+        maxQuarantineShare: opts.maxQuarantineShare ?? config.ingest.maxQuarantineShare,
+        clock,
+        logger: silentLogger,
+        dataset: opts.dataset,
+      });
+      return report.files;
+    },
+    async ingestText(name, content, opts) {
+      const [report] = await env.ingest(env.write(name, content), opts);
+      return report!;
+    },
+    rows: (sql) => db.all(sql),
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Joins lines with CRLF, as Excel writes CSV. */
+export function csv(...lines: string[]): string {
+  return lines.map((l) => `${l}\r\n`).join('');
+}
+
+/** The reconciliation identity of datasets.md, which every loaded file must satisfy. */
+export function reconciles(r: FileReport): boolean {
+  return r.rows_read === r.rows_loaded + r.rows_quarantined + r.rows_excluded + r.rows_duplicate;
+}
