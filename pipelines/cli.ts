@@ -55,6 +55,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       clock: io.clock,
       logger: globals.verbose ? createJsonLogger((line) => io.stderr(line)) : silentLogger,
       out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
+      err: (text) => io.stderr(`boardpack: ${text}\n`),
     };
   };
 

@@ -12,6 +12,8 @@ export interface CommandContext {
   clock: Clock;
   logger: Logger;
   out(text: string): void;
+  /** One sentence per problem, on stderr. */
+  err(text: string): void;
 }
 
 export async function openDb(config: Config): Promise<Db> {

@@ -22,6 +22,7 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
       dataset: options.dataset as never,
     });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : describeIngest(report, ctx.config.db));
+    for (const file of report.files) if (file.error) ctx.err(file.error);
     return report.files.some((f) => f.status === 'rejected') ? 1 : 0;
   } finally {
     db.close();
@@ -37,7 +38,7 @@ export function describeIngest(report: IngestReport, dbPath: string): string {
 }
 
 function describeFile(f: FileReport): string[] {
-  if (f.status === 'rejected') return [`✗ ${f.file}: rejected. ${f.error}`];
+  if (f.status === 'rejected') return [`✗ ${f.file}: rejected (the reason is on stderr).`];
   const mark = f.status === 'loaded' ? '✓' : '=';
   const lines = [
     `${mark} ${f.file} (${f.dataset}${f.status === 'already_loaded' ? ', already loaded: same SHA-256' : ''}): read ${formatCount(f.rows_read)} = loaded ${formatCount(f.rows_loaded)} + quarantined ${formatCount(f.rows_quarantined)} + excluded ${formatCount(f.rows_excluded)} + duplicate ${formatCount(f.rows_duplicate)}`,

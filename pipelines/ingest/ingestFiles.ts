@@ -105,9 +105,8 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
   const copy = stageArchiveCopy(options.archiveDir, path);
   let normalizedPath: string | null = null;
   try {
-    const normalized = normalizeFile(copy.path, tempDir);
+    const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file });
     normalizedPath = normalized.normalizedPath;
-    normalized.fileName = report.file;
     // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
     if (normalized.sha256 !== report.sha256) {
       const changed = await findLoaded(db, normalized.sha256);

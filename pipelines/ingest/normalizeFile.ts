@@ -34,8 +34,9 @@ const CHUNK = 4 << 20;
 const SAMPLE = 64 << 10;
 
 /** `chunkSize` is for tests: tiny chunks split characters and records at every possible byte. */
-export function normalizeFile(path: string, tempDir: string, chunkSize = CHUNK): NormalizedExport {
-  const fileName = basename(path);
+export function normalizeFile(path: string, tempDir: string, options: { fileName?: string; chunkSize?: number } = {}): NormalizedExport {
+  const fileName = options.fileName ?? basename(path);
+  const chunkSize = options.chunkSize ?? CHUNK;
   const size = statSync(path).size;
   if (size === 0) throw new FileRejected(`${fileName} is empty (0 bytes); export the data again.`);
   const head = readHead(path);
@@ -63,7 +64,7 @@ function readHead(path: string): Buffer {
 }
 
 function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number): NormalizedExport {
-  const normalizedPath = join(tempDir, `${fileName}.${process.pid}.normalized.csv`);
+  const normalizedPath = join(tempDir, `${basename(path)}.normalized.csv`);
   const hash = createHash('sha256');
   const transcoder = createTranscoder(encoding);
   const input = openSync(path, 'r');

@@ -67,7 +67,7 @@ describe('encodings', () => {
         const path = join(dir, `${encoding}.csv`);
         writeFileSync(path, bytes);
         for (const chunk of [1, 2, 3, 5, 7, 64]) {
-          const normalized = normalizeFile(path, dir, chunk);
+          const normalized = normalizeFile(path, dir, { chunkSize: chunk });
           expect(readFileSync(normalized.normalizedPath, 'utf8')).toBe('2,£é€,“😀”\n3,x,ÿ\n');
           rmSync(normalized.normalizedPath);
         }
