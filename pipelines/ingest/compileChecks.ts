@@ -3,37 +3,43 @@ import type { Contract, FieldSpec, ReferenceData, RowRule } from './contracts.ts
 import type { MappedColumn } from './headers.ts';
 
 /**
- * Compiles a dataset contract into the SQL that types and checks every staged
- * row inside DuckDB: one expression per field for its value (`v_`), one for its
- * error reason (`e_`), plus the row rules. The contract is data; this is its compiler.
+ * Compiles a dataset contract into one SQL statement that reads the normalised
+ * records and types and checks every row inside DuckDB, in a single pass: per
+ * field a value (`v_`), an error reason (`e_`) and, for failing rows only, the raw
+ * text for quarantine (`q_`). The contract is data; this is its compiler.
+ *
+ * Written for speed at a million rows: raw columns are only trimmed where the type
+ * needs it, each value is parsed once with one format chosen by its shape, and raw
+ * text is kept only for the rows that fail.
  */
 
 export interface CheckColumn {
   /** Column holding the reason code, or null when the check passes. */
   column: string;
   field: string;
-  /** Column holding the trimmed raw text shown in quarantine. */
+  /** Column holding the trimmed raw text of failing rows, shown in quarantine. */
   raw: string;
 }
 
 export interface CompiledChecks {
-  /** `create temp table checked as ...` over `raw_rows`. */
+  /** `create or replace temp table checked as ...` over `source`. */
   sql: string;
   checks: CheckColumn[];
-  /** Optional enums whose unknown values became `Unknown`: [field, raw column, flag column]. */
-  unknowns: { field: string; raw: string; flag: string }[];
+  /** Optional enums whose unknown values became `Unknown`: field and the column holding the raw value. */
+  unknowns: { field: string; raw: string }[];
   /** Output column (v_...) per contract field, null where the export lacks the column. */
   valueColumns: { field: FieldSpec; column: string | null }[];
+  key: string;
 }
 
-const DATE_FORMATS = ['%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%d %b %Y', '%d-%b-%Y', '%d %B %Y', '%d-%B-%Y'];
-// A trailing time (hh:mm, hh:mm:ss, or ISO T... with optional fraction and zone) is allowed and dropped.
-const TIME_SUFFIX = String.raw`^(.*?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$`;
-const MONEY = String.raw`(-\s*£?|£\s*-?)?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?`;
-const INTEGER = String.raw`[+-]?(\d{1,3}(,\d{3})+|\d{1,9})`;
-const DECIMAL = String.raw`[+-]?(\d+(\.\d*)?|\.\d+)`;
 // Excel's non-breaking space counts as white space.
-const TRIM = `' \t\r\n\u00a0'`;
+const WS = `' \t\r\n\u00a0'`;
+// Money as datasets.md: 1234.56, £1,234.56, 1,234 (a sign is allowed so negatives get their own reason).
+const MONEY = String.raw`\s*(-\s*£?|£\s*-?)?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?\s*`;
+const INTEGER = String.raw`\s*[+-]?(\d{1,3}(,\d{3})+|\d{1,9})\s*`;
+const DECIMAL = String.raw`\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*`;
+// A trailing time (hh:mm, hh:mm:ss, or ISO T... with optional fraction and zone) is allowed and dropped.
+const TIME_SUFFIX = String.raw`^\s*(.*?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$`;
 
 export const SQL_TYPES: Record<FieldSpec['type'], string> = {
   text: 'varchar',
@@ -47,178 +53,196 @@ export const SQL_TYPES: Record<FieldSpec['type'], string> = {
   list: 'varchar[]',
 };
 
-export function compileChecks(input: {
-  contract: Contract;
-  columns: MappedColumn[];
-  width: number;
-  reference: ReferenceData;
-  loadDate: string;
-}): CompiledChecks {
+interface CompiledField {
+  /** Intermediate columns computed first (name -> expression over the raw column). */
+  pre?: Record<string, string>;
+  value: string;
+  /** The reason a non-blank value fails (a SQL expression), given the value is null. */
+  invalid?: string;
+  /** Extra failing conditions on a parsed value: [condition, reason expression]. */
+  bounds?: [string, string][];
+  unknown?: string;
+  outOfScope?: string;
+}
+
+export function compileChecks(input: { contract: Contract; columns: MappedColumn[]; width: number; reference: ReferenceData; loadDate: string; source: string }): CompiledChecks {
   const { contract, columns, width, reference } = input;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.loadDate)) throw new Error(`bad load date ${input.loadDate}`);
-  const raws: string[] = [];
+  const typed: string[] = [];
+  const matched: string[] = [];
   const values: string[] = [];
   const errors: string[] = [];
+  const outputs: string[] = [];
   const checks: CheckColumn[] = [];
   const unknowns: CompiledChecks['unknowns'] = [];
   const valueColumns: CompiledChecks['valueColumns'] = [];
   let excluded = 'false';
+  const rawOf = (field: string) => columns.find((c) => c.field === field);
 
   for (const field of contract.fields) {
-    const mapped = columns.find((c) => c.field === field.name);
+    const mapped = rawOf(field.name);
     if (!mapped) {
       valueColumns.push({ field, column: null });
       continue;
     }
-    const r = ident(`r_${field.name}`);
+    const raw = ident(`c${mapped.index}`);
+    const c = ident(`t_${field.name}`);
     const v = ident(`v_${field.name}`);
-    const e = `e_${field.name}`;
-    raws.push(`nullif(trim(${ident(`c${mapped.index}`)}, ${TRIM}), '') as ${r}`);
-    const compiled = compileField(field, r, reference);
+    typed.push(`${cleaned(raw)} as ${c}`);
+    const compiled = compileField(field, c, v, reference);
+    for (const [name, expr] of Object.entries(compiled.pre ?? {})) matched.push(`${expr} as ${ident(name)}`);
     values.push(`${compiled.value} as ${v}`);
-    const whens = [
-      field.required ? `when ${r} is null then 'missing_value'` : null,
-      compiled.error ? `when ${r} is not null and (${compiled.error.when}) then ${compiled.error.reason}` : null,
-      compiled.range ? `when ${compiled.range} then 'out_of_range'` : null,
-    ].filter((w) => w !== null);
+    valueColumns.push({ field, column: `v_${field.name}` });
+
+    const whens = field.required ? [`when ${c} is null then 'missing_value'`] : [];
+    if (compiled.invalid) whens.push(`when ${c} is not null and ${v} is null then ${compiled.invalid}`);
+    for (const [condition, reason] of compiled.bounds ?? []) whens.push(`when ${condition} then ${reason}`);
     if (whens.length > 0) {
+      const e = `e_${field.name}`;
       errors.push(`case ${whens.join(' ')} end as ${ident(e)}`);
-      checks.push({ column: e, field: field.name, raw: `r_${field.name}` });
+      outputs.push(ident(e), `case when ${ident(e)} is not null then ${c} end as ${ident(`q_${field.name}`)}`);
+      checks.push({ column: e, field: field.name, raw: `q_${field.name}` });
     }
     if (compiled.unknown) {
-      const flag = `u_${field.name}`;
-      errors.push(`(${compiled.unknown}) as ${ident(flag)}`);
-      unknowns.push({ field: field.name, raw: `r_${field.name}`, flag });
+      outputs.push(`case when ${compiled.unknown} then ${c} end as ${ident(`w_${field.name}`)}`);
+      unknowns.push({ field: field.name, raw: `w_${field.name}` });
     }
     if (compiled.outOfScope) excluded = compiled.outOfScope;
-    valueColumns.push({ field, column: `v_${field.name}` });
   }
 
   contract.rules.forEach((rule, i) => {
-    const sql = compileRule(rule, input.loadDate, columns);
+    const sql = compileRule(rule, input.loadDate, (f) => rawOf(f) !== undefined);
     if (!sql) return;
-    const column = `e_rule_${i}`;
-    errors.push(`${sql} as ${ident(column)}`);
-    checks.push({ column, field: rule.field, raw: `r_${rule.field}` });
+    const e = `e_rule_${i}`;
+    errors.push(`${sql} as ${ident(e)}`);
+    const raw = rawOf(rule.field) ? ident(`t_${rule.field}`) : 'null';
+    outputs.push(ident(e), `case when ${ident(e)} is not null then ${raw} end as ${ident(`q_rule_${i}`)}`);
+    checks.push({ column: e, field: rule.field, raw: `q_rule_${i}` });
   });
 
-  const allRaw = Array.from({ length: width }, (_, i) => ident(`c${i}`));
-  const blank = allRaw.map((c) => `coalesce(trim(${c}, ${TRIM}), '') = ''`).join(' and ');
+  const allRaw = Array.from({ length: width }, (_, i) => ident(`c${i}`)).join(', ');
   const anyError = checks.map((c) => `${ident(c.column)} is not null`).join(' or ') || 'false';
-  const key = ident(`v_${contract.key}`);
-
   const sql = `create or replace temp table checked as
-with raw as (
-  select __line, ${allRaw.join(', ')},
-    ${blank} as __blank,
-    row_number() over (partition by ${allRaw.join(', ')} order by __line) > 1 as __duplicate,
-    ${raws.join(',\n    ')}
-  from raw_rows
+with source as (
+  select * from ${input.source}
 ),
 typed as (
-  select *,
-    ${values.join(',\n    ')}
-  from raw
+  select *${typed.length ? `,\n    ${typed.join(',\n    ')}` : ''}
+  from source
 ),
-checked as (
-  select *,
-    ${errors.join(',\n    ')}
+matched as (
+  select *${matched.length ? `,\n    ${matched.join(',\n    ')}` : ''}
   from typed
 ),
-disposed as (
+valued as (
   select *,
+    ${values.join(',\n    ')}
+  from matched
+),
+checked as (
+  select *${errors.length ? `,\n    ${errors.join(',\n    ')}` : ''}
+  from valued
+),
+final as (
+  select __line,
+    hash(${allRaw}) as __h,
+    ${valueColumns.filter((c) => c.column).map((c) => ident(c.column!)).join(', ')}${outputs.length ? `,\n    ${outputs.join(',\n    ')}` : ''},
     case
-      when __blank then 'blank'
-      when __duplicate then 'duplicate'
+      when coalesce(${allRaw}) is null then 'blank'
       when ${excluded} then 'excluded'
       when ${anyError} then 'quarantined'
       else 'ok'
     end as __disposition
   from checked
-),
-final as (
-  select * replace (
-    case when __disposition = 'ok'
-      and row_number() over (partition by __disposition = 'ok', ${key} order by __line) > 1
-      then 'conflict' else __disposition end as __disposition)
-  from disposed
 )
 select * from final`;
-  return { sql, checks, unknowns, valueColumns };
+  return { sql, checks, unknowns, valueColumns, key: `v_${contract.key}` };
 }
 
-interface CompiledField {
-  value: string;
-  /** `when` and `reason` are SQL expressions; `when` is only asked of non-blank values. */
-  error?: { when: string; reason: string };
-  range?: string;
-  unknown?: string;
-  outOfScope?: string;
+/**
+ * A raw value with surrounding white space removed, and only-white-space as null. Most
+ * values need no trimming, and LIKE on an end is far cheaper than trim on every value.
+ */
+function cleaned(c: string): string {
+  const ends = [' ', '\t', '\u00a0', '\r', '\n'].flatMap((ch) => [`${c} like '${ch}%'`, `${c} like '%${ch}'`]).join(' or ');
+  return `case when ${ends} then nullif(trim(${c}, ${WS}), '') else ${c} end`;
 }
 
-function compileField(field: FieldSpec, r: string, reference: ReferenceData): CompiledField {
+/** Parses a date by its shape with the one format that fits, so each value is tried once. */
+function parseDate(x: string): string {
+  return `case
+      when substr(${x}, 5, 1) = '-' then try_strptime(${x}, '%Y-%m-%d')
+      when strpos(${x}, '/') > 0 then try_strptime(${x}, '%d/%m/%Y')
+      when strpos(${x}, '.') > 0 then try_strptime(${x}, '%d.%m.%Y')
+      when upper(${x}) = lower(${x}) then try_strptime(${x}, '%d-%m-%Y')
+      when strpos(${x}, ' ') > 0 then try_strptime(${x}, ['%d %b %Y', '%d %B %Y'])
+      else try_strptime(${x}, ['%d-%b-%Y', '%d-%B-%Y'])
+    end::date`;
+}
+
+/** Matches exactly first (the common case, cheap), then ignoring case and spaces. */
+function lookup(c: string, pairs: [string, string][], normalize: (x: string) => string, normalizeSql: string): string {
+  const exact = pairs.map(([from, to]) => `when ${literal(from)} then ${to}`).join(' ');
+  const loose = pairs.map(([from, to]) => `when ${literal(normalize(from))} then ${to}`).join(' ');
+  return `case ${c} ${exact} else case ${normalizeSql} ${loose} end end`;
+}
+
+function compileField(field: FieldSpec, c: string, v: string, reference: ReferenceData): CompiledField {
   switch (field.type) {
     case 'text':
-      return { value: r };
-    case 'date': {
-      const dateOnly = `case when strpos(${r}, ':') = 0 then ${r} else regexp_extract(${r}, '${TIME_SUFFIX}', 1) end`;
-      const parsed = `try_strptime(${dateOnly}, [${DATE_FORMATS.map(literal).join(', ')}])::date`;
-      // Two-digit years parse as year 25 AD, so only years 1900-2199 count as dates.
+      return { value: c };
+    case 'date':
       return {
-        value: `case when year(${parsed}) between 1900 and 2199 then ${parsed} end`,
-        error: { when: `${ident(`v_${field.name}`)} is null`, reason: `'invalid_date'` },
+        value: `case when strpos(${c}, ':') > 0 then ${parseDate(`regexp_extract(${c}, '${TIME_SUFFIX}', 1)`)} else ${parseDate(c)} end`,
+        invalid: `'invalid_date'`,
+        // Two-digit years parse as year 25 AD: only 1900-2199 are dates here.
+        bounds: [[`${v} < date '1900-01-01' or ${v} > date '2199-12-31'`, `'invalid_date'`]],
       };
-    }
-    case 'money': {
-      const ok = `regexp_full_match(${r}, '${MONEY}')`;
-      const number = `try_cast(regexp_replace(${r}, '[£,\\s]', '', 'g') as decimal(18,2))`;
+    case 'money':
       return {
-        value: `case when ${ok} and ${number} >= 0 then ${number} end`,
-        error: { when: `not ${ok} or ${number} < 0`, reason: `case when ${ok} then 'negative_amount' else 'invalid_amount' end` },
+        value: `case when regexp_full_match(${c}, '${MONEY}') then try_cast(regexp_replace(${c}, '[£,\\s]', '', 'g') as decimal(18,2)) end`,
+        invalid: `'invalid_amount'`,
+        bounds: [[`${v} < 0`, `'negative_amount'`]],
       };
+    case 'integer':
+      return numeric(field, v, `case when regexp_full_match(${c}, '${INTEGER}') then try_cast(replace(${c}, ',', '') as bigint) end`, 'invalid_integer');
+    case 'decimal':
+      return numeric(field, v, `case when regexp_full_match(${c}, '${DECIMAL}') then try_cast(${c} as decimal(12,4)) end`, 'invalid_number');
+    case 'boolean': {
+      const pairs: [string, string][] = ['Yes', 'Y', 'True', '1', 'No', 'N', 'False', '0'].map((word, i) => [word, i < 4 ? 'true' : 'false']);
+      return { value: lookup(c, pairs, (x) => x.toLowerCase(), `lower(${c})`), invalid: `'invalid_boolean'` };
     }
-    case 'integer': {
-      const ok = `regexp_full_match(${r}, '${INTEGER}')`;
-      return numeric(field, r, `case when ${ok} then try_cast(replace(${r}, ',', '') as bigint) end`, 'invalid_integer');
-    }
-    case 'decimal': {
-      const ok = `regexp_full_match(${r}, '${DECIMAL}')`;
-      return numeric(field, r, `case when ${ok} then try_cast(${r} as decimal(12,4)) end`, 'invalid_number');
-    }
-    case 'boolean':
-      return {
-        value: `case lower(${r}) when 'yes' then true when 'y' then true when 'true' then true when '1' then true when 'no' then false when 'n' then false when 'false' then false when '0' then false end`,
-        error: { when: `${ident(`v_${field.name}`)} is null`, reason: `'invalid_boolean'` },
-      };
     case 'list':
-      return { value: `nullif(list_filter(list_transform(string_split(${r}, ';'), x -> trim(x, ${TRIM})), x -> x <> ''), [])` };
+      return { value: `nullif(list_filter(list_transform(string_split(${c}, ';'), x -> trim(x, ${WS})), x -> x <> ''), [])` };
     case 'code': {
-      const key = `upper(replace(${r}, ' ', ''))`;
-      const codes = reference.nfibCodes.map((c) => literal(c.code)).join(', ');
-      return { value: `case when ${key} in (${codes}) then ${key} end`, outOfScope: `(r_${field.name} is not null and ${ident(`v_${field.name}`)} is null)` };
+      const pairs: [string, string][] = reference.nfibCodes.map((r) => [r.code, literal(r.code)]);
+      // Whole codes only: NFIB5A (fraud) is not NFIB53A. Anything not listed is out of scope.
+      return {
+        value: lookup(c, pairs, (x) => x, `upper(replace(${c}, ' ', ''))`),
+        outOfScope: `(${v} is null and ${c} is not null)`,
+      };
     }
     case 'enum': {
-      const key = `lower(replace(${r}, ' ', ''))`;
-      const whens = (field.values ?? []).map((v) => `when ${literal(v.toLowerCase().replaceAll(' ', ''))} then ${literal(v)}`).join(' ');
-      const matched = `case ${key} ${whens} end`;
-      if (field.required) return { value: matched, error: { when: `${ident(`v_${field.name}`)} is null`, reason: `'invalid_value'` } };
+      const m = ident(`m_${field.name}`);
+      const pairs: [string, string][] = (field.values ?? []).map((value) => [value, literal(value)]);
+      const pre = { [`m_${field.name}`]: lookup(c, pairs, (x) => x.toLowerCase().replaceAll(' ', ''), `lower(replace(${c}, ' ', ''))`) };
+      if (field.required) return { pre, value: m, invalid: `'invalid_value'` };
       // An optional enum's unknown value becomes Unknown and is counted as a data-quality warning.
-      return { value: `case when ${r} is null then null else coalesce(${matched}, 'Unknown') end`, unknown: `${r} is not null and ${matched} is null` };
+      const unknown = `${c} is not null and ${m} is null`;
+      return { pre, value: `case when ${unknown} then 'Unknown' else ${m} end`, unknown };
     }
   }
 }
 
-function numeric(field: FieldSpec, r: string, value: string, reason: string): CompiledField {
-  const v = ident(`v_${field.name}`);
+function numeric(field: FieldSpec, v: string, value: string, reason: string): CompiledField {
   const bounds: string[] = [];
   if (field.min !== undefined) bounds.push(`${v} < ${field.min}`);
   if (field.min_exclusive !== undefined) bounds.push(`${v} <= ${field.min_exclusive}`);
   if (field.max !== undefined) bounds.push(`${v} > ${field.max}`);
-  return { value, error: { when: `${v} is null`, reason: literal(reason) }, range: bounds.length ? bounds.join(' or ') : undefined };
+  return { value, invalid: literal(reason), bounds: bounds.length ? [[bounds.join(' or '), `'out_of_range'`]] : [] };
 }
 
-function compileRule(rule: RowRule, loadDate: string, columns: MappedColumn[]): string | null {
-  const has = (f: string) => columns.some((c) => c.field === f);
+function compileRule(rule: RowRule, loadDate: string, has: (field: string) => boolean): string | null {
   const v = (f: string) => ident(`v_${f}`);
   switch (rule.check) {
     case 'not_before':

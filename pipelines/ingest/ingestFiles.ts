@@ -96,17 +96,25 @@ function emptyReport(path: string, sha256: string): FileReport {
 export async function ingestFile(path: string, options: IngestOptions, tempDir: string): Promise<FileReport> {
   const { db, logger } = options;
   const started = Date.now();
+  let mark = performance.now();
+  const stage = (name: string, ms = performance.now() - mark) => {
+    logger.log('debug', 'stage', { file: basename(path), stage: name, ms: Math.round(ms) });
+    mark = performance.now();
+  };
   const report = emptyReport(path, sha256File(path));
+  stage('hash');
   const earlier = await findLoaded(db, report.sha256);
   if (earlier) {
     logger.log('info', 'file_already_loaded', { file: report.file, sha256: report.sha256 });
     return { ...report, ...earlier, status: 'already_loaded' };
   }
   const copy = stageArchiveCopy(options.archiveDir, path);
+  stage('copy');
   let normalizedPath: string | null = null;
   try {
     const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file });
     normalizedPath = normalized.normalizedPath;
+    stage('normalize');
     // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
     if (normalized.sha256 !== report.sha256) {
       const changed = await findLoaded(db, normalized.sha256);
@@ -130,6 +138,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
       maxQuarantineShare: options.maxQuarantineShare,
       archivePath: archiveRelativePath(normalized.sha256),
       beforeCommit: () => copy.keep(normalized.sha256),
+      onStage: (name, ms) => stage(name, ms),
     });
     Object.assign(report, counts, { status: 'loaded' });
     logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { FileRejected } from '../lib/errors.ts';
 import { createTranscoder, NotUtf8, sniffEncoding, type Encoding } from './decode.ts';
 import { detectDelimiter, type Delimiter } from './dialect.ts';
-import { createRecordScanner, RecordTooLong, type MalformedRecord } from './scanRecords.ts';
+import { createRecordScanner, detectLineBreak, RecordTooLong, type MalformedRecord } from './scanRecords.ts';
 
 /**
  * Stage one of ingest: read an export once, byte by byte in chunks, and write its
@@ -25,9 +25,8 @@ export interface NormalizedExport {
   /** Temp file: `line<delim>field<delim>field...` per record, LF-terminated. */
   normalizedPath: string;
   recordsWritten: number;
+  /** Records the scanner could not split (an unterminated quote, a re-split with the wrong field count). */
   malformed: MalformedRecord[];
-  /** Rows with delimiters but no values, ignored. */
-  blankRows: number;
 }
 
 const CHUNK = 4 << 20;
@@ -71,7 +70,7 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
   const output = createOutput(normalizedPath);
   const result: NormalizedExport = {
     path, fileName, sha256: '', bytes: size, encoding, delimiter: ',', headers: [], headerLine: 0,
-    normalizedPath, recordsWritten: 0, malformed: [], blankRows: 0,
+    normalizedPath, recordsWritten: 0, malformed: [],
   };
   let scanner: ReturnType<typeof createRecordScanner> | null = null;
   let sample: Buffer[] = [];
@@ -98,8 +97,7 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
         result.recordsWritten++;
       },
       malformed: (record) => result.malformed.push(record),
-      blank: () => result.blankRows++,
-    });
+    }, detectLineBreak(text));
     for (const chunk of sample) scanner.push(chunk);
     sample = [];
   };

@@ -5,8 +5,10 @@ import { DATASETS, type Contract, type Contracts } from './contracts.ts';
 
 /**
  * The tables ingest writes. Per dataset: `<dataset>` holds the current version of
- * each key, `<dataset>_history` every version ever loaded; both carry the file and
- * line each row came from. Ledger tables record every file and every quarantined row.
+ * each key; `<dataset>_history` the earlier versions a later export replaced, with
+ * the load that replaced them; the view `<dataset>_versions` both. Every row carries
+ * the file (SHA-256) and line it came from. Ledger tables record every file and
+ * every quarantined row.
  */
 
 export const LEDGER_DDL = `
@@ -58,8 +60,8 @@ export function datasetColumns(contract: Contract): { name: string; type: string
   return contract.fields.map((f) => ({ name: f.name, type: SQL_TYPES[f.type] }));
 }
 
-function createTableSql(table: string, contract: Contract): string {
-  const columns = [PROVENANCE[0]!, ...datasetColumns(contract).map((c) => `${ident(c.name)} ${c.type}`), ...PROVENANCE.slice(1)];
+function createTableSql(table: string, contract: Contract, extra: string[] = []): string {
+  const columns = [PROVENANCE[0]!, ...datasetColumns(contract).map((c) => `${ident(c.name)} ${c.type}`), ...PROVENANCE.slice(1), ...extra];
   return `create table if not exists ${ident(table)} (\n  ${columns.join(',\n  ')}\n)`;
 }
 
@@ -68,8 +70,9 @@ export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> 
   await db.run(LEDGER_DDL);
   for (const name of DATASETS) {
     const contract = contracts.datasets[name];
+    await db.run(createTableSql(name, contract));
+    await db.run(createTableSql(`${name}_history`, contract, ['_replaced_by_load_id integer not null']));
     for (const table of [name, `${name}_history`]) {
-      await db.run(createTableSql(table, contract));
       const existing = new Set(
         (await db.all<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ${literal(table)}`)).map((r) => r.column_name),
       );
@@ -77,6 +80,10 @@ export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> 
         if (!existing.has(column.name)) await db.run(`alter table ${ident(table)} add column ${ident(column.name)} ${column.type}`);
       }
     }
+    const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
+    await db.run(`create or replace view ${ident(`${name}_versions`)} as
+      select ${columns}, null::integer as _replaced_by_load_id from ${ident(name)}
+      union all select ${columns}, _replaced_by_load_id from ${ident(`${name}_history`)}`);
   }
 }
 

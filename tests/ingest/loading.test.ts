@@ -126,12 +126,16 @@ describe('atomic, idempotent, keyed loading', () => {
       { crime_ref: 'C3', outcome_code: null, from_second: true },
     ]);
     const history = await env.rows<{ crime_ref: string; outcome_code: number | null; file_name: string; line: bigint }>(
-      `select h.crime_ref, h.outcome_code, f.file_name, h._line as line from incidents_history h join ingested_files f on f.load_id = h._load_id
+      `select h.crime_ref, h.outcome_code, f.file_name, h._line as line from incidents_versions h join ingested_files f on f.load_id = h._load_id
        where h.crime_ref = 'C2' order by h._load_id`,
     );
     expect(history).toEqual([
       { crime_ref: 'C2', outcome_code: null, file_name: 'sept.csv', line: 3n },
       { crime_ref: 'C2', outcome_code: 18, file_name: 'oct.csv', line: 2n },
+    ]);
+    // History holds exactly the replaced version, with the load that replaced it.
+    expect(await env.rows('select h.crime_ref, f.file_name from incidents_history h join ingested_files f on f.load_id = h._replaced_by_load_id')).toEqual([
+      { crime_ref: 'C2', file_name: 'oct.csv' },
     ]);
     expect(first.sha256).not.toBe(second.sha256);
   });
@@ -151,7 +155,7 @@ describe('atomic, idempotent, keyed loading', () => {
     env = await createTestEnv({ config: { force: 'Warwickshire' } });
     await env.ingestText('f.csv', csv(HEADER, 'C1,01/10/2025,NFIB52A,Individual'));
     await env.ingestText('v.csv', csv('Volunteer ID,Role,Start Date', 'V1,Cyber Volunteer,01/01/2024'));
-    expect(await env.rows(`select force from incidents union all select force from incidents_history union all select force from volunteers union all select force from ingested_files`)).toEqual(
+    expect(await env.rows(`select force from incidents union all select force from incidents_versions union all select force from volunteers union all select force from ingested_files`)).toEqual(
       Array(5).fill({ force: 'Warwickshire' }),
     );
   });

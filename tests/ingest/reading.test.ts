@@ -154,3 +154,17 @@ describe('delimiters and quoting', () => {
     expect(await env.rows('select line, reason from quarantine')).toEqual([{ line: 12n, reason: 'unterminated_quote' }]);
   });
 });
+
+describe('field counts', () => {
+  it('quarantines rows with too many or too few fields, with the count found', async () => {
+    const report = await env.ingestText(
+      'ragged.csv',
+      csv('Crime Reference,Date Reported,NFIB Code,Victim Type', ...Array.from({ length: 18 }, (_, i) => `C${i},01/10/2025,NFIB52A,Individual`), 'X1,01/10/2025,NFIB52A,Individual,surplus,more', 'X2,01/10/2025'),
+    );
+    expect(report).toMatchObject({ status: 'loaded', rows_read: 20, rows_loaded: 18, rows_quarantined: 2 });
+    expect(await env.rows('select line, reason, detail from quarantine order by line')).toEqual([
+      { line: 20n, reason: 'wrong_field_count', detail: 'expected 4 fields, found 6' },
+      { line: 21n, reason: 'wrong_field_count', detail: 'expected 4 fields, found 2' },
+    ]);
+  });
+});
