@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FileRejected } from '../lib/errors.ts';
 import { createTranscoder, NotUtf8, sniffEncoding, type Encoding } from './decode.ts';
@@ -88,12 +88,13 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
         result.headers = fields;
         result.headerLine = line;
       },
-      record: (bytes, line) => {
-        output.writeRecord(line, delimiter, bytes);
+      record: (source, start, end, line) => {
+        output.writeRecord(line, delimiter, source, start, end);
         result.recordsWritten++;
       },
       irregular: (fields, line) => {
-        output.writeRecord(line, delimiter, Buffer.from(fields.map((f) => quoteField(f, delimiter)).join(delimiter), 'utf8'));
+        const bytes = Buffer.from(fields.map((f) => quoteField(f, delimiter)).join(delimiter), 'utf8');
+        output.writeRecord(line, delimiter, bytes, 0, bytes.length);
         result.recordsWritten++;
       },
       malformed: (record) => result.malformed.push(record),
@@ -149,10 +150,12 @@ function quoteField(field: string, delimiter: string): string {
     : field;
 }
 
-/** A buffered writer to a temp name, renamed into place on close. */
+/**
+ * A buffered writer for the normalised file. It is a private temp file that only
+ * this ingest reads, so it is written in place (no rename) and removed afterwards.
+ */
 function createOutput(path: string) {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(path, 'w');
   let out = Buffer.allocUnsafe(CHUNK);
   let used = 0;
   const flush = () => {
@@ -161,25 +164,32 @@ function createOutput(path: string) {
     used = 0;
   };
   return {
-    writeRecord(line: number, delimiter: string, bytes: Buffer) {
-      const need = bytes.length + 24;
+    writeRecord(line: number, delimiter: string, source: Buffer, start: number, end: number) {
+      const need = end - start + 24;
       if (used + need > out.length) {
         flush();
         if (need > out.length) out = Buffer.allocUnsafe(need * 2);
       }
-      used += out.write(String(line), used, 'latin1');
+      used = writeDigits(out, used, line);
       out[used++] = delimiter.charCodeAt(0);
-      used += bytes.copy(out, used);
+      used += source.copy(out, used, start, end);
       out[used++] = 0x0a;
     },
     close() {
       flush();
       closeSync(fd);
-      renameSync(temp, path);
     },
     discard() {
       closeSync(fd);
-      rmSync(temp, { force: true });
+      rmSync(path, { force: true });
     },
   };
+}
+
+/** Writes a positive integer's decimal digits at `at`; returns the position after them. */
+function writeDigits(out: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  for (let i = at + digits - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) out[i] = 0x30 + (v % 10);
+  return at + digits;
 }

@@ -32,8 +32,8 @@ export interface MalformedRecord {
 export interface RecordSink {
   /** The header record, already split into fields. */
   header(fields: string[], line: number): void;
-  /** A record's bytes exactly as in the file (without the line break). */
-  record(bytes: Buffer, line: number): void;
+  /** A record's bytes exactly as in the file: source[start, end), without the line break. */
+  record(source: Buffer, start: number, end: number, line: number): void;
   /** A record with stray quotes or CRs, re-split leniently; the sink writes it canonically. */
   irregular(fields: string[], line: number): void;
   malformed(record: MalformedRecord): void;
@@ -66,9 +66,8 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
   function emit(start: number, end: number, irregular: boolean, unterminated: boolean, line: number) {
     // Blank lines, and lines of spaces, are not records.
     if (start === end || ((buf[start] === SPACE || buf[start] === TAB) && isWhitespace(start, end))) return;
-    const bytes = buf.subarray(start, end);
     if (width < 0) {
-      const header = parseRecords(bytes.toString('utf8'), delimiter, 1)[0]?.fields ?? [];
+      const header = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];
       if (header.every((h) => h.trim() === '')) return; // an empty row before the header
       width = header.length;
       return sink.header(header, line);
@@ -76,8 +75,8 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
     if (unterminated) {
       return sink.malformed({ line, reason: 'unterminated_quote', detail: 'a quoted value is never closed before the end of the file' });
     }
-    if (!irregular) return sink.record(bytes, line);
-    const fields = parseRecords(bytes.toString('utf8'), delimiter, 1)[0]?.fields ?? [];
+    if (!irregular) return sink.record(buf, start, end, line);
+    const fields = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];
     if (fields.length !== width) {
       return sink.malformed({ line, reason: 'wrong_field_count', detail: `expected ${width} fields, found ${fields.length}` });
     }
