@@ -46,5 +46,10 @@ function describeStatus(status: IngestStatus, dbPath: string): string {
   if (status.quarantine.length) {
     lines.push(table(['dataset', 'reason', 'problems', 'files'], status.quarantine.map((q) => [q.dataset, q.reason, formatCount(q.rows), String(q.files)])));
   }
+  lines.push('', status.warnings.length === 0 ? 'Data-quality warnings: none.' : 'Data-quality warnings (loaded, worth a look):');
+  if (status.warnings.length) {
+    const what = { unknown_value: 'not a known value: recorded as Unknown', not_in_roster: 'not on the volunteer roster' };
+    lines.push(table(['dataset', 'field', 'value', 'rows', 'why'], status.warnings.map((w) => [w.dataset, w.field, displayValue(w.value, 30), formatCount(w.rows), what[w.kind]])));
+  }
   return lines.join('\n');
 }
