@@ -4,31 +4,25 @@ import type { MappedColumn } from './headers.ts';
 
 /**
  * Compiles a dataset contract into one SQL statement that reads the normalised
- * records and types and checks every row inside DuckDB, in a single pass: per
- * field a value (`v_`), an error reason (`e_`) and, for failing rows only, the raw
- * text for quarantine (`q_`). The contract is data; this is its compiler.
+ * records and types and checks every row inside DuckDB, in a single pass. The
+ * contract is data; this is its compiler.
  *
- * Written for speed at a million rows: raw columns are only trimmed where the type
- * needs it, each value is parsed once with one format chosen by its shape, and raw
- * text is kept only for the rows that fail.
+ * The table it makes, `checked`, holds per row: `__line`, a hash of the whole raw
+ * row (`__h`), a typed value per field (`v_<field>`), `__errors` (a list of
+ * {field, reason, raw}, null when the row passes), `__unknowns` (optional enum
+ * values recorded as Unknown) and `__disposition` (blank, excluded, quarantined, ok).
+ *
+ * Written for speed at a million rows: values are parsed as they come, and trimmed
+ * or normalised only on the rare path where the plain parse fails; a date is tried
+ * with the one format its shape fits; failing rows alone carry error detail.
  */
-
-export interface CheckColumn {
-  /** Column holding the reason code, or null when the check passes. */
-  column: string;
-  field: string;
-  /** Column holding the trimmed raw text of failing rows, shown in quarantine. */
-  raw: string;
-}
 
 export interface CompiledChecks {
   /** `create or replace temp table checked as ...` over `source`. */
   sql: string;
-  checks: CheckColumn[];
-  /** Optional enums whose unknown values became `Unknown`: field and the column holding the raw value. */
-  unknowns: { field: string; raw: string }[];
   /** Output column (v_...) per contract field, null where the export lacks the column. */
   valueColumns: { field: FieldSpec; column: string | null }[];
+  /** The key's value column. */
   key: string;
 }
 
@@ -40,6 +34,9 @@ const INTEGER = String.raw`\s*[+-]?(\d{1,3}(,\d{3})+|\d{1,9})\s*`;
 const DECIMAL = String.raw`\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*`;
 // A trailing time (hh:mm, hh:mm:ss, or ISO T... with optional fraction and zone) is allowed and dropped.
 const TIME_SUFFIX = String.raw`^\s*(.*?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$`;
+
+const ERRORS_TYPE = 'struct(field varchar, reason varchar, raw varchar)[]';
+const UNKNOWNS_TYPE = 'struct(field varchar, raw varchar)[]';
 
 export const SQL_TYPES: Record<FieldSpec['type'], string> = {
   text: 'varchar',
@@ -54,85 +51,83 @@ export const SQL_TYPES: Record<FieldSpec['type'], string> = {
 };
 
 interface CompiledField {
-  /** Intermediate columns computed first (name -> expression over the raw column). */
-  pre?: Record<string, string>;
+  /** A lookup computed first (an enum's matched value), named m_<field>. */
+  match?: string;
   value: string;
-  /** The reason a non-blank value fails (a SQL expression), given the value is null. */
+  /** Reason for a non-blank value that does not parse (a SQL string literal). */
   invalid?: string;
-  /** Extra failing conditions on a parsed value: [condition, reason expression]. */
+  /** Failing conditions on a parsed value: [condition, reason literal]. */
   bounds?: [string, string][];
+  /** True for an optional enum value recorded as Unknown. */
   unknown?: string;
+  /** True for a row out of this pipeline's scope (a code not in the reference list). */
   outOfScope?: string;
+}
+
+interface Check {
+  field: string;
+  /** SQL: the reason code, or null when the check passes. */
+  reason: string;
+  /** SQL: the raw text to show in quarantine. */
+  raw: string;
 }
 
 export function compileChecks(input: { contract: Contract; columns: MappedColumn[]; width: number; reference: ReferenceData; loadDate: string; source: string }): CompiledChecks {
   const { contract, columns, width, reference } = input;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.loadDate)) throw new Error(`bad load date ${input.loadDate}`);
-  const typed: string[] = [];
-  const matched: string[] = [];
+  const matches: string[] = [];
   const values: string[] = [];
-  const errors: string[] = [];
-  const outputs: string[] = [];
-  const checks: CheckColumn[] = [];
-  const unknowns: CompiledChecks['unknowns'] = [];
+  const checks: Check[] = [];
+  const unknowns: { field: string; when: string; raw: string }[] = [];
   const valueColumns: CompiledChecks['valueColumns'] = [];
   let excluded = 'false';
-  const rawOf = (field: string) => columns.find((c) => c.field === field);
+  const rawColumn = (field: string) => {
+    const mapped = columns.find((c) => c.field === field);
+    return mapped ? ident(`c${mapped.index}`) : null;
+  };
 
   for (const field of contract.fields) {
-    const mapped = rawOf(field.name);
-    if (!mapped) {
+    const c = rawColumn(field.name);
+    if (!c) {
       valueColumns.push({ field, column: null });
       continue;
     }
-    const raw = ident(`c${mapped.index}`);
-    const c = ident(`t_${field.name}`);
     const v = ident(`v_${field.name}`);
-    typed.push(`${cleaned(raw)} as ${c}`);
-    const compiled = compileField(field, c, v, reference);
-    for (const [name, expr] of Object.entries(compiled.pre ?? {})) matched.push(`${expr} as ${ident(name)}`);
+    const compiled = compileField(field, c, v, ident(`m_${field.name}`), reference);
+    if (compiled.match) matches.push(`${compiled.match} as ${ident(`m_${field.name}`)}`);
     values.push(`${compiled.value} as ${v}`);
     valueColumns.push({ field, column: `v_${field.name}` });
 
+    const missing = field.required ? `'missing_value'` : 'null';
     const whens = field.required ? [`when ${c} is null then 'missing_value'`] : [];
-    if (compiled.invalid) whens.push(`when ${c} is not null and ${v} is null then ${compiled.invalid}`);
+    // Only values that fail the plain parse are trimmed, to tell "only spaces" (missing) from invalid.
+    if (compiled.invalid) whens.push(`when ${v} is null and ${c} is not null then case when trim(${c}, ${WS}) = '' then ${missing} else ${compiled.invalid} end`);
     for (const [condition, reason] of compiled.bounds ?? []) whens.push(`when ${condition} then ${reason}`);
-    if (whens.length > 0) {
-      const e = `e_${field.name}`;
-      errors.push(`case ${whens.join(' ')} end as ${ident(e)}`);
-      outputs.push(ident(e), `case when ${ident(e)} is not null then ${c} end as ${ident(`q_${field.name}`)}`);
-      checks.push({ column: e, field: field.name, raw: `q_${field.name}` });
-    }
-    if (compiled.unknown) {
-      outputs.push(`case when ${compiled.unknown} then ${c} end as ${ident(`w_${field.name}`)}`);
-      unknowns.push({ field: field.name, raw: `w_${field.name}` });
-    }
+    if (whens.length > 0) checks.push({ field: field.name, reason: `case ${whens.join(' ')} end`, raw: `nullif(trim(${c}, ${WS}), '')` });
+    if (compiled.unknown) unknowns.push({ field: field.name, when: compiled.unknown, raw: `trim(${c}, ${WS})` });
     if (compiled.outOfScope) excluded = compiled.outOfScope;
   }
 
-  contract.rules.forEach((rule, i) => {
-    const sql = compileRule(rule, input.loadDate, (f) => rawOf(f) !== undefined);
-    if (!sql) return;
-    const e = `e_rule_${i}`;
-    errors.push(`${sql} as ${ident(e)}`);
-    const raw = rawOf(rule.field) ? ident(`t_${rule.field}`) : 'null';
-    outputs.push(ident(e), `case when ${ident(e)} is not null then ${raw} end as ${ident(`q_rule_${i}`)}`);
-    checks.push({ column: e, field: rule.field, raw: `q_rule_${i}` });
+  contract.rules.forEach((rule) => {
+    const reason = compileRule(rule, input.loadDate, (f) => rawColumn(f) !== null);
+    const c = rawColumn(rule.field);
+    if (reason) checks.push({ field: rule.field, reason, raw: c ? `nullif(trim(${c}, ${WS}), '')` : 'null' });
   });
 
+  const reasons = checks.map((check, i) => `${check.reason} as ${ident(`e_${i}`)}`);
+  const failed = checks.length ? `coalesce(${checks.map((_, i) => ident(`e_${i}`)).join(', ')}) is not null` : 'false';
+  const errorList = checks.map((check, i) => `{'field': ${literal(check.field)}, 'reason': ${ident(`e_${i}`)}, 'raw': case when ${ident(`e_${i}`)} is not null then ${check.raw} end}`);
+  const unknownList = unknowns.map((u) => `{'field': ${literal(u.field)}, 'raw': case when ${u.when} then ${u.raw} end}`);
   const allRaw = Array.from({ length: width }, (_, i) => ident(`c${i}`)).join(', ');
-  const anyError = checks.map((c) => `${ident(c.column)} is not null`).join(' or ') || 'false';
+  const valueNames = valueColumns.filter((c) => c.column).map((c) => ident(c.column!));
+
   const sql = `create or replace temp table checked as
 with source as (
   select * from ${input.source}
 ),
-typed as (
-  select *${typed.length ? `,\n    ${typed.join(',\n    ')}` : ''}
-  from source
-),
 matched as (
-  select *${matched.length ? `,\n    ${matched.join(',\n    ')}` : ''}
-  from typed
+  select *${matches.map((m) => `,\n    ${m}`).join('')}
+  from source
 ),
 valued as (
   select *,
@@ -140,32 +135,25 @@ valued as (
   from matched
 ),
 checked as (
-  select *${errors.length ? `,\n    ${errors.join(',\n    ')}` : ''}
+  select *${reasons.map((r) => `,\n    ${r}`).join('')}
   from valued
 ),
 final as (
   select __line,
     hash(${allRaw}) as __h,
-    ${valueColumns.filter((c) => c.column).map((c) => ident(c.column!)).join(', ')}${outputs.length ? `,\n    ${outputs.join(',\n    ')}` : ''},
+    ${valueNames.join(', ')},
+    ${checks.length ? `case when ${failed} then list_filter([${errorList.join(', ')}], e -> e.reason is not null) end` : `null::${ERRORS_TYPE}`} as __errors,
+    ${unknowns.length ? `case when ${unknowns.map((u) => u.when).join(' or ')} then list_filter([${unknownList.join(', ')}], u -> u.raw is not null) end` : `null::${UNKNOWNS_TYPE}`} as __unknowns,
     case
       when coalesce(${allRaw}) is null then 'blank'
       when ${excluded} then 'excluded'
-      when ${anyError} then 'quarantined'
+      when ${failed} then 'quarantined'
       else 'ok'
     end as __disposition
   from checked
 )
 select * from final`;
-  return { sql, checks, unknowns, valueColumns, key: `v_${contract.key}` };
-}
-
-/**
- * A raw value with surrounding white space removed, and only-white-space as null. Most
- * values need no trimming, and LIKE on an end is far cheaper than trim on every value.
- */
-function cleaned(c: string): string {
-  const ends = [' ', '\t', '\u00a0', '\r', '\n'].flatMap((ch) => [`${c} like '${ch}%'`, `${c} like '%${ch}'`]).join(' or ');
-  return `case when ${ends} then nullif(trim(${c}, ${WS}), '') else ${c} end`;
+  return { sql, valueColumns, key: `v_${contract.key}` };
 }
 
 /** Parses a date by its shape with the one format that fits, so each value is tried once. */
@@ -180,20 +168,28 @@ function parseDate(x: string): string {
     end::date`;
 }
 
-/** Matches exactly first (the common case, cheap), then ignoring case and spaces. */
+/** A date, or a date followed by a time (dropped). */
+function parseDateTime(x: string): string {
+  return `case when strpos(${x}, ':') > 0 then ${parseDate(`regexp_extract(${x}, '${TIME_SUFFIX}', 1)`)} else ${parseDate(x)} end`;
+}
+
+/** Matches exactly first (the common case, cheap), then ignoring case, spaces and surrounding white space. */
 function lookup(c: string, pairs: [string, string][], normalize: (x: string) => string, normalizeSql: string): string {
   const exact = pairs.map(([from, to]) => `when ${literal(from)} then ${to}`).join(' ');
   const loose = pairs.map(([from, to]) => `when ${literal(normalize(from))} then ${to}`).join(' ');
   return `case ${c} ${exact} else case ${normalizeSql} ${loose} end end`;
 }
 
-function compileField(field: FieldSpec, c: string, v: string, reference: ReferenceData): CompiledField {
+function compileField(field: FieldSpec, c: string, v: string, m: string, reference: ReferenceData): CompiledField {
+  const trimmed = `trim(${c}, ${WS})`;
   switch (field.type) {
     case 'text':
-      return { value: c };
+      // Stored trimmed; a value of only spaces is no value.
+      return { value: `case when ${c} like ' %' or ${c} like '% ' or ${c} like '\t%' or ${c} like '%\t' or ${c} like '\u00a0%' or ${c} like '%\u00a0' or ${c} like '%\n' or ${c} like '%\r' then nullif(${trimmed}, '') else ${c} end`, invalid: field.required ? `'missing_value'` : undefined };
     case 'date':
       return {
-        value: `case when strpos(${c}, ':') > 0 then ${parseDate(`regexp_extract(${c}, '${TIME_SUFFIX}', 1)`)} else ${parseDate(c)} end`,
+        // The two common shapes first, cheaply; anything else (other forms, a time, spaces) on the slow path.
+        value: `coalesce(case when strpos(${c}, '/') > 0 then try_strptime(${c}, '%d/%m/%Y') when strpos(${c}, '-') = 5 then try_strptime(${c}, '%Y-%m-%d') end::date, case when ${c} is not null then ${parseDateTime(trimmed)} end)`,
         invalid: `'invalid_date'`,
         // Two-digit years parse as year 25 AD: only 1900-2199 are dates here.
         bounds: [[`${v} < date '1900-01-01' or ${v} > date '2199-12-31'`, `'invalid_date'`]],
@@ -205,12 +201,12 @@ function compileField(field: FieldSpec, c: string, v: string, reference: Referen
         bounds: [[`${v} < 0`, `'negative_amount'`]],
       };
     case 'integer':
-      return numeric(field, v, `case when regexp_full_match(${c}, '${INTEGER}') then try_cast(replace(${c}, ',', '') as bigint) end`, 'invalid_integer');
+      return numeric(field, v, `case when regexp_full_match(${c}, '${INTEGER}') then try_cast(trim(replace(${c}, ',', '')) as bigint) end`, 'invalid_integer');
     case 'decimal':
-      return numeric(field, v, `case when regexp_full_match(${c}, '${DECIMAL}') then try_cast(${c} as decimal(12,4)) end`, 'invalid_number');
+      return numeric(field, v, `case when regexp_full_match(${c}, '${DECIMAL}') then try_cast(trim(${c}) as decimal(12,4)) end`, 'invalid_number');
     case 'boolean': {
       const pairs: [string, string][] = ['Yes', 'Y', 'True', '1', 'No', 'N', 'False', '0'].map((word, i) => [word, i < 4 ? 'true' : 'false']);
-      return { value: lookup(c, pairs, (x) => x.toLowerCase(), `lower(${c})`), invalid: `'invalid_boolean'` };
+      return { value: lookup(c, pairs, (x) => x.toLowerCase(), `lower(${trimmed})`), invalid: `'invalid_boolean'` };
     }
     case 'list':
       return { value: `nullif(list_filter(list_transform(string_split(${c}, ';'), x -> trim(x, ${WS})), x -> x <> ''), [])` };
@@ -218,18 +214,17 @@ function compileField(field: FieldSpec, c: string, v: string, reference: Referen
       const pairs: [string, string][] = reference.nfibCodes.map((r) => [r.code, literal(r.code)]);
       // Whole codes only: NFIB5A (fraud) is not NFIB53A. Anything not listed is out of scope.
       return {
-        value: lookup(c, pairs, (x) => x, `upper(replace(${c}, ' ', ''))`),
-        outOfScope: `(${v} is null and ${c} is not null)`,
+        value: lookup(c, pairs, (x) => x, `upper(replace(${trimmed}, ' ', ''))`),
+        outOfScope: `(${v} is null and ${c} is not null and ${trimmed} <> '')`,
       };
     }
     case 'enum': {
-      const m = ident(`m_${field.name}`);
       const pairs: [string, string][] = (field.values ?? []).map((value) => [value, literal(value)]);
-      const pre = { [`m_${field.name}`]: lookup(c, pairs, (x) => x.toLowerCase().replaceAll(' ', ''), `lower(replace(${c}, ' ', ''))`) };
-      if (field.required) return { pre, value: m, invalid: `'invalid_value'` };
+      const match = lookup(c, pairs, (x) => x.toLowerCase().replaceAll(' ', ''), `lower(replace(${trimmed}, ' ', ''))`);
+      if (field.required) return { match, value: m, invalid: `'invalid_value'` };
       // An optional enum's unknown value becomes Unknown and is counted as a data-quality warning.
-      const unknown = `${c} is not null and ${m} is null`;
-      return { pre, value: `case when ${unknown} then 'Unknown' else ${m} end`, unknown };
+      const unknown = `(${m} is null and ${c} is not null and ${trimmed} <> '')`;
+      return { match, value: `case when ${unknown} then 'Unknown' else ${m} end`, unknown };
     }
   }
 }

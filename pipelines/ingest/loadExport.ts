@@ -89,7 +89,7 @@ export async function loadExport(db: Db, file: NormalizedExport, mapping: Header
         contract.dataset,
       );
     }
-    counts.warnings = await unknownValueWarnings(db, compiled);
+    counts.warnings = await unknownValueWarnings(db);
     stage('count');
     await db.transaction(async () => {
       const [{ load_id }] = (await db.all<{ load_id: number }>(`select nextval('load_id_seq')::integer as load_id`)) as [{ load_id: number }];
@@ -193,13 +193,10 @@ async function countDispositions(db: Db, compiled: CompiledChecks, contract: Con
 
 /** One row per failed check of a quarantined row (a row can fail several), plus key conflicts. */
 function quarantineSql(compiled: CompiledChecks, contract: Contract): string {
-  const structs = compiled.checks.map((c) => `{'field': ${literal(c.field)}, 'raw': ${ident(c.raw)}, 'reason': ${ident(c.column)}}`).join(', ');
-  const conflicts = `select __line, ${literal(contract.key)}, ${ident(compiled.key)}, 'duplicate_key' from checked where __disposition = 'conflict'`;
-  if (!structs) return `select __line as line, ${literal(contract.key)} as field, ${ident(compiled.key)} as raw_value, 'duplicate_key' as reason from checked where __disposition = 'conflict'`;
   return `select __line as line, e.field as field, e.raw as raw_value, e.reason as reason
-    from (select __line, unnest([${structs}]) as e from checked where __disposition = 'quarantined')
-    where e.reason is not null
-    union all ${conflicts}`;
+    from (select __line, unnest(__errors) as e from checked where __disposition = 'quarantined')
+    union all
+    select __line, ${literal(contract.key)}, ${ident(compiled.key)}, 'duplicate_key' from checked where __disposition = 'conflict'`;
 }
 
 async function quarantineEntries(db: Db, compiled: CompiledChecks, contract: Contract, malformed: MalformedRecord[], limit: number): Promise<QuarantineEntry[]> {
@@ -228,15 +225,13 @@ async function writeQuarantine(db: Db, file: NormalizedExport, compiled: Compile
   }
 }
 
-async function unknownValueWarnings(db: Db, compiled: CompiledChecks): Promise<LoadCounts['warnings']> {
-  const warnings: LoadCounts['warnings'] = [];
-  for (const u of compiled.unknowns) {
-    const rows = await db.all<{ raw_value: string; rows: number }>(
-      `select ${ident(u.raw)} as raw_value, count(*)::integer as rows from checked where __disposition = 'ok' and ${ident(u.raw)} is not null group by 1 order by 2 desc, 1`,
-    );
-    for (const r of rows) warnings.push({ field: u.field, kind: 'unknown_value', raw_value: r.raw_value, rows: r.rows });
-  }
-  return warnings;
+async function unknownValueWarnings(db: Db): Promise<LoadCounts['warnings']> {
+  const rows = await db.all<{ field: string; raw_value: string; rows: number }>(
+    `select u.field, u.raw as raw_value, count(*)::integer as rows
+     from (select unnest(__unknowns) as u from checked where __disposition = 'ok')
+     group by all order by u.field, rows desc, raw_value`,
+  );
+  return rows.map((r) => ({ field: r.field, kind: 'unknown_value', raw_value: r.raw_value, rows: r.rows }));
 }
 
 /**
@@ -249,12 +244,17 @@ async function writeRows(db: Db, contract: Contract, compiled: CompiledChecks, c
   const incoming = `select ${ident(compiled.key)} from checked where __disposition = 'ok'`;
   const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
   const history = ident(`${contract.dataset}_history`);
-  await db.run(`insert into ${history} (${columns}, _replaced_by_load_id) select ${columns}, $load_id from ${table} where force = $force and ${key} in (${incoming})`, {
-    force: context.force,
-    load_id: loadId,
-  });
-  const [{ n }] = (await db.all<{ n: number }>(`select count(*)::integer as n from ${history} where _replaced_by_load_id = $1`, [loadId])) as [{ n: number }];
-  if (n > 0) await db.run(`delete from ${table} where force = $force and ${key} in (${incoming})`, { force: context.force });
+  // A first load of a force's data replaces nothing: skip matching a million keys against an empty table.
+  const [{ held }] = (await db.all<{ held: boolean }>(`select exists (select 1 from ${table} where force = $1) as held`, [context.force])) as [{ held: boolean }];
+  let n = 0;
+  if (held) {
+    await db.run(`insert into ${history} (${columns}, _replaced_by_load_id) select ${columns}, $load_id from ${table} where force = $force and ${key} in (${incoming})`, {
+      force: context.force,
+      load_id: loadId,
+    });
+    [{ n }] = (await db.all<{ n: number }>(`select count(*)::integer as n from ${history} where _replaced_by_load_id = $1`, [loadId])) as [{ n: number }];
+    if (n > 0) await db.run(`delete from ${table} where force = $force and ${key} in (${incoming})`, { force: context.force });
+  }
   const values = compiled.valueColumns.map((c) => (c.column ? ident(c.column) : 'null')).join(', ');
   await db.run(`insert into ${table} (${columns}) select $force, ${values}, $load_id, $sha, __line from checked where __disposition = 'ok'`, {
     force: context.force,
