@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { runIngest } from './commands/ingest.ts';
 import { runStatus } from './commands/status.ts';
+import { runBuild, type BuildOptions } from './commands/build.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
@@ -66,6 +67,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--dataset <name>', 'incidents, volunteers, volunteer_hours, training or actions')
     .action(async (paths: string[], options: { dataset?: string }) => {
       exitCode = await runIngest(paths, options, context());
+    });
+
+  program
+    .command('build')
+    .description('build the board pack for a period from what is loaded: manifest.json and index.html under --out')
+    .option('--period <period>', '2025-09, 2025-26-Q2, 2025-26, last-complete-month, last-complete-quarter, current-quarter, current-financial-year')
+    .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd (default today in Europe/London)')
+    .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')
+    .option('--out <dir>', 'where pack folders go (default out/)')
+    .action(async (options: BuildOptions) => {
+      exitCode = await runBuild(options, context());
     });
 
   program

@@ -27,6 +27,11 @@ export interface Config {
   aliases: Record<string, Record<string, string[]>>;
   contractsDir: string;
   referenceDir: string;
+  /** Models, metrics, checks and macros. */
+  queriesDir: string;
+  /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
+  targets: Record<string, { target?: number | null; tolerance?: number | null }>;
+  dataQuality: { maxAgeDays: number };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -60,6 +65,9 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     aliases: aliasesSetting(raw.aliases),
     contractsDir: resolvePackaged(base, stringSetting(raw.contracts_dir, 'contracts_dir'), 'queries/contracts'),
     referenceDir: resolvePackaged(base, stringSetting(raw.reference_dir, 'reference_dir'), 'queries/reference'),
+    queriesDir: resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'),
+    targets: targetsSetting(raw.targets),
+    dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
   };
 }
 
@@ -116,6 +124,25 @@ function shareSetting(value: unknown): number {
     throw new UsageError('Configuration "ingest.max_quarantine_share" must be a number from 0 to 1 (default 0.1, i.e. 10 %).');
   }
   return share;
+}
+
+function targetsSetting(value: unknown): Config['targets'] {
+  if (value === undefined) return {};
+  const problem = new UsageError('Configuration "targets" must look like {"INC-05": {"target": 90, "tolerance": 10}} (numbers or null).');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
+  for (const setting of Object.values(value)) {
+    if (typeof setting !== 'object' || setting === null) throw problem;
+    for (const [key, v] of Object.entries(setting)) {
+      if (!['target', 'tolerance'].includes(key) || (v !== null && typeof v !== 'number')) throw problem;
+    }
+  }
+  return value as Config['targets'];
+}
+
+function maxAgeSetting(value: unknown): number {
+  const days = (value as Record<string, unknown> | undefined)?.max_age_days ?? 45;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) throw new UsageError('Configuration "data_quality.max_age_days" must be a whole number of days (default 45).');
+  return days;
 }
 
 function aliasesSetting(value: unknown): Config['aliases'] {

@@ -1,0 +1,67 @@
+import { londonDate } from '../lib/clock.ts';
+import { resolve } from 'node:path';
+import { UsageError } from '../lib/errors.ts';
+import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
+import type { Db } from '../lib/db.ts';
+import { hasLedger } from '../ingest/status.ts';
+import { buildModels } from '../model/buildModels.ts';
+import { loadCatalog } from '../metrics/catalog.ts';
+import { runDataQuality } from '../metrics/dataQuality.ts';
+import { runMetrics } from '../metrics/runMetrics.ts';
+import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
+import { openExistingDb, type CommandContext } from './context.ts';
+
+export interface BuildOptions {
+  period?: string;
+  asOf?: string;
+  edition?: string;
+  out?: string;
+}
+
+export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
+  const asOf = options.asOf ?? londonDate(ctx.clock.now());
+  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.`);
+  if (options.period === undefined) throw new UsageError('Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.');
+  const period = parsePeriod(options.period, asOf);
+  const edition = options.edition ?? 'board';
+  if (edition === 'public') {
+    throw new UsageError('The public edition is not available yet: its disclosure control is still to be built, so nothing is published; build --edition board.');
+  }
+  if (edition !== 'board') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
+  const db = await openExistingDb(ctx.config);
+  try {
+    if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
+    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(options.out) : ctx.config.out }, ctx);
+    return path ? 0 : 1;
+  } finally {
+    db.close();
+  }
+}
+
+async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board'; out: string }, ctx: CommandContext): Promise<string> {
+  const { config } = ctx;
+  await buildModels(db, config.queriesDir);
+  const catalog = loadCatalog(config.queriesDir);
+  const run = await runMetrics(db, catalog, { period: options.period, asOf: options.asOf, targets: config.targets });
+  const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: options.asOf, max_age_days: config.dataQuality.maxAgeDays, start: options.period.start, end: options.period.end });
+  const inputs = await db.all<PackInput>(
+    `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
+       rows_quarantined, rows_excluded, rows_duplicate
+     from ingested_files order by load_id`,
+  );
+  const warnings: string[] = [];
+  if (run.partial) warnings.push(`${options.period.label} ends on ${options.period.end}, after the as-of date ${options.asOf}: this is a partial period and its figures will change.`);
+  const [{ records }] = (await db.all<{ records: number }>(
+    `select ((select count(*) from stg_incidents where reported_on between $1 and $2)
+      + (select count(*) from stg_volunteer_hours where deployed_on between $1 and $2)
+      + (select count(*) from stg_training where event_on between $1 and $2))::integer as records`,
+    [options.period.start, options.period.end],
+  )) as [{ records: number }];
+  if (records === 0) warnings.push(`No incidents, volunteer hours or training events loaded fall in ${options.period.label}: check the period and the exports loaded.`);
+  const manifest = composeManifest({ run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs, dataQuality, warnings });
+  const path = writePack(options.out, manifest);
+  for (const w of warnings) ctx.err(w);
+  if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));
+  else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);
+  return path;
+}

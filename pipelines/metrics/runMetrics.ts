@@ -1,0 +1,168 @@
+import type { Db } from '../lib/db.ts';
+import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
+import type { MetricDefinition, MetricMeta } from './catalog.ts';
+import { ragFor, type Rag } from './rag.ts';
+import { runSql } from './runSql.ts';
+
+/**
+ * The metrics stage: every catalogue metric for the period, the previous period of
+ * the same kind and the same period a year earlier, with change, RAG against its
+ * target, breakdowns, and a 13-month monthly series where the metric asks for one.
+ */
+
+export interface BreakdownRow {
+  key: string;
+  value: number | null;
+  previous: number | null;
+  year_ago: number | null;
+}
+
+export interface SeriesPoint {
+  period: string;
+  start: string;
+  end: string;
+  value: number | null;
+}
+
+export interface MetricResult {
+  id: string;
+  title: string;
+  definition: string;
+  unit: MetricMeta['unit'];
+  decimals: number;
+  direction: MetricMeta['direction'];
+  section: string;
+  owner: string;
+  caveats: string[];
+  value: number | null;
+  previous: number | null;
+  year_ago: number | null;
+  change: number | null;
+  change_pct: number | null;
+  year_change: number | null;
+  year_change_pct: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  target: number | null;
+  tolerance: number | null;
+  rag: Rag | null;
+  suppressed: boolean;
+  breakdown?: BreakdownRow[];
+  series?: SeriesPoint[];
+  sql_sha256: string;
+  definition_sha256: string;
+  sql_path: string;
+}
+
+export interface MetricRun {
+  period: Period;
+  previous: Period;
+  yearAgo: Period;
+  asOf: string;
+  partial: boolean;
+  results: MetricResult[];
+}
+
+export interface Targets {
+  [id: string]: { target?: number | null; tolerance?: number | null };
+}
+
+interface Measured {
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  rows: { key: string; value: number | null }[] | null;
+}
+
+async function measure(db: Db, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
+  const rows = await runSql(db, metric.sql, { start: p.start, end: p.end, as_of: asOf });
+  if (metric.meta.breakdown) {
+    const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
+    const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
+    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown };
+  }
+  const [row] = rows;
+  return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
+}
+
+export async function runMetrics(db: Db, catalog: MetricDefinition[], options: { period: Period; asOf: string; targets?: Targets }): Promise<MetricRun> {
+  const { period, asOf } = options;
+  const previous = previousPeriod(period);
+  const ago = yearAgo(period);
+  const months = monthsEnding(period.end, 13);
+  const results: MetricResult[] = [];
+  for (const metric of catalog) {
+    const meta = metric.meta;
+    const current = await measure(db, metric, period, asOf);
+    // A stock measured at as_of (open actions) has no earlier value in this data.
+    const before = meta.at_as_of ? null : await measure(db, metric, previous, asOf);
+    const yearBefore = meta.at_as_of ? null : await measure(db, metric, ago, asOf);
+    const configured = options.targets?.[meta.id] ?? {};
+    const target = configured.target !== undefined ? configured.target : meta.target;
+    const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
+    const result: MetricResult = {
+      id: meta.id,
+      title: meta.title,
+      definition: meta.definition,
+      unit: meta.unit,
+      decimals: meta.decimals,
+      direction: meta.direction,
+      section: meta.section,
+      owner: meta.owner,
+      caveats: meta.caveats,
+      value: current.value,
+      previous: before?.value ?? null,
+      year_ago: yearBefore?.value ?? null,
+      change: difference(current.value, before?.value ?? null, meta.decimals),
+      change_pct: percentChange(current.value, before?.value ?? null),
+      year_change: difference(current.value, yearBefore?.value ?? null, meta.decimals),
+      year_change_pct: percentChange(current.value, yearBefore?.value ?? null),
+      numerator: current.numerator,
+      denominator: current.denominator,
+      target: target ?? null,
+      tolerance: tolerance ?? null,
+      rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),
+      suppressed: false,
+      sql_sha256: metric.sqlSha256,
+      definition_sha256: metric.definitionSha256,
+      sql_path: metric.sqlPath,
+    };
+    if (current.rows) {
+      result.breakdown = current.rows.map((r) => ({
+        key: r.key,
+        value: r.value,
+        previous: before?.rows?.find((b) => b.key === r.key)?.value ?? null,
+        year_ago: yearBefore?.rows?.find((b) => b.key === r.key)?.value ?? null,
+      }));
+    }
+    if (meta.series && !meta.breakdown) {
+      result.series = [];
+      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measure(db, metric, m, asOf)).value });
+    }
+    results.push(result);
+  }
+  return { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results };
+}
+
+function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Rounds half away from zero at `decimals`, via the decimal string so 1.005 is not read as 1.00499.... */
+export function round(value: number, decimals: number): number {
+  const [mantissa, exponent = '0'] = String(Math.abs(value)).split('e');
+  const shifted = Math.round(Number(`${mantissa}e${Number(exponent) + decimals}`));
+  return Math.sign(value) * Number(`${shifted}e-${decimals}`) + 0;
+}
+
+function difference(value: number | null, base: number | null, decimals: number): number | null {
+  return value === null || base === null ? null : round(value - base, decimals);
+}
+
+/** Change as a percentage of the base, 1 dp; null where the base is 0 (metrics.md). */
+function percentChange(value: number | null, base: number | null): number | null {
+  if (value === null || base === null || base === 0) return null;
+  return round(((value - base) / Math.abs(base)) * 100, 1);
+}

@@ -1,0 +1,36 @@
+import { DuckDBDateValue, type DuckDBValue } from '@duckdb/node-api';
+import type { Db } from '../lib/db.ts';
+
+/**
+ * Runs a query file's SQL with its parameters bound, never concatenated: `$start`,
+ * `$end` and `$as_of` are DATE values, others as given. Only the parameters the SQL
+ * names are bound (DuckDB refuses extra ones).
+ */
+export type SqlParams = Record<string, string | number>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
+  const used = new Set([...sql.matchAll(/\$([a-z_]+)\b/g)].map((m) => m[1]!));
+  const bound: Record<string, DuckDBValue> = {};
+  for (const name of used) {
+    const value = params[name];
+    if (value === undefined) throw new Error(`no value for parameter $${name}`);
+    bound[name] = typeof value === 'string' && DATE.test(value) ? dateOf(value) : value;
+  }
+  const body = sql.trim().replace(/;\s*$/, '');
+  const rows = await db.all<Record<string, unknown>>(body, bound);
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
+}
+
+function dateOf(text: string): DuckDBDateValue {
+  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+  return DuckDBDateValue.fromParts({ year, month, day });
+}
+
+/** Numbers as numbers, dates as yyyy-mm-dd. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return value;
+}

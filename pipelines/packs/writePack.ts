@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../lib/config.ts';
+import type { Period } from '../lib/periods.ts';
+import type { CheckResult } from '../metrics/dataQuality.ts';
+import type { MetricRun } from '../metrics/runMetrics.ts';
+import { renderFigureList } from './renderFigureList.ts';
+
+/**
+ * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
+ * `manifest.json` (interface.md) and `index.html`. Written to a temp folder and
+ * renamed into place, so a reader never sees half a pack.
+ */
+
+export interface PackInput {
+  dataset: string;
+  file: string;
+  sha256: string;
+  loaded_at: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_quarantined: number;
+  rows_excluded: number;
+  rows_duplicate: number;
+}
+
+export interface Manifest {
+  pack: {
+    period: string;
+    label: string;
+    start: string;
+    end: string;
+    edition: 'board' | 'public';
+    as_of: string;
+    generated_at: string;
+    version: string;
+    force: string;
+    partial: boolean;
+    marking: string;
+  };
+  comparisons: { previous: Pick<Period, 'id' | 'start' | 'end'>; year_ago: Pick<Period, 'id' | 'start' | 'end'> };
+  inputs: PackInput[];
+  metrics: MetricRun['results'];
+  data_quality: CheckResult[];
+  warnings: string[];
+}
+
+export function packVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function composeManifest(input: {
+  run: MetricRun;
+  edition: 'board' | 'public';
+  generatedAt: string;
+  force: string;
+  inputs: PackInput[];
+  dataQuality: CheckResult[];
+  warnings: string[];
+}): Manifest {
+  const { run } = input;
+  const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end });
+  return {
+    pack: {
+      period: run.period.id,
+      label: run.period.label,
+      start: run.period.start,
+      end: run.period.end,
+      edition: input.edition,
+      as_of: run.asOf,
+      generated_at: input.generatedAt,
+      version: packVersion(),
+      force: input.force,
+      partial: run.partial,
+      marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
+    },
+    comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },
+    inputs: input.inputs,
+    metrics: run.results,
+    data_quality: input.dataQuality,
+    warnings: input.warnings,
+  };
+}
+
+/** Writes the pack folder atomically and returns its path. */
+export function writePack(outDir: string, manifest: Manifest): string {
+  const name = `${manifest.pack.period}-${manifest.pack.edition}`;
+  const final = join(outDir, name);
+  const temp = join(outDir, `.${name}.tmp-${process.pid}`);
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(temp, 'index.html'), renderFigureList(manifest));
+  const old = join(outDir, `.${name}.old-${process.pid}`);
+  try {
+    renameSync(final, old);
+  } catch {
+    // No earlier pack of this name.
+  }
+  renameSync(temp, final);
+  rmSync(old, { recursive: true, force: true });
+  return final;
+}
