@@ -52,6 +52,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const config = loadConfig({ configPath: globals.config, db: globals.db, cwd: io.cwd });
     return {
       config,
+      cwd: io.cwd,
       json: globals.json === true,
       clock: io.clock,
       logger: globals.verbose ? createJsonLogger((line) => io.stderr(line)) : silentLogger,

@@ -31,7 +31,7 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(options.out) : ctx.config.out }, ctx);
+    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out }, ctx);
     return path ? 0 : 1;
   } finally {
     db.close();

@@ -8,6 +8,8 @@ import type { Logger } from '../lib/logging.ts';
 /** Everything a command needs from outside: passed in, so commands test without touching globals. */
 export interface CommandContext {
   config: Config;
+  /** The folder relative paths on the command line are read from. */
+  cwd: string;
   json: boolean;
   clock: Clock;
   logger: Logger;

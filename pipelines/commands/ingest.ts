@@ -12,6 +12,7 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
   const db = await openDb(ctx.config);
   try {
     const report = await ingestPaths(paths, {
+      cwd: ctx.cwd,
       db,
       contracts,
       force: ctx.config.force,

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { londonDate, type Clock } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { FileRejected, UsageError } from '../lib/errors.ts';
@@ -49,30 +49,33 @@ export interface IngestOptions {
   clock: Clock;
   logger: Logger;
   dataset?: DatasetName;
+  /** The folder relative paths are read from (default: the process's). */
+  cwd?: string;
 }
 
 /** Files to ingest: each path as given, a directory as every `.csv` in it; checked before anything loads. */
-export function expandPaths(paths: string[]): string[] {
+export function expandPaths(paths: string[], cwd = process.cwd()): string[] {
   if (paths.length === 0) throw new UsageError('No file given; pass one or more CSV files or folders, e.g. boardpack ingest fixtures/sample.');
   const files: string[] = [];
   for (const path of paths) {
+    const full = resolve(cwd, path);
     let stats;
     try {
-      stats = statSync(path);
+      stats = statSync(full);
     } catch {
       throw new UsageError(`${path} does not exist; check the path and try again.`);
     }
     if (stats.isDirectory()) {
-      const csvs = readdirSync(path).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(path, name));
+      const csvs = readdirSync(full).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(full, name));
       if (csvs.length === 0) throw new UsageError(`The folder ${path} holds no .csv files; pass a folder of CSV exports or the files themselves.`);
       files.push(...csvs);
-    } else files.push(path);
+    } else files.push(full);
   }
   return files;
 }
 
 export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestReport> {
-  const files = expandPaths(paths);
+  const files = expandPaths(paths, options.cwd);
   await ensureSchema(options.db, options.contracts);
   await options.db.transaction(() => writeReferenceTables(options.db, options.contracts));
   const tempDir = mkdtempSync(join(tempRoot(files), 'boardpack-'));

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../pipelines/cli.ts';
+import { fixedClock } from '../pipelines/lib/clock.ts';
+
+// `boardpack build` as a user runs it, in-process with the clock pinned to 14 October 2025.
+
+let dir: string;
+
+async function boardpack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--db', join(dir, 'db.duckdb'), ...args], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    clock: fixedClock('2025-10-14T12:00:00Z'),
+    cwd: dir,
+  });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
+  writeFileSync(
+    join(dir, 'incidents.csv'),
+    [
+      'Crime Reference,Date Reported,NFIB Code,Victim Type,First Contact Date,Summary',
+      'C1,02/07/2025,NFIB52A,Individual,03/07/2025,"<script>alert(1)</script> & =HYPERLINK(""x"")"',
+      'C2,15/08/2025,NFIB53A,Business,,',
+      'C3,03/04/2025,NFIB52B,Individual,10/04/2025,',
+    ].join('\r\n'),
+  );
+  const ingest = await boardpack('ingest', 'incidents.csv');
+  expect(ingest.stderr).toBe('');
+  expect(ingest.code).toBe(0);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('build', () => {
+  it('writes manifest.json with the pack, inputs and metrics of interface.md, and an index.html', async () => {
+    const result = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json)\n`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8'));
+    expect(manifest.pack).toMatchObject({ period: '2025-26-Q2', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', partial: false, marking: 'OFFICIAL-SENSITIVE' });
+    expect(manifest.pack.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.inputs).toEqual([
+      expect.objectContaining({ dataset: 'incidents', file: 'incidents.csv', rows_read: 3, rows_loaded: 3, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }),
+    ]);
+    const inc01 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-01');
+    // Q2 (Jul-Sep 2025): C1 and C2; Q1: C3; Q2 2024: none.
+    expect(inc01).toMatchObject({ id: 'INC-01', title: 'Crimes reported', value: 2, previous: 1, year_ago: 0, unit: 'count', rag: null, suppressed: false, change: 1, change_pct: 100 });
+    const inc02 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-02');
+    expect(inc02.value).toBe(2);
+    expect(inc02.breakdown).toHaveLength(8);
+    // INC-05 at as_of 14 Oct: C1 contacted after 1 day; C2 (15 Aug) uncontacted but due. 1 of 2 = 50.0 %, Red against 90.
+    const inc05 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
+    expect(inc05).toMatchObject({ value: 50, numerator: 1, denominator: 2, target: 90, rag: 'Red' });
+    const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
+    expect(html).toContain('<td>Crimes reported</td><td>2</td><td>1</td><td>0</td>');
+    expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
+  });
+
+  it('flags a partial period in the manifest and on stderr', async () => {
+    const result = await boardpack('build', '--period', '2025-26-Q3', '--as-of', '2025-10-14', '--json');
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q3-board', 'manifest.json'), 'utf8'));
+    expect(manifest.pack.partial).toBe(true);
+    const partial = 'Q3 2025-26 (October to December 2025) ends on 2025-12-31, after the as-of date 2025-10-14: this is a partial period and its figures will change.';
+    expect(manifest.warnings[0]).toBe(partial);
+    expect(result.stderr).toContain(`boardpack: ${partial}\n`);
+  });
+
+  it('warns when nothing loaded falls in the period, and still builds', async () => {
+    const result = await boardpack('build', '--period', '2023-24', '--as-of', '2025-10-14');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('boardpack: No incidents, volunteer hours or training events loaded fall in Financial year 2023-24: check the period and the exports loaded.\n');
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', '2023-24-board', 'manifest.json'), 'utf8'));
+    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-05').value).toBeNull();
+  });
+
+  it('resolves a relative period against --as-of', async () => {
+    expect((await boardpack('build', '--period', 'last-complete-quarter', '--as-of', '2025-10-01')).code).toBe(0);
+    expect(existsSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'))).toBe(true);
+  });
+
+  it.each([
+    [['build', '--period', 'Q2'], 'boardpack: "Q2" is not a period; use a month (2025-09), a financial quarter (2025-26-Q2), a financial year (2025-26) or one of last-complete-month, last-complete-quarter, current-quarter, current-financial-year.\n'],
+    [['build'], 'boardpack: Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.\n'],
+    [['build', '--period', '2025-26-Q2', '--as-of', '14/10/2025'], 'boardpack: --as-of "14/10/2025" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.\n'],
+    [['build', '--period', '2025-26-Q2', '--edition', 'public'], 'boardpack: The public edition is not available yet: its disclosure control is still to be built, so nothing is published; build --edition board.\n'],
+    [['build', '--period', '2025-26-Q2', '--edition', 'press'], 'boardpack: Unknown edition "press"; use board or public.\n'],
+  ])('refuses bad use with one sentence and exit 2: %j', async (args, message) => {
+    const result = await boardpack(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(message);
+  });
+});
