@@ -1,0 +1,14 @@
+-- TRN-03 SME and charity attendees: sum of attendees over TRN-01 events (event_on in the
+-- period) with audience SME or Charity.
+with training as (
+  select * from stg_training
+  where event_on between $start and $end
+),
+
+final as (
+  select coalesce(sum(attendees), 0)::bigint as value
+  from training
+  where audience in ('SME', 'Charity')
+)
+
+select * from final
