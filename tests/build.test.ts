@@ -76,7 +76,14 @@ describe('build', () => {
   it('warns when nothing loaded falls in the period, and still builds', async () => {
     const result = await boardpack('build', '--period', '2023-24', '--as-of', '2025-10-14');
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('boardpack: No incidents, volunteer hours or training events loaded fall in Financial year 2023-24: check the period and the exports loaded.\n');
+    expect(result.stderr).toBe(
+      [
+        'boardpack: No incidents, volunteer hours or training events loaded fall in Financial year 2023-24: check the period and the exports loaded.',
+        'boardpack: The previous period (Financial year 2022-23) starts before the first incident loaded (2025-04-03): its figures cover only part of it, or none.',
+        'boardpack: The same period a year earlier (Financial year 2022-23) starts before the first incident loaded (2025-04-03): its figures cover only part of it, or none.',
+        '',
+      ].join('\n'),
+    );
     const manifest = JSON.parse(readFileSync(join(dir, 'out', '2023-24-board', 'manifest.json'), 'utf8'));
     expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-05').value).toBeNull();
   });

@@ -58,6 +58,11 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
     [options.period.start, options.period.end],
   )) as [{ records: number }];
   if (records === 0) warnings.push(`No incidents, volunteer hours or training events loaded fall in ${options.period.label}: check the period and the exports loaded.`);
+  // A comparison period before the first incident loaded shows zeros that mean "no data", not "no crime".
+  const [{ first }] = (await db.all<{ first: string | null }>(`select strftime(min(reported_on), '%Y-%m-%d') as first from stg_incidents`)) as [{ first: string | null }];
+  for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
+    if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
+  }
   const manifest = composeManifest({ run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs, dataQuality, warnings });
   const path = writePack(options.out, manifest);
   for (const w of warnings) ctx.err(w);

@@ -46,6 +46,7 @@ export interface MetricDefinition {
 const UNITS: Unit[] = ['count', 'percent', 'gbp', 'days', 'hours', 'score'];
 const DIRECTIONS: Direction[] = ['up', 'down', 'neutral'];
 const ID = /^[A-Z]{3}-\d{2}$/;
+const SECTION_ORDER = ['crime', 'volunteers', 'protect', 'actions'];
 
 export function loadCatalog(queriesDir: string): MetricDefinition[] {
   const dir = join(queriesDir, 'metrics');
@@ -84,7 +85,12 @@ export function loadCatalog(queriesDir: string): MetricDefinition[] {
     });
   }
   if (problems.length > 0) throw new UsageError(`The metric catalogue in ${dir} has problems: ${problems.join('; ')}; fix the files.`);
-  return metrics;
+  // The board reads crime first, then volunteers, Protect, actions; any new section after them.
+  const rank = (section: string) => {
+    const i = SECTION_ORDER.indexOf(section);
+    return i === -1 ? SECTION_ORDER.length : i;
+  };
+  return metrics.sort((a, b) => rank(a.meta.section) - rank(b.meta.section) || a.meta.id.localeCompare(b.meta.id));
 }
 
 /** Returns what is wrong with a metadata twin, or null. */
