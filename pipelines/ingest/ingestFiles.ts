@@ -12,18 +12,14 @@ import { mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
 import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
+import type { RowCounts } from './status.ts';
 
 /** What happened to one file: the `ingest --json` shape of interface.md, plus detail for analysts. */
-export interface FileReport {
+export interface FileReport extends RowCounts {
   file: string;
   dataset: string | null;
   sha256: string;
   status: 'loaded' | 'already_loaded' | 'rejected';
-  rows_read: number;
-  rows_loaded: number;
-  rows_quarantined: number;
-  rows_excluded: number;
-  rows_duplicate: number;
   error?: string;
   path: string;
   rows_blank: number;

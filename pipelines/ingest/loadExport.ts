@@ -7,6 +7,7 @@ import type { HeaderMapping } from './headers.ts';
 import type { NormalizedExport } from './normalizeFile.ts';
 import type { MalformedRecord } from './scanRecords.ts';
 import { parseRecords } from './dialect.ts';
+import type { RowCounts } from './status.ts';
 import { datasetColumns } from './schema.ts';
 
 /**
@@ -24,12 +25,7 @@ export interface QuarantineEntry {
   detail?: string | null;
 }
 
-export interface LoadCounts {
-  rows_read: number;
-  rows_loaded: number;
-  rows_quarantined: number;
-  rows_excluded: number;
-  rows_duplicate: number;
+export interface LoadCounts extends RowCounts {
   rows_blank: number;
   keys_replaced: number;
   quarantine_by_reason: Record<string, number>;

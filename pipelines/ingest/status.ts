@@ -3,17 +3,21 @@ import { DATASETS } from './contracts.ts';
 
 /** What is loaded, from which files, and what was quarantined: read from the ledger tables. */
 
-export interface LoadedFile {
-  load_id: number;
-  file_name: string;
-  dataset: string;
-  sha256: string;
-  loaded_at: string;
+/** The reconciliation counts every file carries (datasets.md): read = loaded + quarantined + excluded + duplicate. */
+export interface RowCounts {
   rows_read: number;
   rows_loaded: number;
   rows_quarantined: number;
   rows_excluded: number;
   rows_duplicate: number;
+}
+
+export interface LoadedFile extends RowCounts {
+  load_id: number;
+  file_name: string;
+  dataset: string;
+  sha256: string;
+  loaded_at: string;
   keys_replaced: number;
   columns_dropped: string[];
 }

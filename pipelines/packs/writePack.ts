@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { packageRoot } from '../lib/config.ts';
 import type { Period } from '../lib/periods.ts';
+import type { RowCounts } from '../ingest/status.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import { renderFigureList } from './renderFigureList.ts';
@@ -12,16 +13,11 @@ import { renderFigureList } from './renderFigureList.ts';
  * renamed into place, so a reader never sees half a pack.
  */
 
-export interface PackInput {
+export interface PackInput extends RowCounts {
   dataset: string;
   file: string;
   sha256: string;
   loaded_at: string;
-  rows_read: number;
-  rows_loaded: number;
-  rows_quarantined: number;
-  rows_excluded: number;
-  rows_duplicate: number;
 }
 
 export interface Manifest {
