@@ -14,7 +14,7 @@ final as (
   from categories
   left join incidents on incidents.category = categories.category
   group by categories.category
-  order by categories.category
+  order by lower(categories.category), categories.category
 )
 
 select * from final
