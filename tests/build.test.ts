@@ -63,6 +63,15 @@ describe('build', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
   });
 
+  it('takes targets and tolerances from configuration', async () => {
+    writeFileSync(join(dir, 'targets.json'), JSON.stringify({ targets: { 'INC-05': { target: 50 } }, out: 'out-targets' }));
+    const result = await boardpack('--config', 'targets.json', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
+    expect(result.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out-targets', '2025-26-Q2-board', 'manifest.json'), 'utf8'));
+    // 50.0 % against a configured target of 50: Green (it was Red against the default 90).
+    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-05')).toMatchObject({ value: 50, target: 50, rag: 'Green' });
+  });
+
   it('flags a partial period in the manifest and on stderr', async () => {
     const result = await boardpack('build', '--period', '2025-26-Q3', '--as-of', '2025-10-14', '--json');
     expect(result.code).toBe(0);
