@@ -59,7 +59,7 @@ describe('build', () => {
     const inc05 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
     expect(inc05).toMatchObject({ value: 50, numerator: 1, denominator: 2, target: 90, rag: 'Red' });
     const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
-    expect(html).toContain('<td>Crimes reported</td><td>2</td><td>1</td><td>0</td>');
+    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
   });
 

@@ -1,5 +1,5 @@
 import { londonDate } from '../lib/clock.ts';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
@@ -9,6 +9,8 @@ import { loadCatalog } from '../metrics/catalog.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
+import { renderPack } from '../packs/renderPack.ts';
+import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
 export interface BuildOptions {
@@ -63,8 +65,10 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
     if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
   }
-  const manifest = composeManifest({ run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs, dataQuality, warnings });
-  const path = writePack(options.out, manifest);
+  const manifest = composeManifest({ run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs, dataQuality, warnings, firstRecord: first });
+  const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
+  const html = renderPack({ manifest, charts: [], sql, reportsDir: join(packageRoot, 'reports') });
+  const path = writePack(options.out, manifest, html);
   for (const w of warnings) ctx.err(w);
   if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));
   else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);

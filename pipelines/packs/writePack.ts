@@ -5,7 +5,6 @@ import type { Period } from '../lib/periods.ts';
 import type { RowCounts } from '../ingest/status.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
-import { renderFigureList } from './renderFigureList.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -18,6 +17,13 @@ export interface PackInput extends RowCounts {
   file: string;
   sha256: string;
   loaded_at: string;
+}
+
+export interface ComparisonPeriod {
+  id: string;
+  start: string;
+  end: string;
+  covered: boolean;
 }
 
 export interface Manifest {
@@ -34,7 +40,8 @@ export interface Manifest {
     partial: boolean;
     marking: string;
   };
-  comparisons: { previous: Pick<Period, 'id' | 'start' | 'end'>; year_ago: Pick<Period, 'id' | 'start' | 'end'> };
+  /** `covered`: the loaded incidents reach back to the comparison period's start. */
+  comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
   inputs: PackInput[];
   metrics: MetricRun['results'];
   data_quality: CheckResult[];
@@ -53,9 +60,11 @@ export function composeManifest(input: {
   inputs: PackInput[];
   dataQuality: CheckResult[];
   warnings: string[];
+  /** The first date loaded incidents cover, or null when none are loaded. */
+  firstRecord: string | null;
 }): Manifest {
   const { run } = input;
-  const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end });
+  const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end, covered: input.firstRecord !== null && p.start >= input.firstRecord });
   return {
     pack: {
       period: run.period.id,
@@ -78,15 +87,15 @@ export function composeManifest(input: {
   };
 }
 
-/** Writes the pack folder atomically and returns its path. */
-export function writePack(outDir: string, manifest: Manifest): string {
+/** Writes the pack folder (manifest and rendered HTML) atomically and returns its path. */
+export function writePack(outDir: string, manifest: Manifest, html: string): string {
   const name = `${manifest.pack.period}-${manifest.pack.edition}`;
   const final = join(outDir, name);
   const temp = join(outDir, `.${name}.tmp-${process.pid}`);
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
   writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(temp, 'index.html'), renderFigureList(manifest));
+  writeFileSync(join(temp, 'index.html'), html);
   const old = join(outDir, `.${name}.old-${process.pid}`);
   try {
     renameSync(final, old);

@@ -1,0 +1,67 @@
+import type { CheckResult } from '../metrics/dataQuality.ts';
+import type { MetricResult } from '../metrics/runMetrics.ts';
+import { formatFigure, formatNumber } from './format.ts';
+
+/**
+ * The executive summary, in plain English, from the figures alone: the headline count,
+ * every Red and Amber, the largest movements, and the data caveats. It states only what
+ * the numbers say; nothing is invented, and a suppressed figure is never spelt out.
+ */
+
+export interface SummaryContext {
+  periodLabel: string;
+  /** "month", "quarter" or "year". */
+  kindWord: string;
+  partial: boolean;
+  warnings: string[];
+  dataQuality: CheckResult[];
+  /** Whether loaded data covers the comparison periods; an uncovered one is not compared. */
+  covered: { previous: boolean; year_ago: boolean };
+  /** How a figure reads in this edition (the public edition's "<5", "[c]"). */
+  show: (metric: MetricResult, field: 'value' | 'previous' | 'year_ago') => string;
+}
+
+const HEADLINE = 'INC-01';
+
+export function summarize(metrics: MetricResult[], context: SummaryContext): string[] {
+  const sentences: string[] = [];
+  const headline = metrics.find((m) => m.id === HEADLINE);
+  if (headline && headline.value !== null) {
+    sentences.push(`${context.show(headline, 'value')} cyber-dependent crimes were reported in ${context.periodLabel}${comparison(headline, context)}.`);
+  }
+  for (const rag of ['Red', 'Amber'] as const) {
+    for (const m of metrics.filter((x) => x.rag === rag && x.value !== null)) {
+      const how = rag === 'Red' ? 'Red: more than the tolerance short of target' : 'Amber: short of target, within tolerance';
+      sentences.push(`${m.title} was ${context.show(m, 'value')} against a target of ${formatFigure(m.target, m.unit, m.decimals)} (${how}).`);
+    }
+  }
+  const movers = metrics
+    .filter((m) => m.id !== HEADLINE && !m.rag && m.change !== null && m.change !== 0 && m.change_pct !== null && m.previous !== null && m.value !== null)
+    .sort((a, b) => Math.abs(b.change_pct!) - Math.abs(a.change_pct!) || a.id.localeCompare(b.id))
+    .slice(0, 3);
+  for (const m of context.covered.previous ? movers : []) {
+    const by = m.unit === 'percent' ? `${formatNumber(Math.abs(m.change!), m.decimals)} points` : `${formatNumber(Math.abs(m.change_pct!), 1)} %`;
+    sentences.push(`${m.title} ${m.change! > 0 ? 'rose' : 'fell'} from ${context.show(m, 'previous')} to ${context.show(m, 'value')} (${m.change! > 0 ? 'up' : 'down'} ${by}) on the previous ${context.kindWord}.`);
+  }
+  if (context.partial) sentences.push('These figures are provisional: the period ends after the date the data is complete to, so they will change.');
+  const issues = context.dataQuality.filter((c) => c.status !== 'pass');
+  if (issues.length > 0) {
+    sentences.push(`${issues.length} data-quality check${issues.length === 1 ? '' : 's'} found something to look at (${issues.map((c) => c.title.toLowerCase()).join('; ')}): see Data quality and caveats.`);
+  }
+  for (const w of context.warnings) if (!sentences.includes(w)) sentences.push(w);
+  return sentences;
+}
+
+function comparison(m: MetricResult, context: SummaryContext): string {
+  const parts: string[] = [];
+  if (m.previous !== null && context.covered.previous) parts.push(`${movement(m.change, m.change_pct, context.show(m, 'previous'))} the previous ${context.kindWord}`);
+  if (m.year_ago !== null && context.covered.year_ago) parts.push(`${movement(m.year_change, m.year_change_pct, context.show(m, 'year_ago'))} the same ${context.kindWord} a year earlier`);
+  return parts.length ? `, ${parts.join(', and ')}` : '';
+}
+
+function movement(change: number | null, pct: number | null, base: string): string {
+  if (change === null) return `against ${base} in`;
+  if (change === 0) return `the same as the ${base} of`;
+  const direction = change > 0 ? 'up' : 'down';
+  return `${direction} ${formatNumber(Math.abs(change), 0)}${pct === null ? '' : ` (${formatNumber(Math.abs(pct), 1)} %)`} on the ${base} of`;
+}
