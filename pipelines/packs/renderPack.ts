@@ -83,7 +83,8 @@ export function renderPack(input: RenderInput): string {
       covered: { previous: manifest.comparisons.previous.covered, year_ago: manifest.comparisons.year_ago.covered },
       show: showFigure,
     }),
-    scorecard: metrics.map((m) => ({
+    // Breakdowns are read as charts with data tables; their totals repeat other rows.
+    scorecard: metrics.filter((m) => !m.breakdown).map((m) => ({
       id: m.id,
       anchor: `score-${m.id}`,
       title: m.title,

@@ -24,6 +24,7 @@ function manifest(): Manifest {
     inputs: [{ dataset: 'incidents', file: HOSTILE, sha256: 'c'.repeat(64), loaded_at: '2025-10-14T12:00:00Z', rows_read: 3, rows_loaded: 3, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }],
     metrics: [
       metric('INC-01', 'crime', { series: [1, 2, 3].map((v, i) => ({ period: `2025-0${i + 7}`, start: '', end: '', value: v })) }),
+      metric('INC-02', 'crime', { breakdown: [{ key: 'Hacking - server', value: 10, previous: 8, year_ago: 5 }] }),
       metric('INC-05', 'crime', { unit: 'percent', decimals: 1, value: 70, previous: 80, change: -10, direction: 'up', target: 90, rag: 'Red', caveats: [HOSTILE] }),
       metric('VOL-03', 'volunteers', { unit: 'percent', decimals: 1, value: 70, direction: 'up', target: 75, rag: 'Amber' }),
       metric('TRN-01', 'protect'),
@@ -51,7 +52,8 @@ describe('renderPack', () => {
 
   it('has one scorecard row per metric, with status as word and symbol, and a sparkline only where there is a series', () => {
     const html = render();
-    expect(html.match(/<tr id="score-/g)).toHaveLength(5);
+    // INC-02 is a breakdown: read as a chart, not a scorecard row.
+    expect([...html.matchAll(/<tr id="score-([A-Z]{3}-\d{2})"/g)].map((m) => m[1])).toEqual(['INC-01', 'INC-05', 'VOL-03', 'TRN-01', 'ACT-01']);
     expect(html).toContain('<td class="rag rag-red"><span aria-hidden="true">✕</span> Red</td>');
     expect(html).toContain('<td class="rag rag-amber"><span aria-hidden="true">▲</span> Amber</td>');
     expect(html.match(/<svg [^>]*aria-hidden="true"/g)).toHaveLength(1);
