@@ -70,7 +70,7 @@ describe('renderPack', () => {
   it('keeps free text inert: no script, no template expansion, no formula, no closing style', () => {
     const html = render();
     expect(html).not.toContain('<script');
-    expect(html.match(/<\/style>/g)).toHaveLength(1);
+    expect(html.match(/<\/style>/g)).toHaveLength(2); // the pack's own screen and print styles
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; {{constructor}} &#x3D;HYPERLINK(&quot;http://evil.invalid&quot;,&quot;click&quot;) &#x27;quoted&#x27; &lt;/style&gt;');
     expect(html).not.toContain('<a href="http://evil.invalid');
   });
