@@ -72,6 +72,31 @@ describe('build', () => {
     expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-05')).toMatchObject({ value: 50, target: 50, rag: 'Green' });
   });
 
+  it('builds a public edition in which no small count survives anywhere', async () => {
+    const result = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public');
+    expect(result.code).toBe(0);
+    const folder = join(dir, 'out', '2025-26-Q2-public');
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    expect(manifest.pack).toMatchObject({ edition: 'public', marking: 'OFFICIAL', disclosure: { min_count: 5, min_denominator: 10, min_crimes_for_money: 5 } });
+    // Two crimes in Q2 and one in Q1: both counts are shown as <5, and the change between them is gone.
+    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-01')).toMatchObject({ value: null, previous: null, change: null, change_pct: null, suppressed: true, display: { value: '<5', previous: '<5', year_ago: '0' } });
+    const counts: number[] = [];
+    const walk = (node: unknown, key = ''): void => {
+      if (typeof node === 'number' && !/sha|_at|decimals|min_|tolerance|target/.test(key)) counts.push(node);
+      else if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+      else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
+    };
+    walk(manifest.metrics);
+    walk(manifest.inputs);
+    walk(manifest.data_quality);
+    expect(counts.filter((n) => n >= 1 && n <= 4)).toEqual([]);
+    const html = readFileSync(join(folder, 'index.html'), 'utf8');
+    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td class="num">&lt;5</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
+    expect(html).toContain('<li>&lt;5 cyber-dependent crimes were reported in Q2 2025-26 (July to September 2025)');
+    expect(html).toContain('<p class="marking">OFFICIAL</p>');
+    expect(html).not.toContain('OFFICIAL-SENSITIVE');
+  });
+
   it('flags a partial period in the manifest and on stderr', async () => {
     const result = await boardpack('build', '--period', '2025-26-Q3', '--as-of', '2025-10-14', '--json');
     expect(result.code).toBe(0);
@@ -106,7 +131,6 @@ describe('build', () => {
     [['build', '--period', 'Q2'], 'boardpack: "Q2" is not a period; use a month (2025-09), a financial quarter (2025-26-Q2), a financial year (2025-26) or one of last-complete-month, last-complete-quarter, current-quarter, current-financial-year.\n'],
     [['build'], 'boardpack: Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.\n'],
     [['build', '--period', '2025-26-Q2', '--as-of', '14/10/2025'], 'boardpack: --as-of "14/10/2025" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.\n'],
-    [['build', '--period', '2025-26-Q2', '--edition', 'public'], 'boardpack: The public edition is not available yet: its disclosure control is still to be built, so nothing is published; build --edition board.\n'],
     [['build', '--period', '2025-26-Q2', '--edition', 'press'], 'boardpack: Unknown edition "press"; use board or public.\n'],
   ])('refuses bad use with one sentence and exit 2: %j', async (args, message) => {
     const result = await boardpack(...args);

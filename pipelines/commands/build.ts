@@ -10,6 +10,7 @@ import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
 import { renderPack } from '../packs/renderPack.ts';
+import { controlForPublic } from '../packs/publicEdition.ts';
 import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
@@ -26,10 +27,7 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   if (options.period === undefined) throw new UsageError('Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.');
   const period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
-  if (edition === 'public') {
-    throw new UsageError('The public edition is not available yet: its disclosure control is still to be built, so nothing is published; build --edition board.');
-  }
-  if (edition !== 'board') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
+  if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
@@ -40,7 +38,7 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   }
 }
 
-async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board'; out: string }, ctx: CommandContext): Promise<string> {
+async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string }, ctx: CommandContext): Promise<string> {
   const { config } = ctx;
   await buildModels(db, config.queriesDir);
   const catalog = loadCatalog(config.queriesDir);
@@ -65,7 +63,9 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
     if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
   }
-  const manifest = composeManifest({ run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs, dataQuality, warnings, firstRecord: first });
+  // The public edition publishes only controlled figures: nothing in it can give back a small number.
+  const published = options.edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
+  const manifest = composeManifest({ run: published.run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings, firstRecord: first, disclosure: options.edition === 'public' ? config.disclosure : undefined });
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const html = renderPack({ manifest, charts: [], sql, reportsDir: join(packageRoot, 'reports') });
   const path = writePack(options.out, manifest, html);

@@ -32,6 +32,8 @@ export interface Config {
   /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
   targets: Record<string, { target?: number | null; tolerance?: number | null }>;
   dataQuality: { maxAgeDays: number };
+  /** Public-edition disclosure control thresholds (metrics.md). */
+  disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -68,6 +70,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     queriesDir: resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'),
     targets: targetsSetting(raw.targets),
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
+    disclosure: disclosureSetting(raw.disclosure),
   };
 }
 
@@ -143,6 +146,16 @@ function maxAgeSetting(value: unknown): number {
   const days = (value as Record<string, unknown> | undefined)?.max_age_days ?? 45;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) throw new UsageError('Configuration "data_quality.max_age_days" must be a whole number of days (default 45).');
   return days;
+}
+
+function disclosureSetting(value: unknown): Config['disclosure'] {
+  const record = (value ?? {}) as Record<string, unknown>;
+  const whole = (key: string, fallback: number) => {
+    const v = record[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`Configuration "disclosure.${key}" must be a whole number of 1 or more (default ${fallback}).`);
+    return v;
+  };
+  return { minCount: whole('min_count', 5), minDenominator: whole('min_denominator', 10), minCrimesForMoney: whole('min_crimes_for_money', 5) };
 }
 
 function aliasesSetting(value: unknown): Config['aliases'] {

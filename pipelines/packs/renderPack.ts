@@ -37,14 +37,18 @@ const SECTIONS = [
   { key: 'actions', anchor: 'actions', title: 'Action tracker', intro: 'What the board, HMICFRS and the force strategy committed to: what is open and what is overdue.', charts: [] },
 ];
 
+const COUNT_FIELDS = ['rows_read', 'rows_loaded', 'rows_quarantined', 'rows_excluded', 'rows_duplicate'] as const;
+
 const RAG = { Green: { symbol: '✓', cls: 'green' }, Amber: { symbol: '▲', cls: 'amber' }, Red: { symbol: '✕', cls: 'red' } };
 
 type Display = { value?: string; previous?: string; year_ago?: string };
 
 /** A figure as this edition shows it: the public edition's controlled display when there is one. */
 export function showFigure(m: MetricResult, field: 'value' | 'previous' | 'year_ago'): string {
-  const display = (m as MetricResult & { display?: Display }).display;
-  return display?.[field] ?? formatFigure(m[field], m.unit, m.decimals);
+  const display = (m as MetricResult & { display?: Display }).display?.[field];
+  if (display === undefined) return formatFigure(m[field], m.unit, m.decimals);
+  // A controlled figure ("<5", "[c]", "n/a") reads as it is; a shown one gets its unit.
+  return m[field] !== null && /^-?[\d,.]+$/.test(display) ? formatFigure(m[field], m.unit, m.decimals) : display;
 }
 
 function templates(reportsDir: string): Handlebars.TemplateDelegate {
@@ -62,6 +66,7 @@ export function renderPack(input: RenderInput): string {
   const kindWord = pack.period.includes('-Q') ? 'quarter' : /^\d{4}-\d{2}$/.test(pack.period) && Number(pack.period.slice(5)) <= 12 ? 'month' : 'year';
   const metrics = manifest.metrics;
   const chartById = new Map(charts.map((c) => [c.id, c]));
+  const small = pack.disclosure?.min_count ?? 5;
   const view = {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
@@ -109,10 +114,10 @@ export function renderPack(input: RenderInput): string {
         empty: s.key === 'actions' && inSection.every((m) => m.value === null) ? 'The action tracker is not loaded for this pack.' : null,
       };
     }),
-    quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : `${c.count} found`, description: c.description })),
+    quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
     methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
-    inputs: manifest.inputs,
+    inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
   return templates(input.reportsDir)(view);
 }

@@ -26,7 +26,8 @@ const HEADLINE = 'INC-01';
 export function summarize(metrics: MetricResult[], context: SummaryContext): string[] {
   const sentences: string[] = [];
   const headline = metrics.find((m) => m.id === HEADLINE);
-  if (headline && headline.value !== null) {
+  // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.
+  if (headline && !['not available', 'n/a', '[c]'].includes(context.show(headline, 'value'))) {
     sentences.push(`${context.show(headline, 'value')} cyber-dependent crimes were reported in ${context.periodLabel}${comparison(headline, context)}.`);
   }
   for (const rag of ['Red', 'Amber'] as const) {

@@ -39,6 +39,8 @@ export interface Manifest {
     force: string;
     partial: boolean;
     marking: string;
+    /** Public edition: the disclosure-control thresholds applied. */
+    disclosure?: { min_count: number; min_denominator: number; min_crimes_for_money: number };
   };
   /** `covered`: the loaded incidents reach back to the comparison period's start. */
   comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
@@ -62,6 +64,7 @@ export function composeManifest(input: {
   warnings: string[];
   /** The first date loaded incidents cover, or null when none are loaded. */
   firstRecord: string | null;
+  disclosure?: { minCount: number; minDenominator: number; minCrimesForMoney: number };
 }): Manifest {
   const { run } = input;
   const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end, covered: input.firstRecord !== null && p.start >= input.firstRecord });
@@ -78,6 +81,9 @@ export function composeManifest(input: {
       force: input.force,
       partial: run.partial,
       marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
+      ...(input.disclosure
+        ? { disclosure: { min_count: input.disclosure.minCount, min_denominator: input.disclosure.minDenominator, min_crimes_for_money: input.disclosure.minCrimesForMoney } }
+        : {}),
     },
     comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },
     inputs: input.inputs,

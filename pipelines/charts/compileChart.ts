@@ -1,0 +1,147 @@
+import { parse, View, type ViewOptions } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { makeAccessible } from './makeAccessible.ts';
+
+/**
+ * The chart stage for one chart: a Vega-Lite spec (reports/charts/<id>.json, whose
+ * data is the named placeholder `values`) and its rows become an inline, accessible
+ * SVG and the data table that stands in for it. Rendered server-side with no canvas
+ * (Vega's renderer `none`, then toSVG), so text is measured by Vega's estimate; the
+ * specs give explicit sizes and label limits to fit anyway. Whatever Vega-Lite or
+ * Vega logs as a warning or error is returned, not printed: a clean chart has none.
+ */
+
+export type ChartRow = Record<string, string | number | null>;
+
+export interface TableLayout {
+  caption: string;
+  /** One column per field of the rows, in order, with its header. */
+  columns: { header: string; field: string }[];
+}
+
+export interface ChartOptions {
+  id: string;
+  title: string;
+  description: string;
+  /** Lines under the title (a key to the marks, say); the spec's own subtitle if absent. */
+  subtitle?: string[];
+  table: TableLayout;
+}
+
+export interface ChartTable {
+  caption: string;
+  columns: string[];
+  rows: string[][];
+}
+
+export interface CompiledChart {
+  id: string;
+  title: string;
+  description: string;
+  svg: string;
+  table: ChartTable;
+  warnings: string[];
+}
+
+type Logger = NonNullable<ViewOptions['logger']>;
+
+export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options: ChartOptions): Promise<CompiledChart> {
+  const warnings: string[] = [];
+  const logger = captureLogger(warnings);
+  const full = composeSpec(spec, options);
+  const vega = compile(full, { logger }).spec;
+  const svg = await renderSvg(vega, rows, logger);
+  return {
+    id: options.id,
+    title: options.title,
+    description: options.description,
+    svg: makeAccessible(svg, options),
+    table: tabulateRows(rows, options.table),
+    warnings,
+  };
+}
+
+/** The spec with the chart's title, subtitle and description; the spec file itself is not changed. */
+export function composeSpec(spec: TopLevelSpec, options: Pick<ChartOptions, 'title' | 'description' | 'subtitle'>): TopLevelSpec {
+  const copy = structuredClone(spec) as TopLevelSpec & { title?: unknown };
+  const given = copy.title;
+  const title = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...(given as object) } : {};
+  const subtitle = options.subtitle ?? (title as { subtitle?: unknown }).subtitle;
+  Object.assign(copy, {
+    title: { ...title, text: options.title, ...(subtitle === undefined ? {} : { subtitle }) },
+    description: options.description,
+  });
+  return copy;
+}
+
+async function renderSvg(vegaSpec: ReturnType<typeof compile>['spec'], rows: ChartRow[], logger: Logger): Promise<string> {
+  const view = new View(parse(vegaSpec), { renderer: 'none', logger });
+  try {
+    // Vega tags the objects it ingests; copies keep the caller's rows untouched.
+    view.data('values', rows.map((row) => ({ ...row })));
+    const svg = await view.toSVG();
+    checkFit(view, svg, logger);
+    return svg;
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Warns when anything drawn (by Vega's own text estimate, which runs wider than real
+ * fonts) spills outside the SVG, where it would be cut off, or when Vega shortened a
+ * label to its limit with an ellipsis. Either way a label does not fit.
+ */
+function checkFit(view: View, svg: string, logger: Logger): void {
+  const size = /^<svg\b[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+  const root = (view.scenegraph() as unknown as { root?: { bounds?: { x1: number; y1: number; x2: number; y2: number } } }).root;
+  if (size && root?.bounds) {
+    const [ox, oy] = view.origin();
+    const pad = view.padding() as { left: number; top: number };
+    const b = root.bounds;
+    const left = b.x1 + ox + pad.left;
+    const top = b.y1 + oy + pad.top;
+    const right = b.x2 + ox + pad.left - Number(size[1]);
+    const bottom = b.y2 + oy + pad.top - Number(size[2]);
+    const over = [[-left, 'left'], [-top, 'top'], [right, 'right'], [bottom, 'bottom']].filter(([by]) => (by as number) > 0.5);
+    if (over.length) logger.warn(`the chart overflows its ${size[1]} x ${size[2]} area (${over.map(([by, side]) => `${side} by ${Math.ceil(by as number)} px`).join(', ')}); shorten a title or label, or give it more room`);
+  }
+  for (const text of svg.matchAll(/>([^<]*\u2026)</g)) logger.warn(`a label was cut short to "${text[1]}"; raise its labelLimit or wrap it`);
+}
+
+/** The data table: one row per chart row, the columns the layout names, as text. */
+export function tabulateRows(rows: ChartRow[], layout: TableLayout): ChartTable {
+  return {
+    caption: layout.caption,
+    columns: layout.columns.map((c) => c.header),
+    rows: rows.map((row) => layout.columns.map((c) => String(row[c.field] ?? ''))),
+  };
+}
+
+/** A Vega logger that keeps warnings and errors (with their level) and drops info and debug. */
+function captureLogger(into: string[]): Logger {
+  let level = 0;
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  const logger = {
+    level(value?: number) {
+      if (value === undefined) return level;
+      level = value;
+      return logger;
+    },
+    error(...args: unknown[]) {
+      into.push(`error: ${text(args)}`);
+      return logger;
+    },
+    warn(...args: unknown[]) {
+      into.push(`warning: ${text(args)}`);
+      return logger;
+    },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
+  };
+  return logger as Logger;
+}
