@@ -10,6 +10,7 @@ import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
 import { renderPack } from '../packs/renderPack.ts';
+import { compileCharts } from '../charts/compileCharts.ts';
 import { controlForPublic } from '../packs/publicEdition.ts';
 import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
@@ -67,7 +68,9 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   const published = options.edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
   const manifest = composeManifest({ run: published.run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings, firstRecord: first, disclosure: options.edition === 'public' ? config.disclosure : undefined });
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
-  const html = renderPack({ manifest, charts: [], sql, reportsDir: join(packageRoot, 'reports') });
+  const reportsDir = join(packageRoot, 'reports');
+  const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: run.previous.label });
+  const html = renderPack({ manifest, charts, sql, reportsDir });
   const path = writePack(options.out, manifest, html);
   for (const w of warnings) ctx.err(w);
   if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));

@@ -46,6 +46,29 @@ const SERIES = ['INC-01', 'INC-05', 'TRN-02', 'VOL-02', 'VOL-03'];
 const AT_AS_OF = ['ACT-01', 'ACT-02'];
 const BREAKDOWN = ['INC-02'];
 
+/**
+ * Metrics added beyond metrics.md for the pack's charts: each a breakdown with every
+ * category listed in the order a reader expects (the contract's order of datasets.md).
+ */
+const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction' | 'section'> & { keys: string[] }> = {
+  'INC-09': {
+    unit: 'count', decimals: 0, direction: 'neutral', section: 'crime',
+    keys: ['Individual', 'Business', 'Charity', 'Public sector', 'Education', 'Other'],
+  },
+  'INC-10': {
+    unit: 'count', decimals: 0, direction: 'neutral', section: 'crime',
+    keys: ['Judicial (1-8)', 'Evidential difficulties (14-16)', 'Investigation complete, no suspect (18)', 'Filed by NFIB (19)', 'Other outcomes'],
+  },
+  'VOL-08': {
+    unit: 'hours', decimals: 1, direction: 'neutral', section: 'volunteers',
+    keys: ['Protect presentation', 'Victim call-back', 'Investigation support', 'Digital forensics', 'Event support', 'Training received', 'Other'],
+  },
+  'TRN-06': {
+    unit: 'count', decimals: 0, direction: 'neutral', section: 'protect',
+    keys: ['SME', 'Charity', 'Education', 'Older people', 'Public sector', 'General public', 'Large business'],
+  },
+};
+
 describe('the real catalogue', () => {
   const catalog = loadCatalog(QUERIES);
   const byId = new Map<string, MetricDefinition>(catalog.map((m) => [m.meta.id, m]));
@@ -68,6 +91,25 @@ describe('the real catalogue', () => {
       for (const key of ['title', 'definition', 'grain', 'owner'] as const) expect(meta[key].trim(), `${id} ${key}`).not.toBe('');
       expect(meta.caveats.length, `${id} caveats`).toBeGreaterThan(0);
       expect(meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)), `${id} caveats are sentences`).toBe(true);
+      expect(metric(id).sqlPath).toBe(`queries/metrics/${id}.sql`);
+    }
+  });
+
+  it('holds the chart breakdowns beyond metrics.md once each, with valid metadata', () => {
+    for (const [id, { keys, ...expected }] of Object.entries(EXTRA)) {
+      expect(Object.keys(CORE), id).not.toContain(id);
+      const found = byId.get(id);
+      expect(found, id).toBeDefined();
+      const { meta } = found!;
+      expect(checkMeta(id, meta), id).toBeNull();
+      expect({ unit: meta.unit, decimals: meta.decimals, direction: meta.direction, section: meta.section }, id).toEqual(expected);
+      expect({ target: meta.target, tolerance: meta.tolerance }, id).toEqual({ target: null, tolerance: null });
+      expect(Boolean(meta.breakdown), `${id} breakdown`).toBe(true);
+      expect(Boolean(meta.series), `${id} series`).toBe(false);
+      expect(Boolean(meta.at_as_of), `${id} at_as_of`).toBe(false);
+      for (const key of ['title', 'definition', 'grain', 'owner'] as const) expect(meta[key].trim(), `${id} ${key}`).not.toBe('');
+      expect(meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)), `${id} caveats are sentences`).toBe(true);
+      expect(keys.length, `${id} keys`).toBeGreaterThan(0);
       expect(metric(id).sqlPath).toBe(`queries/metrics/${id}.sql`);
     }
   });
@@ -200,6 +242,9 @@ describe('every metric runs on empty tables', () => {
         const { id, unit, breakdown, at_as_of } = metric.meta;
         if (breakdown) {
           expect(rows.length, id).toBeGreaterThan(0);
+          // The chart breakdowns list every category, in the reader's order, with zeros.
+          if (EXTRA[id]) expect(rows.map((r) => r.key), id).toEqual(EXTRA[id].keys);
+          if (id === 'TRN-06') expect(rows.map((r) => r.events), 'TRN-06 events').toEqual(rows.map(() => 0));
           for (const r of rows) expect(r.value, `${id} ${String(r.key)}`).toBe(0);
           continue;
         }
@@ -209,6 +254,30 @@ describe('every metric runs on empty tables', () => {
         const expected = at_as_of || ['percent', 'days', 'score'].includes(unit) || id === 'VOL-04' ? null : 0;
         expect(value, id).toBe(expected);
       }
+    } finally {
+      env.close();
+    }
+  });
+});
+
+describe('TRN-06 events per audience', () => {
+  it('counts the period\'s events beside the people reached, an event with 0 attendees included', async () => {
+    const env = await createTestEnv();
+    try {
+      await env.ingest(join(resolve(import.meta.dirname, '../golden/metrics/chart-breakdowns-q2'), 'training_2025-10.csv'));
+      await buildModels(env.db, QUERIES);
+      const trn06 = loadCatalog(QUERIES).find((m) => m.meta.id === 'TRN-06')!;
+      const rows = await runSql(env.db, trn06.sql, { start: '2025-07-01', end: '2025-09-30', as_of: '2025-10-14' });
+      // Q2: EV-101 SME 40, EV-102 SME 0, EV-103 Older people 25, EV-104 General public 100; EV-105 is 01/10.
+      expect(rows.map((r) => [r.key, r.value, r.events])).toEqual([
+        ['SME', 40, 2],
+        ['Charity', 0, 0],
+        ['Education', 0, 0],
+        ['Older people', 25, 1],
+        ['Public sector', 0, 0],
+        ['General public', 100, 1],
+        ['Large business', 0, 0],
+      ]);
     } finally {
       env.close();
     }
