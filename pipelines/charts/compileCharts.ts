@@ -54,6 +54,7 @@ export const CHART_PLANS: ChartPlan[] = [
   { id: 'outcomes', metric: 'INC-10', kind: 'breakdown', title: 'Outcomes by group', lead: 'Crimes given an outcome', by: 'by outcome group', keyHeader: 'Outcome group', compare: true },
   { id: 'hours-by-activity', metric: 'VOL-08', kind: 'breakdown', title: 'Volunteer hours by activity', lead: 'Volunteer hours', by: 'by activity', keyHeader: 'Activity', compare: true },
   { id: 'deployment-trend', metric: 'VOL-03', kind: 'series', title: 'Volunteer deployment rate each month', lead: 'Share of active volunteers deployed at least once, each month', header: 'Deployment rate (%)' },
+  { id: 'events-by-audience', metric: 'TRN-07', kind: 'breakdown', title: 'Events by audience', lead: 'Protect and Prevent events', by: 'by audience', keyHeader: 'Audience', compare: false },
   { id: 'reach-by-audience', metric: 'TRN-06', kind: 'breakdown', title: 'People reached by audience', lead: 'People reached at Protect and Prevent events', by: 'by audience', keyHeader: 'Audience', compare: false },
 ];
 

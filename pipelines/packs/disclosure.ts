@@ -43,7 +43,7 @@ export interface DisclosureThresholds {
 export const DEFAULT_THRESHOLDS: DisclosureThresholds = { minCount: 5, minDenominator: 10, minCrimesForMoney: 5 };
 
 /** Pairs of metrics whose value, previous and year_ago are the same count by definition. */
-export const DEFAULT_LINKS: [string, string][] = [['INC-02', 'INC-01'], ['INC-09', 'INC-01']];
+export const DEFAULT_LINKS: [string, string][] = [['INC-02', 'INC-01'], ['INC-09', 'INC-01'], ['TRN-07', 'TRN-01'], ['TRN-06', 'TRN-02']];
 
 export const SUPPRESSED = '[c]';
 export const NOT_AVAILABLE = 'n/a';

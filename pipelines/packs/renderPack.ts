@@ -33,7 +33,7 @@ export interface RenderInput {
 const SECTIONS = [
   { key: 'crime', anchor: 'crime', title: 'Crime and victim care', intro: 'How much cyber-dependent crime is reported and of what kind, how quickly victims are contacted, and what outcomes follow.', charts: ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes'] },
   { key: 'volunteers', anchor: 'volunteers', title: 'Cyber specials and volunteers', intro: 'HMICFRS asked every force to evaluate whether its cyber specials and volunteers are used effectively: how many are active, how many are deployed, and for how long.', charts: ['hours-by-activity', 'deployment-trend'] },
-  { key: 'protect', anchor: 'protect', title: 'Protect and Prevent events', intro: 'Prevention events for small businesses, charities and the public: how many were held, how many people they reached, and how they were rated.', charts: ['reach-by-audience'] },
+  { key: 'protect', anchor: 'protect', title: 'Protect and Prevent events', intro: 'Prevention events for small businesses, charities and the public: how many were held, how many people they reached, and how they were rated.', charts: ['events-by-audience', 'reach-by-audience'] },
   { key: 'actions', anchor: 'actions', title: 'Action tracker', intro: 'What the board, HMICFRS and the force strategy committed to: what is open and what is overdue.', charts: [] },
 ];
 

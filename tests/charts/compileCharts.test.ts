@@ -11,7 +11,7 @@ import { breakdown, emptyMetrics, metricResult, sampleMetrics, scaledMetrics, se
 
 const REPORTS = resolve(import.meta.dirname, '../../reports');
 const PERIODS = { current: 'Q2 2025-26 (July to September 2025)', previous: 'Q1 2025-26 (April to June 2025)' };
-const PACK_ORDER = ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes', 'hours-by-activity', 'deployment-trend', 'reach-by-audience'];
+const PACK_ORDER = ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes', 'hours-by-activity', 'deployment-trend', 'events-by-audience', 'reach-by-audience'];
 
 function unescapeXml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');

@@ -58,6 +58,7 @@ export function sampleMetrics(): MetricResult[] {
       series: series([0, 61.1, 61.1, 63.2, 73.2, 70.7, 64.4, 62.2, 66.7, 57.4, 55.3, 68.8, 52]),
     }),
     metricResult('VOL-08', { unit: 'hours', decimals: 1, value: 880, section: 'volunteers', breakdown: breakdown(zip(ACTIVITIES, [86.5, 37, 165, 199, 191.5, 155, 46], [83, 20, 158, 230.5, 188.5, 171, 50])) }),
+    metricResult('TRN-07', { value: 62, section: 'protect', breakdown: breakdown(zip(AUDIENCES, [14, 2, 6, 10, 5, 20, 5], [20, 9, 7, 12, 3, 25, 11])) }),
     metricResult('TRN-06', { value: 1827, section: 'protect', breakdown: breakdown(zip(AUDIENCES, [358, 48, 179, 287, 181, 662, 112], [1114, 402, 198, 368, 44, 395, 184])) }),
   ];
 }

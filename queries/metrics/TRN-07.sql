@@ -1,0 +1,31 @@
+-- TRN-07 Events by audience: TRN-01 events (event_on in the period) by audience, every
+-- audience of the training contract listed in its order, zeros included.
+with audiences as (
+  select * from (
+    values
+      (1, 'SME'),
+      (2, 'Charity'),
+      (3, 'Education'),
+      (4, 'Older people'),
+      (5, 'Public sector'),
+      (6, 'General public'),
+      (7, 'Large business')
+  ) as t(sort_order, audience)
+),
+
+training as (
+  select * from stg_training
+  where event_on between $start and $end
+),
+
+final as (
+  select
+    audiences.audience as key,
+    count(training.event_id) as value
+  from audiences
+  left join training on training.audience = audiences.audience
+  group by audiences.sort_order, audiences.audience
+  order by audiences.sort_order
+)
+
+select * from final
