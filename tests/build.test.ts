@@ -105,6 +105,14 @@ describe('build', () => {
     const html = readFileSync(join(folder, 'index.html'), 'utf8');
     expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td class="num">&lt;5</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
     expect(html).toContain('<li>&lt;5 cyber-dependent crimes were reported in Q2 2025-26 (July to September 2025)');
+    // Chart data tables and the values drawn in the charts carry no small count either.
+    const charts = html.match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? [];
+    expect(charts.length).toBe(9);
+    const cells = charts.flatMap((c) => [...c.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]));
+    expect(cells).toContain('&lt;5');
+    expect(cells.filter((c) => /^[1-4]$/.test(c!))).toEqual([]);
+    const drawn = charts.flatMap((c) => [...c.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]));
+    expect(drawn.length).toBeGreaterThan(0);
     expect(html).toContain('<p class="marking">OFFICIAL</p>');
     expect(html).not.toContain('OFFICIAL-SENSITIVE');
   });

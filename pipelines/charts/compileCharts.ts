@@ -108,7 +108,8 @@ export function bindSeries(metric: MetricResult): ChartRow[] {
     month: formatMonth(p.period, 'short'),
     month_long: formatMonth(p.period),
     value: p.value,
-    value_text: formatFigure(p.value, metric.decimals),
+    // The public edition's controlled text ("<5", "[c]") where there is one.
+    value_text: shown((p as { display?: string }).display, p.value, metric.decimals),
     target,
     target_text: targetText,
     met: p.value === null || target === null ? '' : (metric.direction === 'down' ? p.value <= target : p.value >= target) ? 'Yes' : 'No',
@@ -144,9 +145,14 @@ export function bindBreakdown(metric: MetricResult): ChartRow[] {
     label: wrapLabel(r.key, LABEL_WIDTH),
     value: r.value,
     previous: r.previous,
-    value_text: formatFigure(r.value, metric.decimals),
-    previous_text: formatFigure(r.previous, metric.decimals),
+    value_text: shown((r as { display?: { value?: string } }).display?.value, r.value, metric.decimals),
+    previous_text: shown((r as { display?: { previous?: string } }).display?.previous, r.previous, metric.decimals),
   }));
+}
+
+/** A controlled display when the figure was controlled (null), else the figure. */
+function shown(display: string | undefined, value: number | null, decimals: number): string {
+  return value === null && display !== undefined ? display : formatFigure(value, decimals);
 }
 
 /** A round target prints without decimals ("Target 90 %"); otherwise at the metric's. */
