@@ -93,6 +93,13 @@ export async function writeReferenceTables(db: Db, contracts: Contracts): Promis
   await db.run('create or replace table ref_nfib_codes (code varchar primary key, category varchar not null)');
   await db.run('create or replace table ref_outcomes (code integer primary key, label varchar not null, judicial boolean not null)');
   await db.run('create or replace table ref_areas (area varchar primary key)');
+  // Every enumeration of the contracts, in contract order, so metrics list all categories (zeros too).
+  await db.run('create or replace table ref_enum_values (dataset varchar, field varchar, value varchar, sort_order integer, primary key (dataset, field, value))');
+  for (const contract of Object.values(contracts.datasets)) {
+    for (const field of contract.fields.filter((f) => f.type === 'enum')) {
+      for (const [i, value] of (field.values ?? []).entries()) await db.run('insert into ref_enum_values values ($1, $2, $3, $4)', [contract.dataset, field.name, value, i + 1]);
+    }
+  }
   for (const c of nfibCodes) await db.run('insert into ref_nfib_codes values ($1, $2)', [c.code, c.category]);
   for (const o of outcomes) await db.run('insert into ref_outcomes values ($1, $2, $3)', [o.code, o.label, o.judicial]);
   for (const a of areas) await db.run('insert into ref_areas values ($1)', [a]);

@@ -1,15 +1,9 @@
 -- INC-09 Crimes by victim type: INC-01 broken down by victim_type, all six victim types
 -- of the incidents contract listed in its order, zeros included.
 with victim_types as (
-  select * from (
-    values
-      (1, 'Individual'),
-      (2, 'Business'),
-      (3, 'Charity'),
-      (4, 'Public sector'),
-      (5, 'Education'),
-      (6, 'Other')
-  ) as t(sort_order, victim_type)
+  select sort_order, value as victim_type
+  from ref_enum_values
+  where dataset = 'incidents' and field = 'victim_type'
 ),
 
 incidents as (

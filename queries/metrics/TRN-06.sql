@@ -2,16 +2,9 @@
 -- period) by audience, every audience of the training contract listed in its order, zeros
 -- included; events is the number of those events per audience.
 with audiences as (
-  select * from (
-    values
-      (1, 'SME'),
-      (2, 'Charity'),
-      (3, 'Education'),
-      (4, 'Older people'),
-      (5, 'Public sector'),
-      (6, 'General public'),
-      (7, 'Large business')
-  ) as t(sort_order, audience)
+  select sort_order, value as audience
+  from ref_enum_values
+  where dataset = 'training' and field = 'audience'
 ),
 
 training as (

@@ -2,16 +2,9 @@
 -- rows, as VOL-02) by activity, every activity of the volunteer_hours contract listed in
 -- its order, zeros included, 1 dp.
 with activities as (
-  select * from (
-    values
-      (1, 'Protect presentation'),
-      (2, 'Victim call-back'),
-      (3, 'Investigation support'),
-      (4, 'Digital forensics'),
-      (5, 'Event support'),
-      (6, 'Training received'),
-      (7, 'Other')
-  ) as t(sort_order, activity)
+  select sort_order, value as activity
+  from ref_enum_values
+  where dataset = 'volunteer_hours' and field = 'activity'
 ),
 
 volunteer_hours as (
