@@ -6,6 +6,7 @@ import type { Contract, ReferenceData } from './contracts.ts';
 import type { HeaderMapping } from './headers.ts';
 import type { NormalizedExport } from './normalizeFile.ts';
 import type { MalformedRecord } from './scanRecords.ts';
+import { describeEntry, quarantineEntries, quarantineSql, writeQuarantine } from './quarantine.ts';
 import { parseRecords } from './dialect.ts';
 import type { RowCounts } from './status.ts';
 import { datasetColumns } from './schema.ts';
@@ -16,14 +17,6 @@ import { datasetColumns } from './schema.ts';
  * marked; the accepted rows are written, all of the file's rows or none, in one
  * transaction.
  */
-
-export interface QuarantineEntry {
-  line: number;
-  field: string | null;
-  raw_value: string | null;
-  reason: string;
-  detail?: string | null;
-}
 
 export interface LoadCounts extends RowCounts {
   rows_blank: number;
@@ -185,40 +178,6 @@ async function countDispositions(db: Db, compiled: CompiledChecks, contract: Con
   for (const r of reasons) counts.quarantine_by_reason[r.reason] = (counts.quarantine_by_reason[r.reason] ?? 0) + r.n;
   counts.quarantine_by_reason = Object.fromEntries(Object.entries(counts.quarantine_by_reason).sort(([a], [b]) => a.localeCompare(b)));
   return counts;
-}
-
-/** One row per failed check of a quarantined row (a row can fail several), plus key conflicts. */
-function quarantineSql(compiled: CompiledChecks, contract: Contract): string {
-  return `select __line as line, e.field as field, e.raw as raw_value, e.reason as reason
-    from (select __line, unnest(__errors) as e from checked where __disposition = 'quarantined')
-    union all
-    select __line, ${literal(contract.key)}, ${ident(compiled.key)}, 'duplicate_key' from checked where __disposition = 'conflict'`;
-}
-
-async function quarantineEntries(db: Db, compiled: CompiledChecks, contract: Contract, malformed: MalformedRecord[], limit: number): Promise<QuarantineEntry[]> {
-  const fromSql = await db.all<{ line: bigint; field: string; raw_value: string | null; reason: string }>(`${quarantineSql(compiled, contract)} order by 1 limit ${limit}`);
-  const entries: QuarantineEntry[] = [
-    ...fromSql.map((r) => ({ line: Number(r.line), field: r.field, raw_value: r.raw_value, reason: r.reason })),
-    ...malformed.map((m) => ({ line: m.line, field: null, raw_value: null, reason: m.reason, detail: m.detail })),
-  ];
-  return entries.sort((a, b) => a.line - b.line).slice(0, limit);
-}
-
-function describeEntry(e: QuarantineEntry): string {
-  return `line ${e.line} ${e.field ?? 'row'} ${e.reason}${e.raw_value !== null && e.raw_value !== undefined ? ` "${e.raw_value.slice(0, 40)}"` : ''}`;
-}
-
-async function writeQuarantine(db: Db, file: NormalizedExport, compiled: CompiledChecks, contract: Contract, malformed: MalformedRecord[], loadId: number): Promise<void> {
-  await db.run(`insert into quarantine select $load_id, $file_name, $dataset, line, field, raw_value, reason, null from (${quarantineSql(compiled, contract)})`, {
-    load_id: loadId,
-    file_name: file.fileName,
-    dataset: contract.dataset,
-  });
-  for (let i = 0; i < malformed.length; i += 500) {
-    const batch = malformed.slice(i, i + 500);
-    const tuples = batch.map((_, j) => `(${loadId}, ${literal(file.fileName)}, ${literal(contract.dataset)}, $${3 * j + 1}::bigint, null, null, $${3 * j + 2}, $${3 * j + 3})`);
-    await db.run(`insert into quarantine values ${tuples.join(', ')}`, batch.flatMap((m) => [m.line, m.reason, m.detail]));
-  }
 }
 
 async function unknownValueWarnings(db: Db): Promise<LoadCounts['warnings']> {
