@@ -43,6 +43,9 @@ export interface MetricResult {
   year_change_pct: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** The comparison periods' denominators, so disclosure control can judge them too. */
+  previous_denominator: number | null;
+  year_ago_denominator: number | null;
   target: number | null;
   tolerance: number | null;
   rag: Rag | null;
@@ -119,6 +122,8 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
       year_change_pct: percentChange(current.value, yearBefore?.value ?? null),
       numerator: current.numerator,
       denominator: current.denominator,
+      previous_denominator: before?.denominator ?? null,
+      year_ago_denominator: yearBefore?.denominator ?? null,
       target: target ?? null,
       tolerance: tolerance ?? null,
       rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),

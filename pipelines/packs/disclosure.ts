@@ -25,9 +25,10 @@ import { protect, slot, type Slot, type Table } from './secondarySuppression.ts'
  *  - gbp: the value is suppressed when the denominator (crimes with a loss) is unknown or
  *    below minCrimesForMoney; a sum of £0 is shown (it gives no one's loss away).
  *  - hours without a denominator (VOL-02, a sum of hours): metrics.md sets no rule, so shown.
- * Known limitation: runMetrics gives the denominator of the current period only, so a
- * ratio's previous, year_ago and series points, and a money figure's other than £0, are
- * always suppressed, their changes with them. Any change, and the RAG, is removed when
+ * Previous and year-ago values are judged by their own periods' denominators
+ * (previous_denominator, year_ago_denominator). Monthly series points carry none, so a
+ * ratio's series points, and a money series' other than £0, are always suppressed. The
+ * comparison denominators themselves are not published. Any change, and the RAG, is removed when
  * either side of it is controlled. Sums across metrics other than `links` (INC-03 within
  * INC-01, TRN-03 within TRN-02, joiners and leavers against active volunteers) and a
  * percentage's implied numerator (value x denominator) are not controlled: metrics.md's
@@ -153,19 +154,27 @@ export function applyDisclosureControl(
       const money = (v: number | null) => (v === null ? none : v === 0 ? exact(0) : hidden);
       cell = money;
       point = money;
-      const enough = metric.denominator !== null && metric.denominator >= t.minCrimesForMoney;
-      top = { value: enough ? exact(metric.value) : money(metric.value), previous: money(metric.previous), year_ago: money(metric.year_ago) };
+      const enough = (d: number | null | undefined) => d !== null && d !== undefined && d >= t.minCrimesForMoney;
+      top = {
+        value: enough(metric.denominator) ? exact(metric.value) : money(metric.value),
+        previous: enough(metric.previous_denominator) ? exact(metric.previous) : money(metric.previous),
+        year_ago: enough(metric.year_ago_denominator) ? exact(metric.year_ago) : money(metric.year_ago),
+      };
     } else if (metric.unit === 'hours' && metric.numerator === null && metric.denominator === null) {
       cell = exact;
       point = exact;
       top = { value: exact(metric.value), previous: exact(metric.previous), year_ago: exact(metric.year_ago) };
     } else {
-      // A ratio or average: only the current period's denominator is known.
+      // A ratio or average: each period's own denominator decides (series points carry none, so they are hidden).
       const ratio = (v: number | null) => (v === null ? none : hidden);
       cell = ratio;
       point = ratio;
-      const enough = metric.denominator !== null && metric.denominator >= t.minDenominator;
-      top = { value: enough ? exact(metric.value) : ratio(metric.value), previous: ratio(metric.previous), year_ago: ratio(metric.year_ago) };
+      const enough = (d: number | null | undefined) => d !== null && d !== undefined && d >= t.minDenominator;
+      top = {
+        value: enough(metric.denominator) ? exact(metric.value) : ratio(metric.value),
+        previous: enough(metric.previous_denominator) ? exact(metric.previous) : ratio(metric.previous),
+        year_ago: enough(metric.year_ago_denominator) ? exact(metric.year_ago) : ratio(metric.year_ago),
+      };
       if (metric.unit === 'percent') numerator = asCount(numerator);
     }
     const suppressed = metric.value !== null && top.value.value === null;
@@ -190,6 +199,9 @@ export function applyDisclosureControl(
       year_change_pct: kept('year_ago', metric.year_change_pct),
       numerator,
       denominator,
+      // Counts in their own right: the public edition does not publish them.
+      previous_denominator: null,
+      year_ago_denominator: null,
       target: metric.target,
       tolerance: metric.tolerance,
       rag: suppressed ? null : metric.rag,

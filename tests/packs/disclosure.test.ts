@@ -10,7 +10,7 @@ import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines
 function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
   return {
     id, title: `Measure ${id}`, definition: `Definition of ${id}.`, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'Owner',
-    caveats: ['A caveat.'], value: 20, previous: 10, year_ago: 8, change: 10, change_pct: 100, year_change: 12, year_change_pct: 150, numerator: null, denominator: null,
+    caveats: ['A caveat.'], value: 20, previous: 10, year_ago: 8, change: 10, change_pct: 100, year_change: 12, year_change_pct: 150, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
     target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, ...extra,
   };
 }
@@ -280,5 +280,20 @@ describe('applyDisclosureControl: secondary suppression', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('comparison periods judged by their own denominators', () => {
+  it('shows a previous or year-ago percentage whose denominator is at least 10, and hides one under 10', () => {
+    const [m] = applyDisclosureControl([
+      metric('INC-05', { unit: 'percent', decimals: 1, value: 60, previous: 50, year_ago: 40, change: 10, year_change: 20, numerator: 6, denominator: 10, previous_denominator: 10, year_ago_denominator: 9 }),
+    ]);
+    expect(m).toMatchObject({ value: 60, previous: 50, year_ago: null, change: 10, year_change: null, previous_denominator: null, year_ago_denominator: null });
+    expect(m!.display).toEqual({ value: '60.0', previous: '50.0', year_ago: '[c]' });
+  });
+
+  it('shows a previous money total over at least 5 crimes, and hides one over 4', () => {
+    const [m] = applyDisclosureControl([metric('INC-04', { unit: 'gbp', decimals: 2, value: 900, previous: 500, year_ago: 300, denominator: 6, previous_denominator: 5, year_ago_denominator: 4 })]);
+    expect(m).toMatchObject({ value: 900, previous: 500, year_ago: null });
   });
 });

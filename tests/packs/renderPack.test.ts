@@ -12,7 +12,7 @@ const HOSTILE = `<script>alert("x")</script> {{constructor}} =HYPERLINK("http://
 function metric(id: string, section: string, extra: Partial<MetricResult> = {}): MetricResult {
   return {
     id, title: `Measure ${id}`, definition: `Definition of ${id}.`, unit: 'count', decimals: 0, direction: 'neutral', section, owner: 'Owner',
-    caveats: [], value: 10, previous: 8, year_ago: 5, change: 2, change_pct: 25, year_change: 5, year_change_pct: 100, numerator: null, denominator: null,
+    caveats: [], value: 10, previous: 8, year_ago: 5, change: 2, change_pct: 25, year_change: 5, year_change_pct: 100, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
     target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, ...extra,
   };
 }
