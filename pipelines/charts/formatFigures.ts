@@ -4,7 +4,7 @@
  * and its table cell always show the same number.
  */
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+import { MONTHS } from '../lib/periods.ts';
 
 /** What a table or description says where a figure is missing (null): never 0. */
 export const NO_FIGURE = 'No figure';

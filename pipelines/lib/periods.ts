@@ -19,7 +19,7 @@ export interface Period {
 
 export const RELATIVE_PERIODS = ['last-complete-month', 'last-complete-quarter', 'current-quarter', 'current-financial-year'] as const;
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');

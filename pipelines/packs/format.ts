@@ -1,26 +1,17 @@
+import { formatFigure as groupedFigure, formatWithUnit } from '../charts/formatFigures.ts';
 import type { MetricResult } from '../metrics/runMetrics.ts';
 
-/** How figures read in the pack: en-GB grouping, the metric's decimals, its unit. */
+/**
+ * How figures read in the pack's text and tables: the charts' formatter, so a figure
+ * reads the same in a sentence, a table cell and a chart label.
+ */
 
 export function formatNumber(value: number, decimals: number): string {
-  return value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return groupedFigure(value, decimals);
 }
 
 export function formatFigure(value: number | null, unit: MetricResult['unit'], decimals: number): string {
-  if (value === null) return 'not available';
-  const text = formatNumber(value, decimals);
-  switch (unit) {
-    case 'percent':
-      return `${text} %`;
-    case 'gbp':
-      return `£${text}`;
-    case 'days':
-      return `${text} days`;
-    case 'hours':
-      return `${text} hours`;
-    default:
-      return text;
-  }
+  return value === null ? 'not available' : formatWithUnit(value, decimals, unit);
 }
 
 /** A change with its sign, e.g. "+12", "−3.5 points", "no change". */
