@@ -11,6 +11,7 @@ import { runMetrics } from '../metrics/runMetrics.ts';
 import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
 import { renderPack } from '../packs/renderPack.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
+import { writeExports } from '../packs/exportTables.ts';
 import { controlForPublic } from '../packs/publicEdition.ts';
 import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
@@ -71,7 +72,7 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   const reportsDir = join(packageRoot, 'reports');
   const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: run.previous.label });
   const html = renderPack({ manifest, charts, sql, reportsDir });
-  const path = writePack(options.out, manifest, html);
+  const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
   for (const w of warnings) ctx.err(w);
   if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));
   else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);

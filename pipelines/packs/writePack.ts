@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../lib/config.ts';
 import type { Period } from '../lib/periods.ts';
 import type { RowCounts } from '../ingest/status.ts';
+import type { ExportedFile } from './exportTables.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 
@@ -48,6 +49,8 @@ export interface Manifest {
   metrics: MetricRun['results'];
   data_quality: CheckResult[];
   warnings: string[];
+  /** Files beside the pack for analysts, with their SHA-256. */
+  exports?: ExportedFile[];
 }
 
 export function packVersion(): string {
@@ -93,13 +96,17 @@ export function composeManifest(input: {
   };
 }
 
-/** Writes the pack folder (manifest and rendered HTML) atomically and returns its path. */
-export function writePack(outDir: string, manifest: Manifest, html: string): string {
+/**
+ * Writes the pack folder (exports, manifest and rendered HTML) atomically and returns its
+ * path. `addExports` writes files into the temp folder; they are listed in the manifest.
+ */
+export async function writePack(outDir: string, manifest: Manifest, html: string, addExports?: (dir: string) => Promise<ExportedFile[]>): Promise<string> {
   const name = `${manifest.pack.period}-${manifest.pack.edition}`;
   const final = join(outDir, name);
   const temp = join(outDir, `.${name}.tmp-${process.pid}`);
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
+  if (addExports) manifest.exports = await addExports(temp);
   writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(temp, 'index.html'), html);
   const old = join(outDir, `.${name}.old-${process.pid}`);

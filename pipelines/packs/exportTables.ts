@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import type { Db } from '../lib/db.ts';
+import { ident, literal } from '../lib/db.ts';
+import { sha256File } from '../lib/hashing.ts';
+import type { MetricResult } from '../metrics/runMetrics.ts';
+
+/**
+ * Exports beside a pack for analysts: every metric result, breakdown and monthly series
+ * as CSV (RFC 4180, UTF-8 with BOM for Excel, text cells that Excel would read as a
+ * formula neutralised) and as Apache Arrow IPC; in the board edition also the curated
+ * tables as Parquet. Each is listed in the manifest with its SHA-256.
+ */
+
+export interface ExportedFile {
+  file: string;
+  format: 'csv' | 'arrow' | 'parquet';
+  rows: number;
+  sha256: string;
+}
+
+type Cell = string | number | boolean | null;
+type Rows = Record<string, Cell>[];
+
+const CURATED = ['incidents', 'volunteers', 'volunteer_hours', 'training', 'actions'];
+
+/** A text cell that starts like a formula (= + - @, or a tab or CR before one) gets a leading apostrophe. */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function csvCell(value: Cell): string {
+  if (value === null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = neutralise(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(columns: string[], rows: Rows): string {
+  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c] ?? null)).join(','))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+function toArrow(columns: string[], rows: Rows): Uint8Array {
+  const arrays: Record<string, Cell[]> = {};
+  for (const c of columns) arrays[c] = rows.map((r) => r[c] ?? null);
+  return tableToIPC(tableFromArrays(arrays as unknown as Parameters<typeof tableFromArrays>[0]), 'file');
+}
+
+function metricRows(metrics: MetricResult[]) {
+  const results: Rows = metrics.map((m) => ({
+    metric_id: m.id, title: m.title, unit: m.unit, value: m.value, previous: m.previous, year_ago: m.year_ago,
+    change: m.change, change_pct: m.change_pct, target: m.target, rag: m.rag, suppressed: m.suppressed,
+  }));
+  const breakdowns: Rows = metrics.flatMap((m) => (m.breakdown ?? []).map((r) => ({ metric_id: m.id, key: r.key, value: r.value, previous: r.previous, year_ago: r.year_ago })));
+  const series: Rows = metrics.flatMap((m) => (m.series ?? []).map((p) => ({ metric_id: m.id, period: p.period, start: p.start, end: p.end, value: p.value })));
+  return [
+    { name: 'metrics', columns: ['metric_id', 'title', 'unit', 'value', 'previous', 'year_ago', 'change', 'change_pct', 'target', 'rag', 'suppressed'], rows: results },
+    { name: 'breakdowns', columns: ['metric_id', 'key', 'value', 'previous', 'year_ago'], rows: breakdowns },
+    { name: 'series', columns: ['metric_id', 'period', 'start', 'end', 'value'], rows: series },
+  ];
+}
+
+/** Writes the exports into `dir` (the pack's temp folder) and lists them. */
+export async function writeExports(db: Db, dir: string, metrics: MetricResult[], edition: 'board' | 'public'): Promise<ExportedFile[]> {
+  const files: ExportedFile[] = [];
+  const record = (file: string, format: ExportedFile['format'], rows: number) => files.push({ file, format, rows, sha256: sha256File(join(dir, file)) });
+  for (const { name, columns, rows } of metricRows(metrics)) {
+    writeFileSync(join(dir, `${name}.csv`), toCsv(columns, rows));
+    record(`${name}.csv`, 'csv', rows.length);
+    writeFileSync(join(dir, `${name}.arrow`), toArrow(columns, rows));
+    record(`${name}.arrow`, 'arrow', rows.length);
+  }
+  // Row-level tables are for the board's analysts only: the public edition publishes controlled figures.
+  if (edition === 'board') {
+    for (const table of CURATED) {
+      const file = `${table}.parquet`;
+      await db.run(`copy (select * exclude (_load_id) from ${ident(table)} order by all) to ${literal(join(dir, file))} (format parquet)`);
+      const [{ n }] = (await db.all<{ n: number }>(`select count(*)::integer as n from ${ident(table)}`)) as [{ n: number }];
+      record(file, 'parquet', n);
+    }
+  }
+  return files;
+}
