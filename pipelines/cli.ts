@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { runIngest } from './commands/ingest.ts';
 import { runStatus } from './commands/status.ts';
 import { runBuild, type BuildOptions } from './commands/build.ts';
+import { runCite } from './commands/cite.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
@@ -79,6 +80,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--out <dir>', 'where pack folders go (default out/)')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
+    });
+
+  program
+    .command('cite')
+    .description('print a ready-to-paste citation of one figure of a built pack (by citation ID or metric ID)')
+    .argument('<id>', 'a citation ID such as WM-2025-26-Q2-INC-05, or a metric ID such as INC-05')
+    .option('--period <period>', 'the pack\'s period')
+    .option('--edition <edition>', 'board or public', 'board')
+    .option('--as-of <date>', 'resolves a relative period (default today in Europe/London)')
+    .option('--out <dir>', 'where pack folders are (default out/)')
+    .action(async (id: string, options: { period?: string; edition?: string; out?: string; asOf?: string }) => {
+      exitCode = await runCite(id, options, context());
     });
 
   program

@@ -59,7 +59,7 @@ describe('build', () => {
     const inc05 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
     expect(inc05).toMatchObject({ value: 50, numerator: 1, denominator: 2, target: 90, rag: 'Red' });
     const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
-    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
+    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
     // Nine charts (events and people reached by audience are two), each an accessible SVG with its data table.
     expect(html.match(/<figure class="chart"/g)).toHaveLength(9);
@@ -73,6 +73,32 @@ describe('build', () => {
     const first = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
     expect((await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14')).code).toBe(0);
     expect(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8')).toBe(first);
+  });
+
+  it('gives every figure a citation ID with its parameters and sources, and cites one ready to paste', async () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8'));
+    const inc05 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
+    const sha = manifest.inputs[0].sha256;
+    expect(inc05).toMatchObject({
+      citation_id: 'WM-2025-26-Q2-INC-05',
+      parameters: { start: '2025-07-01', end: '2025-09-30', as_of: '2025-10-14' },
+      sources: [{ dataset: 'incidents', file: 'incidents.csv', sha256: sha }],
+    });
+    // VOL-03 reads the roster and the hours; neither is loaded here, so it has no sources.
+    expect(manifest.metrics.find((m: { id: string }) => m.id === 'VOL-03').sources).toEqual([]);
+    const result = await boardpack('cite', 'WM-2025-26-Q2-INC-05', '--period', '2025-26-Q2');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual([
+      'Victim contact within 28 days (INC-05), Q2 2025-26 (July to September 2025), West Mercia: 50.0 %.',
+      'Citation: WM-2025-26-Q2-INC-05. Period 2025-07-01 to 2025-09-30; data as of 2025-10-14; board edition (OFFICIAL-SENSITIVE).',
+    ]);
+    expect(result.stdout).toContain(`Source: incidents.csv (incidents, SHA-256 ${sha}).\n`);
+    expect(result.stdout).toContain(`Pack: ${join(dir, 'out', '2025-26-Q2-board', 'index.html')}#WM-2025-26-Q2-INC-05\n`);
+    const unknown = await boardpack('cite', 'WM-2025-26-Q2-XYZ-99', '--period', '2025-26-Q2');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^boardpack: "WM-2025-26-Q2-XYZ-99" is not a figure of the 2025-26-Q2 board pack; use one of: WM-2025-26-Q2-INC-01, /);
+    const missing = await boardpack('cite', 'INC-05', '--period', '2024-25-Q1');
+    expect(missing.stderr).toBe(`boardpack: There is no board pack for 2024-25-Q1 at ${join(dir, 'out', '2024-25-Q1-board')}; build it first with boardpack build --period 2024-25-Q1.\n`);
   });
 
   it('takes targets and tolerances from configuration', async () => {
@@ -103,7 +129,7 @@ describe('build', () => {
     walk(manifest.data_quality);
     expect(counts.filter((n) => n >= 1 && n <= 4)).toEqual([]);
     const html = readFileSync(join(folder, 'index.html'), 'utf8');
-    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td class="num">&lt;5</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
+    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">&lt;5</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
     expect(html).toContain('<li>&lt;5 cyber-dependent crimes were reported in Q2 2025-26 (July to September 2025)');
     // Chart data tables and the values drawn in the charts carry no small count either.
     const charts = html.match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? [];

@@ -12,6 +12,7 @@ import { composeManifest, writePack, type PackInput } from '../packs/writePack.t
 import { renderPack } from '../packs/renderPack.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
 import { writeExports } from '../packs/exportTables.ts';
+import { citeMetrics } from '../packs/cite.ts';
 import { controlForPublic } from '../packs/publicEdition.ts';
 import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
@@ -67,8 +68,9 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   }
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
   const published = options.edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
-  const manifest = composeManifest({ run: published.run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings, firstRecord: first, disclosure: options.edition === 'public' ? config.disclosure : undefined });
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
+  const manifest = composeManifest({ run: published.run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings, firstRecord: first, disclosure: options.edition === 'public' ? config.disclosure : undefined });
+  manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs);
   const reportsDir = join(packageRoot, 'reports');
   const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: run.previous.label });
   const html = renderPack({ manifest, charts, sql, reportsDir });

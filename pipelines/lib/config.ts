@@ -15,6 +15,8 @@ export interface PackSetting {
 export interface Config {
   configPath: string | null;
   force: string;
+  /** Short force code for citation IDs (default: the force's initials, "WM"). */
+  forceCode: string;
   db: string;
   inbox: string;
   out: string;
@@ -57,6 +59,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
   return {
     configPath: existsSync(path) ? path : null,
     force: stringSetting(raw.force, 'force') ?? 'West Mercia',
+    forceCode: forceCodeSetting(raw.force_code, stringSetting(raw.force, 'force') ?? 'West Mercia'),
     db,
     inbox: at(raw.inbox, 'inbox', 'inbox'),
     out: at(raw.out, 'out', 'out'),
@@ -127,6 +130,12 @@ function shareSetting(value: unknown): number {
     throw new UsageError('Configuration "ingest.max_quarantine_share" must be a number from 0 to 1 (default 0.1, i.e. 10 %).');
   }
   return share;
+}
+
+function forceCodeSetting(value: unknown, force: string): string {
+  const code = stringSetting(value, 'force_code') ?? force.split(/[\s-]+/).map((w) => w[0] ?? '').join('').toUpperCase();
+  if (!/^[A-Z0-9]{1,8}$/.test(code)) throw new UsageError('Configuration "force_code" must be 1-8 capital letters or digits, e.g. "WM".');
+  return code;
 }
 
 function targetsSetting(value: unknown): Config['targets'] {

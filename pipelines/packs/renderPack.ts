@@ -92,6 +92,7 @@ export function renderPack(input: RenderInput): string {
     scorecard: metrics.filter((m) => !m.breakdown).map((m) => ({
       id: m.id,
       anchor: `score-${m.id}`,
+      citation: (m as { citation_id?: string }).citation_id ?? null,
       title: m.title,
       value: showFigure(m, 'value'),
       previous: m.previous === null && !hasDisplay(m, 'previous') ? '–' : showFigure(m, 'previous'),

@@ -27,6 +27,13 @@ export interface ComparisonPeriod {
   covered: boolean;
 }
 
+/** Where a figure can be cited from: its ID, the parameters it was computed with, the exports behind it. */
+export interface Citation {
+  citation_id: string;
+  parameters: { start: string; end: string; as_of: string };
+  sources: { dataset: string; file: string; sha256: string }[];
+}
+
 export interface Manifest {
   pack: {
     period: string;
@@ -46,7 +53,7 @@ export interface Manifest {
   /** `covered`: the loaded incidents reach back to the comparison period's start. */
   comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
   inputs: PackInput[];
-  metrics: MetricRun['results'];
+  metrics: (MetricRun['results'][number] & Partial<Citation>)[];
   data_quality: CheckResult[];
   warnings: string[];
   /** Files beside the pack for analysts, with their SHA-256. */
