@@ -10,12 +10,6 @@ export interface Logger {
 
 export const silentLogger: Logger = { log: () => {} };
 
-/** Collects events in memory, for tests. */
-export function createMemoryLogger(): Logger & { events: { level: LogLevel; event: string; fields: Record<string, unknown> }[] } {
-  const events: { level: LogLevel; event: string; fields: Record<string, unknown> }[] = [];
-  return { events, log: (level, event, fields = {}) => events.push({ level, event, fields }) };
-}
-
 /** One JSON object per line on the given stream (stderr by default, so stdout stays the result). */
 export function createJsonLogger(write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   return {
