@@ -3,6 +3,7 @@ import { runIngest } from './commands/ingest.ts';
 import { runStatus } from './commands/status.ts';
 import { runBuild, type BuildOptions } from './commands/build.ts';
 import { runCite } from './commands/cite.ts';
+import { runVerify } from './commands/verify.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
@@ -78,6 +79,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd (default today in Europe/London)')
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')
     .option('--out <dir>', 'where pack folders go (default out/)')
+    .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });
@@ -92,6 +94,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--out <dir>', 'where pack folders are (default out/)')
     .action(async (id: string, options: { period?: string; edition?: string; out?: string; asOf?: string }) => {
       exitCode = await runCite(id, options, context());
+    });
+
+  program
+    .command('verify')
+    .description('recompute every figure of a built pack from the archived exports in a fresh database; exit 1 on any mismatch or missing or altered file')
+    .argument('<packdir>', 'a pack folder, e.g. out/2025-26-Q2-board')
+    .action(async (packDir: string) => {
+      exitCode = await runVerify(packDir, context());
     });
 
   program

@@ -42,7 +42,8 @@ describe('build', () => {
   it('writes manifest.json with the pack, inputs and metrics of interface.md, and an index.html', async () => {
     const result = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json)\n`);
+    expect(result.stdout).toBe(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json; snapshot ${JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8')).snapshot.id})\n`);
+    expect(result.stdout).toMatch(/snapshot [0-9a-f]{16}\)/);
     const manifest = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8'));
     expect(manifest.pack).toMatchObject({ period: '2025-26-Q2', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', partial: false, marking: 'OFFICIAL-SENSITIVE' });
     expect(manifest.pack.version).toMatch(/^\d+\.\d+\.\d+/);

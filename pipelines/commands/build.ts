@@ -1,20 +1,20 @@
-import { londonDate } from '../lib/clock.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { londonDate } from '../lib/clock.ts';
 import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
 import { hasLedger } from '../ingest/status.ts';
-import { buildModels } from '../model/buildModels.ts';
-import { loadCatalog } from '../metrics/catalog.ts';
-import { runDataQuality } from '../metrics/dataQuality.ts';
-import { runMetrics } from '../metrics/runMetrics.ts';
-import { composeManifest, writePack, type PackInput } from '../packs/writePack.ts';
-import { renderPack } from '../packs/renderPack.ts';
+import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '../model/querySet.ts';
+import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
+import { composePack } from '../packs/composePack.ts';
 import { writeExports } from '../packs/exportTables.ts';
-import { citeMetrics } from '../packs/cite.ts';
-import { controlForPublic } from '../packs/publicEdition.ts';
-import { packageRoot } from '../lib/config.ts';
+import { renderPack } from '../packs/renderPack.ts';
+import { findRestatements, recordFigures } from '../packs/restatements.ts';
+import { packVersion, writePack } from '../packs/writePack.ts';
+import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
 export interface BuildOptions {
@@ -22,6 +22,8 @@ export interface BuildOptions {
   asOf?: string;
   edition?: string;
   out?: string;
+  /** Rebuild the pack from an earlier snapshot (its ID is in a pack's manifest). */
+  snapshot?: string;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -34,49 +36,50 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out }, ctx);
+    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
     return path ? 0 : 1;
   } finally {
     db.close();
   }
 }
 
-async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string }, ctx: CommandContext): Promise<string> {
-  const { config } = ctx;
-  await buildModels(db, config.queriesDir);
-  const catalog = loadCatalog(config.queriesDir);
-  const run = await runMetrics(db, catalog, { period: options.period, asOf: options.asOf, targets: config.targets });
-  const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: options.asOf, max_age_days: config.dataQuality.maxAgeDays, start: options.period.start, end: options.period.end });
-  const inputs = await db.all<PackInput>(
-    `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
-       rows_quarantined, rows_excluded, rows_duplicate
-     from ingested_files order by load_id`,
-  );
-  const warnings: string[] = [];
-  if (run.partial) warnings.push(`${options.period.label} ends on ${options.period.end}, after the as-of date ${options.asOf}: this is a partial period and its figures will change.`);
-  const [{ records }] = (await db.all<{ records: number }>(
-    `select ((select count(*) from stg_incidents where reported_on between $1 and $2)
-      + (select count(*) from stg_volunteer_hours where deployed_on between $1 and $2)
-      + (select count(*) from stg_training where event_on between $1 and $2))::integer as records`,
-    [options.period.start, options.period.end],
-  )) as [{ records: number }];
-  if (records === 0) warnings.push(`No incidents, volunteer hours or training events loaded fall in ${options.period.label}: check the period and the exports loaded.`);
-  // A comparison period before the first incident loaded shows zeros that mean "no data", not "no crime".
-  const [{ first }] = (await db.all<{ first: string | null }>(`select strftime(min(reported_on), '%Y-%m-%d') as first from stg_incidents`)) as [{ first: string | null }];
-  for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
-    if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
+async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string; snapshot?: string }, ctx: CommandContext): Promise<string> {
+  const rebuild = options.snapshot !== undefined;
+  const scratch = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
+  try {
+    const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
+    const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
+    const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
+    manifest.metrics = await findRestatements(db, manifest, sql);
+    const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
+    if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
+    const reportsDir = join(packageRoot, 'reports');
+    const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
+    const html = renderPack({ manifest, charts, sql, reportsDir });
+    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
+    // A rebuild reproduces a pack already recorded; only new packs count as reported.
+    if (!rebuild) await recordFigures(db, manifest);
+    for (const w of manifest.warnings) ctx.err(w);
+    if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, snapshot: snapshot.id, warnings: manifest.warnings }, null, 2));
+    else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json; snapshot ${snapshot.id})`);
+    return path;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  // The public edition publishes only controlled figures: nothing in it can give back a small number.
-  const published = options.edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
-  const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
-  const manifest = composeManifest({ run: published.run, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings, firstRecord: first, disclosure: options.edition === 'public' ? config.disclosure : undefined });
-  manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs);
-  const reportsDir = join(packageRoot, 'reports');
-  const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: run.previous.label });
-  const html = renderPack({ manifest, charts, sql, reportsDir });
-  const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
-  for (const w of warnings) ctx.err(w);
-  if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));
-  else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);
-  return path;
+}
+
+/** Everything loaded now, with the configuration and query set in force; the query set is archived. */
+async function snapshotNow(db: Db, ctx: CommandContext): Promise<{ config: Config; snapshot: Snapshot }> {
+  const querySet = collectQuerySet(queryDirsOf(ctx.config));
+  archiveQuerySet(ctx.config.archive, querySet);
+  const snapshot = await takeSnapshot(db, { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion(), createdAt: ctx.clock.now() });
+  return { config: ctx.config, snapshot };
+}
+
+/** An earlier snapshot: its data (pinned), its settings and its archived query set. */
+async function pinEarlierSnapshot(db: Db, id: string, config: Config, scratch: string): Promise<{ config: Config; snapshot: Snapshot }> {
+  const snapshot = await findSnapshot(db, id);
+  const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, scratch);
+  await pinSnapshot(db, snapshot);
+  return { config: configForSnapshot(config, snapshot.settings, dirs), snapshot };
 }

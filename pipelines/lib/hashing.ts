@@ -21,3 +21,12 @@ export function sha256File(path: string): string {
 export function sha256Text(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/** JSON with object keys sorted at every level, so equal values always hash alike. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -16,7 +16,7 @@ export function datasetsOf(sql: string): string[] {
   return [...new Set([...sql.matchAll(/\bstg_([a-z_]+)\b/g)].map((m) => m[1]!))].sort();
 }
 
-export function citeMetrics(manifest: Manifest, forceCode: string, sqlById: Record<string, string>, inputs: PackInput[]): Manifest['metrics'] {
+export function citeMetrics(manifest: Manifest, forceCode: string, sqlById: Record<string, string>, inputs: PackInput[], snapshot: string): Manifest['metrics'] {
   const { pack } = manifest;
   return manifest.metrics.map((m) => {
     const datasets = datasetsOf(sqlById[m.id] ?? '');
@@ -24,6 +24,7 @@ export function citeMetrics(manifest: Manifest, forceCode: string, sqlById: Reco
       citation_id: citationId(forceCode, pack.period, m.id),
       parameters: { start: pack.start, end: pack.end, as_of: pack.as_of },
       sources: inputs.filter((i) => datasets.includes(i.dataset)).map((i) => ({ dataset: i.dataset, file: i.file, sha256: i.sha256 })),
+      snapshot,
     };
     return { ...m, ...citation };
   });
@@ -40,6 +41,7 @@ export function formatCitation(manifest: Manifest, id: string, packPath: string)
     `Citation: ${m.citation_id}. Period ${manifest.pack.start} to ${manifest.pack.end}; data as of ${manifest.pack.as_of}; ${manifest.pack.edition} edition (${manifest.pack.marking}).`,
     `Definition: ${m.definition}`,
     `Query: ${m.sql_path} (SHA-256 ${m.sql_sha256}).`,
+    ...(m.snapshot ? [`Snapshot: ${m.snapshot} (rebuild with boardpack build --period ${manifest.pack.period} --as-of ${manifest.pack.as_of} --snapshot ${m.snapshot}; check with boardpack verify).`] : []),
     ...(m.sources ?? []).map((s) => `Source: ${s.file} (${s.dataset}, SHA-256 ${s.sha256}).`),
     `Pack: ${packPath}#${m.citation_id}`,
   ];

@@ -5,6 +5,7 @@ import type { MetricResult } from '../metrics/runMetrics.ts';
 import { formatChange, formatFigure } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
+import type { Restatement } from './restatements.ts';
 import type { Manifest } from './writePack.ts';
 
 /**
@@ -103,7 +104,20 @@ export function renderPack(input: RenderInput): string {
       ragSymbol: m.rag ? RAG[m.rag].symbol : '',
       ragClass: m.rag ? RAG[m.rag].cls : 'none',
       sparkline: m.series ? renderSparkline(m.series.map((p) => p.value)) : null,
+      restated: Object.fromEntries((m.restatements ?? []).map((r) => [r.figure, { anchor: restatementAnchor(m.id, r), reported: r.reported_display }])),
     })),
+    restatements: metrics.flatMap((m) =>
+      (m.restatements ?? []).map((r) => ({
+        id: m.id,
+        title: m.title,
+        anchor: restatementAnchor(m.id, r),
+        label: r.label,
+        reported: r.reported_display,
+        reportedIn: `${r.reported_in.pack}, generated ${r.reported_in.generated_at.slice(0, 10)}`,
+        now: r.now_display,
+        reasons: r.reasons,
+      })),
+    ),
     sections: SECTIONS.map((s) => {
       const inSection = metrics.filter((m) => m.section === s.key);
       return {
@@ -121,6 +135,10 @@ export function renderPack(input: RenderInput): string {
     inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
   return templates(input.reportsDir)(view);
+}
+
+function restatementAnchor(id: string, r: Restatement): string {
+  return `restated-${id}-${r.figure}`;
 }
 
 function hasDisplay(m: MetricResult, field: 'previous' | 'year_ago'): boolean {

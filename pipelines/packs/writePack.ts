@@ -1,11 +1,14 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../lib/config.ts';
+import { sha256Text } from '../lib/hashing.ts';
 import type { Period } from '../lib/periods.ts';
 import type { RowCounts } from '../ingest/status.ts';
 import type { ExportedFile } from './exportTables.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import type { Restatement } from './restatements.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -32,7 +35,12 @@ export interface Citation {
   citation_id: string;
   parameters: { start: string; end: string; as_of: string };
   sources: { dataset: string; file: string; sha256: string }[];
+  /** The snapshot (loaded files, settings, query set) the figure was computed from. */
+  snapshot: string;
 }
+
+/** A figure of the pack as the pack publishes it. */
+export type PackMetric = MetricRun['results'][number] & Partial<Citation> & { restatements?: Restatement[] };
 
 export interface Manifest {
   pack: {
@@ -53,11 +61,15 @@ export interface Manifest {
   /** `covered`: the loaded incidents reach back to the comparison period's start. */
   comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
   inputs: PackInput[];
-  metrics: (MetricRun['results'][number] & Partial<Citation>)[];
+  /** What the build saw: the files loaded up to one load, the settings and the query set; `build --snapshot ID` rebuilds it. */
+  snapshot: Snapshot;
+  metrics: PackMetric[];
   data_quality: CheckResult[];
   warnings: string[];
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
+  /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
+  html_sha256?: string;
 }
 
 export function packVersion(): string {
@@ -75,6 +87,7 @@ export function composeManifest(input: {
   /** The first date loaded incidents cover, or null when none are loaded. */
   firstRecord: string | null;
   disclosure?: { minCount: number; minDenominator: number; minCrimesForMoney: number };
+  snapshot: Snapshot;
 }): Manifest {
   const { run } = input;
   const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end, covered: input.firstRecord !== null && p.start >= input.firstRecord });
@@ -97,6 +110,7 @@ export function composeManifest(input: {
     },
     comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },
     inputs: input.inputs,
+    snapshot: input.snapshot,
     metrics: run.results,
     data_quality: input.dataQuality,
     warnings: input.warnings,
@@ -114,6 +128,7 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
   if (addExports) manifest.exports = await addExports(temp);
+  manifest.html_sha256 = sha256Text(html);
   writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(temp, 'index.html'), html);
   const old = join(outDir, `.${name}.old-${process.pid}`);

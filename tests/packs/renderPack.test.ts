@@ -22,6 +22,11 @@ function manifest(): Manifest {
     pack: { period: '2025-26-Q2', label: 'Q2 2025-26 (July to September 2025)', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', version: '0.1.0', force: 'West Mercia', partial: false, marking: 'OFFICIAL-SENSITIVE' },
     comparisons: { previous: { id: '2025-26-Q1', start: '2025-04-01', end: '2025-06-30', covered: true }, year_ago: { id: '2024-25-Q2', start: '2024-07-01', end: '2024-09-30', covered: true } },
     inputs: [{ dataset: 'incidents', file: HOSTILE, sha256: 'c'.repeat(64), loaded_at: '2025-10-14T12:00:00Z', rows_read: 3, rows_loaded: 3, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }],
+    snapshot: {
+      id: 'd'.repeat(16), through_load_id: 1, queries_sha256: 'e'.repeat(64), version: '0.1.0',
+      files: [{ load_id: 1, dataset: 'incidents', file: HOSTILE, sha256: 'c'.repeat(64), loaded_at: '2025-10-14T12:00:00.000Z', archive_path: 'cc/c.csv' }],
+      settings: { force: 'West Mercia', force_code: 'WM', targets: {}, data_quality: { max_age_days: 45 }, disclosure: { min_count: 5, min_denominator: 10, min_crimes_for_money: 5 }, ingest: { max_quarantine_share: 0.1 }, aliases: {} },
+    },
     metrics: [
       metric('INC-01', 'crime', { series: [1, 2, 3].map((v, i) => ({ period: `2025-0${i + 7}`, start: '', end: '', value: v })) }),
       metric('INC-02', 'crime', { breakdown: [{ key: 'Hacking - server', value: 10, previous: 8, year_ago: 5 }] }),

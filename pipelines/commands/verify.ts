@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError, WorkError } from '../lib/errors.ts';
+import { checkFiles, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
+import { packVersion } from '../packs/writePack.ts';
+import type { CommandContext } from './context.ts';
+
+/**
+ * `boardpack verify PACKDIR`: one line per file and per figure, match or not. Exit 1 when a
+ * figure does not recompute, or a file the manifest names is missing or altered.
+ */
+export async function runVerify(packDir: string, ctx: CommandContext): Promise<number> {
+  const dir = resolve(ctx.cwd, packDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`There is no pack folder at ${packDir}; pass the folder that holds the pack's manifest.json, e.g. out/2025-26-Q2-board.`);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new WorkError(`${packDir} has no manifest.json, so its figures cannot be verified; restore the manifest from backup or rebuild the pack.`);
+  const manifest = readManifest(manifestPath);
+  if (!manifest) throw new WorkError(`${join(packDir, 'manifest.json')} is not a readable boardpack manifest with a snapshot: it has been altered or comes from an older version; restore it from backup or rebuild the pack.`);
+
+  const files = checkFiles(dir, manifest, ctx.config.archive);
+  const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match');
+  let figures: FigureCheck[] = [];
+  let problem: string | null = null;
+  if (archiveIntact) {
+    const scratch = mkdtempSync(join(tmpdir(), 'boardpack-verify-'));
+    try {
+      figures = compareFigures(manifest, await recomputePack(manifest, ctx.config, scratch, ctx.logger));
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof WorkError) problem = error.message;
+      else problem = `The figures could not be recomputed from the archived exports (${(error as Error).message.split('\n')[0]}).`;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const failures = [
+    ...files.filter((f) => f.status !== 'match').map(describeFile),
+    ...figures.filter((f) => f.status === 'mismatch').map(describeFigure),
+    ...(problem ? [problem] : []),
+    ...(archiveIntact ? [] : ['The figures were not recomputed: the archived exports they come from are missing or altered.']),
+  ];
+  if (ctx.json) ctx.out(JSON.stringify({ pack: dir, snapshot: manifest.snapshot.id, ok: failures.length === 0, files, figures, problems: failures }, null, 2));
+  else {
+    ctx.out(`Verifying ${dir}: snapshot ${manifest.snapshot.id}, ${manifest.snapshot.files.length} archived exports, ${manifest.metrics.length} figures.`);
+    if (manifest.pack.version !== packVersion()) ctx.out(`Note: the pack was made by boardpack ${manifest.pack.version}; recomputed with ${packVersion()}.`);
+    for (const f of files) ctx.out(`${f.status === 'match' ? 'match   ' : f.status.toUpperCase().padEnd(8)} ${f.role === 'archive' ? 'archived export' : 'pack file'} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
+    for (const f of figures) ctx.out(f.status === 'match' ? `match    ${f.citation_id ?? f.id}` : `MISMATCH ${describeFigure(f)}`);
+    if (failures.length === 0) ctx.out(`Verified: all ${figures.length} figures recompute from the archived exports and all ${files.length} files match the manifest.`);
+  }
+  if (failures.length === 0) return 0;
+  ctx.err(`Verification failed: ${failures[0]}${failures.length > 1 ? ` (and ${failures.length - 1} more problem${failures.length > 2 ? 's' : ''}, listed above)` : ''}`);
+  return 1;
+}
+
+function describeFile(f: FileCheck): string {
+  const what = f.role === 'archive' ? `The archived export ${f.file}` : `The pack file ${f.file}`;
+  return f.status === 'missing' ? `${what} is missing (${f.detail}); restore it from backup.` : `${what} has been altered (${f.detail}); restore it from backup.`;
+}
+
+function describeFigure(f: FigureCheck): string {
+  const shown = (v: unknown) => (typeof v === 'object' && v !== null ? 'a different value' : JSON.stringify(v));
+  const fields = f.differences.map((d) => `${d.field}: manifest ${shown(d.manifest)}, recomputed ${shown(d.recomputed)}`).join('; ');
+  return `${f.id}${f.citation_id ? ` (${f.citation_id})` : ''} does not recompute: ${fields}.`;
+}

@@ -1,0 +1,139 @@
+import type { Db } from '../lib/db.ts';
+import { ident } from '../lib/db.ts';
+import { parsePeriod } from '../lib/periods.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { datasetsOf } from './cite.ts';
+import { formatFigure } from './format.ts';
+import type { Manifest, PackMetric } from './writePack.ts';
+
+/**
+ * Restatements: a figure a pack shows for a period that an earlier pack already reported
+ * (the latest pack for that period) is compared with what that pack said.
+ * Where late data or a changed definition moved it, the new pack shows both and why;
+ * nothing is silently rewritten. Every build records its headline figures for this.
+ */
+
+export type FigureRole = 'value' | 'previous' | 'year_ago';
+
+export interface Restatement {
+  figure: FigureRole;
+  period: string;
+  label: string;
+  reported: number;
+  now: number;
+  reported_display: string;
+  now_display: string;
+  reported_in: { pack: string; citation_id: string | null; generated_at: string; snapshot: string };
+  reasons: string[];
+}
+
+const DDL = `create table if not exists published_figures (
+  pack_period varchar not null,
+  edition varchar not null,
+  generated_at varchar not null,
+  snapshot_id varchar not null,
+  through_load_id integer not null,
+  as_of varchar not null,
+  metric_id varchar not null,
+  citation_id varchar,
+  value double not null,
+  sql_sha256 varchar not null
+)`;
+
+/** The date that places a record of a dataset in a period. */
+const PERIOD_FIELD: Record<string, string> = { incidents: 'reported_on', volunteer_hours: 'deployed_on', training: 'event_on' };
+
+interface Published {
+  pack_period: string;
+  generated_at: string;
+  snapshot_id: string;
+  through_load_id: number;
+  as_of: string;
+  metric_id: string;
+  citation_id: string | null;
+  value: number;
+  sql_sha256: string;
+}
+
+/** Records the pack's own figures, so later packs can tell when one of them moved. */
+export async function recordFigures(db: Db, manifest: Manifest): Promise<void> {
+  await db.run(DDL);
+  const { pack, snapshot } = manifest;
+  for (const m of manifest.metrics.filter((x) => x.value !== null)) {
+    await db.run('insert into published_figures values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+      pack.period, pack.edition, pack.generated_at, snapshot.id, snapshot.through_load_id, pack.as_of, m.id, m.citation_id ?? null, m.value, m.sql_sha256,
+    ]);
+  }
+}
+
+/** Adds `restatements` to every figure of the manifest that moved since the pack for its period reported it. */
+export async function findRestatements(db: Db, manifest: Manifest, sqlById: Record<string, string>): Promise<Manifest['metrics']> {
+  await db.run(DDL);
+  const { pack, snapshot, comparisons } = manifest;
+  const periods: Record<FigureRole, string> = { value: pack.period, previous: comparisons.previous.id, year_ago: comparisons.year_ago.id };
+  // The latest headline of each figure by the pack for its period, from data no newer than ours.
+  const earlier = await db.all<Published>(
+    `select * from published_figures
+     where edition = $1 and through_load_id <= $3 and pack_period in ($4, $5, $6)
+       -- Re-runs of this very pack on the same data are not "the last pack": it stays flagged until new data.
+       and not (pack_period = $4 and snapshot_id = $2)
+     qualify row_number() over (partition by pack_period, metric_id order by generated_at desc, through_load_id desc) = 1`,
+    [pack.edition, snapshot.id, snapshot.through_load_id, periods.value, periods.previous, periods.year_ago],
+  );
+  const byKey = new Map(earlier.map((p) => [`${p.pack_period}|${p.metric_id}`, p]));
+  const results: Manifest['metrics'] = [];
+  for (const m of manifest.metrics) {
+    const restatements: Restatement[] = [];
+    for (const role of ['value', 'previous', 'year_ago'] as const) {
+      const now = m[role];
+      const before = byKey.get(`${periods[role]}|${m.id}`);
+      if (now === null || before === undefined) continue;
+      const [reportedDisplay, nowDisplay] = [formatFigure(before.value, m.unit, m.decimals), formatFigure(now, m.unit, m.decimals)];
+      // A change too small to show at the published precision is not a restatement.
+      if (reportedDisplay === nowDisplay) continue;
+      restatements.push({
+        figure: role,
+        period: periods[role],
+        label: parsePeriod(periods[role], pack.as_of).label,
+        reported: before.value,
+        now,
+        reported_display: reportedDisplay,
+        now_display: nowDisplay,
+        reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
+        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board' }),
+      });
+    }
+    results.push(restatements.length ? { ...m, restatements } : m);
+  }
+  return results;
+}
+
+async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean }): Promise<string[]> {
+  const reasons: string[] = [];
+  const datasets = datasetsOf(now.sql);
+  const later = now.snapshot.files.filter((f) => f.load_id > before.through_load_id && datasets.includes(f.dataset));
+  const period = parsePeriod(now.period, now.asOf);
+  const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
+  for (const file of later) {
+    const field = PERIOD_FIELD[file.dataset];
+    let inPeriod = '';
+    // The public edition names the files but gives no counts: a handful of late records is a small number.
+    if (field && now.counts) {
+      // Every version the file brought, current or since replaced, read from the stored tables (not a pinned view).
+      const table = (t: string) => `${ident(name)}.main.${ident(t)}`;
+      const [{ n }] = (await db.all<{ n: number }>(
+        `select count(*)::integer as n from (
+           select ${ident(field)} as d from ${table(file.dataset)} where _load_id = $1
+           union all select ${ident(field)} from ${table(`${file.dataset}_history`)} where _load_id = $1
+         ) where d between $2 and $3`,
+        [file.load_id, period.start, period.end],
+      )) as [{ n: number }];
+      inPeriod = `: ${n} ${n === 1 ? 'record' : 'records'} in ${period.label} added or amended`;
+    }
+    reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}${inPeriod}.`);
+  }
+  if (before.sql_sha256 !== m.sql_sha256) reasons.push(`The definition's query (${m.sql_path}) changed since that pack.`);
+  if (reasons.length === 0 && before.as_of !== now.asOf) reasons.push(`That pack counted to ${before.as_of}; this one to ${now.asOf}.`);
+  if (reasons.length === 0) reasons.push('The settings (targets or thresholds) changed since that pack.');
+  return reasons;
+}
