@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Bool, Float64, Table, Utf8, tableToIPC, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import type { Db } from '../lib/db.ts';
 import { ident, literal } from '../lib/db.ts';
 import { sha256File } from '../lib/hashing.ts';
@@ -42,11 +42,21 @@ export function toCsv(columns: string[], rows: Rows): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * Plain Utf8, Float64 and Bool columns: the same rows always give the same bytes (tableFromArrays
+ * would dictionary-encode text with ids from a process-wide counter).
+ */
 function toArrow(columns: string[], rows: Rows): Uint8Array {
-  const arrays: Record<string, Cell[]> = {};
-  for (const c of columns) arrays[c] = rows.map((r) => r[c] ?? null);
-  return tableToIPC(tableFromArrays(arrays as unknown as Parameters<typeof tableFromArrays>[0]), 'file');
+  const vectors: Record<string, Vector> = {};
+  for (const c of columns) {
+    const type = TEXT.has(c) ? new Utf8() : c === 'suppressed' ? new Bool() : new Float64();
+    vectors[c] = vectorFromArray(rows.map((r) => r[c] ?? null), type as DataType);
+  }
+  return tableToIPC(new Table(vectors), 'file');
 }
+
+/** Columns of text; `suppressed` is a flag; the rest are numbers. */
+const TEXT = new Set(['metric_id', 'title', 'unit', 'rag', 'key', 'period', 'start', 'end']);
 
 function metricRows(metrics: MetricResult[]) {
   const results: Rows = metrics.map((m) => ({
