@@ -39,7 +39,8 @@ beforeAll(async () => {
   cpSync(join(packageRoot, 'queries'), join(dir, 'queries'), { recursive: true });
   writeFileSync(join(dir, 'boardpack.config.json'), JSON.stringify({ queries_dir: 'queries' }));
   writeFileSync(join(dir, 'a.csv'), [HEADER, 'C1,02/07/2025,NFIB52A,Individual,03/07/2025,', 'C2,15/08/2025,NFIB53A,Business,,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025,'].join('\r\n'));
-  writeFileSync(join(dir, 'b.csv'), [HEADER, 'C2,15/08/2025,NFIB53A,Business,20/08/2025,', 'C4,20/09/2025,NFIB52A,Individual,,', 'C5,05/10/2025,NFIB52A,Business,,'].join('\r\n'));
+  // b.csv repeats C1 unchanged, as cumulative exports do: that is no reason for a restatement.
+  writeFileSync(join(dir, 'b.csv'), [HEADER, 'C1,02/07/2025,NFIB52A,Individual,03/07/2025,', 'C2,15/08/2025,NFIB53A,Business,20/08/2025,', 'C4,20/09/2025,NFIB52A,Individual,,', 'C5,05/10/2025,NFIB52A,Business,,'].join('\r\n'));
 
   expect((await boardpack('2025-10-14T12:00:00Z', 'ingest', 'a.csv')).code).toBe(0);
   expect((await boardpack('2025-10-14T12:30:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--out', 'issued')).code).toBe(0);
@@ -103,7 +104,7 @@ describe('restatements', () => {
       {
         figure: 'value', period: '2025-26-Q2', label: 'Q2 2025-26 (July to September 2025)', reported: 2, now: 3, reported_display: '2', now_display: '3',
         reported_in: { pack: '2025-26-Q2-board', citation_id: 'WM-2025-26-Q2-INC-01', generated_at: '2025-10-14T12:30:00.000Z', snapshot: issued.snapshot.id },
-        // b.csv brought C2 (amended) and C4 (late) in Q2; C5 is in Q3.
+        // b.csv brought C2 (amended) and C4 (late) in Q2; C1 again unchanged; C5 is in Q3.
         reasons: ['b.csv (incidents) loaded 2025-10-20: 2 records in Q2 2025-26 (July to September 2025) added or amended.'],
       },
     ]);

@@ -6,6 +6,7 @@ import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
 import { hasLedger } from '../ingest/status.ts';
+import { loadContracts } from '../ingest/contracts.ts';
 import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '../model/querySet.ts';
 import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
@@ -50,7 +51,8 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
     const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
-    manifest.metrics = await findRestatements(db, manifest, sql);
+    const keys = Object.fromEntries(Object.values(loadContracts(config).datasets).map((c) => [c.dataset, c.key]));
+    manifest.metrics = await findRestatements(db, manifest, sql, keys);
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     const reportsDir = join(packageRoot, 'reports');

@@ -67,7 +67,7 @@ export async function recordFigures(db: Db, manifest: Manifest): Promise<void> {
 }
 
 /** Adds `restatements` to every figure of the manifest that moved since the pack for its period reported it. */
-export async function findRestatements(db: Db, manifest: Manifest, sqlById: Record<string, string>): Promise<Manifest['metrics']> {
+export async function findRestatements(db: Db, manifest: Manifest, sqlById: Record<string, string>, keys: Record<string, string>): Promise<Manifest['metrics']> {
   await db.run(DDL);
   const { pack, snapshot, comparisons } = manifest;
   const periods: Record<FigureRole, string> = { value: pack.period, previous: comparisons.previous.id, year_ago: comparisons.year_ago.id };
@@ -100,7 +100,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
         reported_display: reportedDisplay,
         now_display: nowDisplay,
         reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
-        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board' }),
+        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys }),
       });
     }
     results.push(restatements.length ? { ...m, restatements } : m);
@@ -108,7 +108,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
   return results;
 }
 
-async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean }): Promise<string[]> {
+async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean; keys: Record<string, string> }): Promise<string[]> {
   const reasons: string[] = [];
   const datasets = datasetsOf(now.sql);
   const later = now.snapshot.files.filter((f) => f.load_id > before.through_load_id && datasets.includes(f.dataset));
@@ -116,24 +116,50 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
   const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
   for (const file of later) {
     const field = PERIOD_FIELD[file.dataset];
-    let inPeriod = '';
-    // The public edition names the files but gives no counts: a handful of late records is a small number.
-    if (field && now.counts) {
-      // Every version the file brought, current or since replaced, read from the stored tables (not a pinned view).
-      const table = (t: string) => `${ident(name)}.main.${ident(t)}`;
-      const [{ n }] = (await db.all<{ n: number }>(
-        `select count(*)::integer as n from (
-           select ${ident(field)} as d from ${table(file.dataset)} where _load_id = $1
-           union all select ${ident(field)} from ${table(`${file.dataset}_history`)} where _load_id = $1
-         ) where d between $2 and $3`,
-        [file.load_id, period.start, period.end],
-      )) as [{ n: number }];
-      inPeriod = `: ${n} ${n === 1 ? 'record' : 'records'} in ${period.label} added or amended`;
+    const key = now.keys[file.dataset];
+    if (!field || !key) {
+      reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}.`);
+      continue;
     }
-    reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}${inPeriod}.`);
+    const n = await changedInPeriod(db, name, file, key, field, period);
+    // A re-export that repeats what was loaded before changes nothing and explains nothing.
+    if (n === 0) continue;
+    // The public edition names the files but gives no counts: a handful of late records is a small number.
+    const count = now.counts ? `: ${n} ${n === 1 ? 'record' : 'records'} in ${period.label} added or amended` : '';
+    reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}${count}.`);
   }
   if (before.sql_sha256 !== m.sql_sha256) reasons.push(`The definition's query (${m.sql_path}) changed since that pack.`);
   if (reasons.length === 0 && before.as_of !== now.asOf) reasons.push(`That pack counted to ${before.as_of}; this one to ${now.asOf}.`);
   if (reasons.length === 0) reasons.push('The settings (targets or thresholds) changed since that pack.');
   return reasons;
+}
+
+/**
+ * Records of one load that are new or differ from the version they replaced, or whose replaced
+ * version it changed, dated in the period: read from the stored tables, not a pinned view.
+ */
+async function changedInPeriod(db: Db, catalog: string, file: Snapshot['files'][number], key: string, field: string, period: { start: string; end: string }): Promise<number> {
+  const table = (t: string) => `${ident(catalog)}.main.${ident(t)}`;
+  const provenance = 'force, _load_id, _file_sha256, _line';
+  const [{ n }] = (await db.all<{ n: number }>(
+    `with new_rows as (
+       select * exclude (${provenance}) from ${table(file.dataset)} where _load_id = $1
+       union all
+       select * exclude (${provenance}, _replaced_by_load_id) from ${table(`${file.dataset}_history`)} where _load_id = $1
+     ),
+     old_rows as (
+       select * exclude (${provenance}, _replaced_by_load_id) from ${table(`${file.dataset}_history`)} where _replaced_by_load_id = $1
+     ),
+     changed as (
+       (select * from new_rows except select * from old_rows)
+       union all
+       (select * from old_rows except select * from new_rows)
+     ),
+     final as (
+       select count(distinct ${ident(key)})::integer as n from changed where ${ident(field)} between $2 and $3
+     )
+     select * from final`,
+    [file.load_id, period.start, period.end],
+  )) as [{ n: number }];
+  return n;
 }
