@@ -4,10 +4,11 @@ import { runStatus } from './commands/status.ts';
 import { runBuild, type BuildOptions } from './commands/build.ts';
 import { runCite } from './commands/cite.ts';
 import { runVerify } from './commands/verify.ts';
+import { runRefreshCommand, runScheduleCommand } from './commands/refresh.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
-import { exitCodeOf, messageOf, UsageError, WorkError } from './lib/errors.ts';
+import { describeError, exitCodeOf } from './lib/errors.ts';
 import { createJsonLogger, silentLogger } from './lib/logging.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface Io {
   stderr(text: string): void;
   clock: Clock;
   cwd: string;
+  /** Ends `schedule` (default: SIGINT or SIGTERM). */
+  stopSignal?: AbortSignal;
 }
 
 const processIo: Io = {
@@ -97,6 +100,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   program
+    .command('refresh')
+    .description('the nightly job: ingest what is new in the inbox, build the configured packs, record the run')
+    .action(async () => {
+      exitCode = await runRefreshCommand(context());
+    });
+
+  program
+    .command('schedule')
+    .description('run the nightly job on its cron schedule until stopped (SIGINT or SIGTERM)')
+    .action(async () => {
+      exitCode = await runScheduleCommand(context(), io.stopSignal ?? processStopSignal());
+    });
+
+  program
     .command('verify')
     .description('recompute every figure of a built pack from the archived exports in a fresh database; exit 1 on any mismatch or missing or altered file')
     .argument('<packdir>', 'a pack folder, e.g. out/2025-26-Q2-board')
@@ -133,22 +150,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`boardpack: ${usageSentence(error)}\n`);
       return 2;
     }
-    io.stderr(`boardpack: ${sentence(error)}\n`);
+    io.stderr(`boardpack: ${describeError(error)}\n`);
     return exitCodeOf(error);
   }
+}
+
+/** Aborted by the first SIGINT or SIGTERM, which then no longer kill the process: the scheduler stops cleanly. */
+function processStopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
 }
 
 function usageSentence(error: CommanderError): string {
   const text = error.message.replace(/^error: /, '').split('\n')[0]!.trim();
   return `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.$/, '')}; see boardpack --help.`;
-}
-
-/** Known errors carry their own sentence; anything else is summarised without a stack trace. */
-function sentence(error: unknown): string {
-  if (error instanceof UsageError || error instanceof WorkError) return error.message;
-  const text = messageOf(error).split('\n')[0] ?? 'unknown error';
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return `Permission denied (${text}); check the paths and their permissions.`;
-  if (code === 'ENOSPC') return 'The disk is full; free some space and run the command again.';
-  return `The command failed unexpectedly (${text}); run it again with --verbose and report the output if it persists.`;
 }

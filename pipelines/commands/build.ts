@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
@@ -14,7 +14,7 @@ import { composePack } from '../packs/composePack.ts';
 import { writeExports } from '../packs/exportTables.ts';
 import { renderPack } from '../packs/renderPack.ts';
 import { findRestatements, recordFigures } from '../packs/restatements.ts';
-import { packVersion, writePack } from '../packs/writePack.ts';
+import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
 import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
@@ -37,41 +37,78 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
-    return path ? 0 : 1;
+    const built = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
+    for (const w of built.warnings) ctx.err(w);
+    if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, snapshot: built.snapshot, warnings: built.warnings }, null, 2));
+    else ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
+    return 0;
   } finally {
     db.close();
   }
 }
 
-async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string; snapshot?: string }, ctx: CommandContext): Promise<string> {
+export interface PackOptions {
+  period: Period;
+  asOf: string;
+  edition: 'board' | 'public';
+  out: string;
+  /** Rebuild from this earlier snapshot instead of everything loaded now. */
+  snapshot?: string;
+  /** Notices for the cover on top of the pack's own (the nightly job's stale-data and failed-run banners). */
+  banners?: string[];
+}
+
+export interface BuiltPack {
+  path: string;
+  snapshot: string;
+  warnings: string[];
+}
+
+/** Computes, renders and writes one pack (atomically), and records its figures for later restatements. */
+export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandContext, 'config' | 'clock' | 'logger'>): Promise<BuiltPack> {
   const rebuild = options.snapshot !== undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
   try {
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
     const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
+    ctx.logger.log('debug', 'pack_computed', { period: options.period.id, edition: options.edition });
     const keys = Object.fromEntries(Object.values(loadContracts(config).datasets).map((c) => [c.dataset, c.key]));
     manifest.metrics = await findRestatements(db, manifest, sql, keys);
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
+    manifest.warnings.unshift(...(options.banners ?? []));
     const reportsDir = join(packageRoot, 'reports');
     const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
     const html = renderPack({ manifest, charts, sql, reportsDir });
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
     if (!rebuild) await recordFigures(db, manifest);
-    for (const w of manifest.warnings) ctx.err(w);
-    if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, snapshot: snapshot.id, warnings: manifest.warnings }, null, 2));
-    else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json; snapshot ${snapshot.id})`);
-    return path;
+    return { path, snapshot: snapshot.id, warnings: manifest.warnings };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+/**
+ * Whether the pack on disk already shows what a build now would: same snapshot (files,
+ * settings, queries), as-of date and cover notices. The nightly job keeps such packs.
+ */
+export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<CommandContext, 'config' | 'clock'>): Promise<boolean> {
+  const path = join(options.out, `${options.period.id}-${options.edition}`, 'manifest.json');
+  if (!existsSync(path)) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const { snapshot } = await snapshotNow(db, ctx);
+    const banners = options.banners ?? [];
+    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b);
+  } catch {
+    return false;
+  }
+}
+
 /** Everything loaded now, with the configuration and query set in force; the query set is archived. */
-async function snapshotNow(db: Db, ctx: CommandContext): Promise<{ config: Config; snapshot: Snapshot }> {
+async function snapshotNow(db: Db, ctx: Pick<CommandContext, 'config' | 'clock'>): Promise<{ config: Config; snapshot: Snapshot }> {
   const querySet = collectQuerySet(queryDirsOf(ctx.config));
   archiveQuerySet(ctx.config.archive, querySet);
   const snapshot = await takeSnapshot(db, { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion(), createdAt: ctx.clock.now() });

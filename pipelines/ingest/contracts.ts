@@ -55,6 +55,9 @@ export interface Contracts {
   reference: ReferenceData;
 }
 
+/** The date that places a record of an event dataset in time; the roster and the tracker have none. */
+export const RECORD_DATE: Partial<Record<DatasetName, string>> = { incidents: 'reported_on', volunteer_hours: 'deployed_on', training: 'event_on' };
+
 export function isDatasetName(name: string): name is DatasetName {
   return (DATASETS as readonly string[]).includes(name);
 }

@@ -36,6 +36,10 @@ export interface Config {
   dataQuality: { maxAgeDays: number };
   /** Public-edition disclosure control thresholds (metrics.md). */
   disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
+  /** A file in the inbox is taken once unchanged this long (it may still be being copied in). */
+  inboxSettleSeconds: number;
+  /** A command that receives each refresh's run record as JSON on stdin (to send an email, say). */
+  notify: { command: string | null; on: 'failure' | 'always' };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -74,6 +78,8 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     targets: targetsSetting(raw.targets),
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
     disclosure: disclosureSetting(raw.disclosure),
+    inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
+    notify: notifySetting(raw.notify),
   };
 }
 
@@ -181,4 +187,20 @@ function aliasesSetting(value: unknown): Config['aliases'] {
     }
   }
   return result;
+}
+
+function settleSetting(value: unknown): number {
+  if (value === undefined) return 5;
+  if (typeof value !== 'number' || !(value >= 0)) throw new UsageError('Configuration "inbox_settle_seconds" must be a number of seconds, 0 or more (default 5).');
+  return value;
+}
+
+function notifySetting(value: unknown): Config['notify'] {
+  if (value === undefined) return { command: null, on: 'failure' };
+  const record = (value ?? {}) as Record<string, unknown>;
+  const on = record.on ?? 'failure';
+  if (typeof value !== 'object' || (on !== 'failure' && on !== 'always')) {
+    throw new UsageError('Configuration "notify" must look like {"command": "mail -s boardpack analysts@example.org", "on": "failure"} ("on": failure or always).');
+  }
+  return { command: stringSetting(record.command, 'notify.command') ?? null, on };
 }

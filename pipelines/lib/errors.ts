@@ -38,3 +38,13 @@ export function exitCodeOf(error: unknown): number {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** One sentence for any failure: known errors carry their own; anything else is summarised without a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof UsageError || error instanceof WorkError) return error.message;
+  const text = messageOf(error).split('\n')[0] ?? 'unknown error';
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return `Permission denied (${text}); check the paths and their permissions.`;
+  if (code === 'ENOSPC') return 'The disk is full; free some space and run the command again.';
+  return `The command failed unexpectedly (${text}); run it again with --verbose and report the output if it persists.`;
+}

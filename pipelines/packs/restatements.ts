@@ -1,3 +1,4 @@
+import { RECORD_DATE, type DatasetName } from '../ingest/contracts.ts';
 import type { Db } from '../lib/db.ts';
 import { ident } from '../lib/db.ts';
 import { parsePeriod } from '../lib/periods.ts';
@@ -39,9 +40,6 @@ const DDL = `create table if not exists published_figures (
   value double not null,
   sql_sha256 varchar not null
 )`;
-
-/** The date that places a record of a dataset in a period. */
-const PERIOD_FIELD: Record<string, string> = { incidents: 'reported_on', volunteer_hours: 'deployed_on', training: 'event_on' };
 
 interface Published {
   pack_period: string;
@@ -115,7 +113,7 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
   const period = parsePeriod(now.period, now.asOf);
   const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
   for (const file of later) {
-    const field = PERIOD_FIELD[file.dataset];
+    const field = RECORD_DATE[file.dataset as DatasetName];
     const key = now.keys[file.dataset];
     if (!field || !key) {
       reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}.`);

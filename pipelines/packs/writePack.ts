@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { packageRoot } from '../lib/config.ts';
 import { sha256Text } from '../lib/hashing.ts';
 import type { Period } from '../lib/periods.ts';
@@ -125,6 +125,7 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   const name = `${manifest.pack.period}-${manifest.pack.edition}`;
   const final = join(outDir, name);
   const temp = join(outDir, `.${name}.tmp-${process.pid}`);
+  restoreInterruptedSwap(outDir, name);
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
   if (addExports) manifest.exports = await addExports(temp);
@@ -140,4 +141,35 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   renameSync(temp, final);
   rmSync(old, { recursive: true, force: true });
   return final;
+}
+
+/**
+ * A process killed between the two renames above leaves the earlier pack as `.name.old-PID`
+ * and no pack of that name: put it back. A leftover beside a new pack is only removed.
+ */
+function restoreInterruptedSwap(outDir: string, name: string): void {
+  if (!existsSync(outDir)) return;
+  const olds = readdirSync(outDir).filter((f) => f.startsWith(`.${name}.old-`));
+  for (const [i, old] of olds.entries()) {
+    if (i === 0 && !existsSync(join(outDir, name))) renameSync(join(outDir, old), join(outDir, name));
+    else rmSync(join(outDir, old), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The `latest` pointer, updated last by the nightly job: `latest.json` lists the packs of
+ * the last successful run and the symlink `latest` points at the first; both are replaced
+ * by a rename, so a reader sees the old pointer or the new one, never neither.
+ */
+export function updateLatest(outDir: string, packs: string[], run: { run_id: number; finished_at: string }): void {
+  mkdirSync(outDir, { recursive: true });
+  const names = packs.map((p) => basename(p));
+  const json = join(outDir, `.latest.json.tmp-${process.pid}`);
+  writeFileSync(json, `${JSON.stringify({ run_id: run.run_id, finished_at: run.finished_at, packs: names }, null, 2)}\n`);
+  renameSync(json, join(outDir, 'latest.json'));
+  if (names.length === 0) return;
+  const link = join(outDir, `.latest.tmp-${process.pid}`);
+  rmSync(link, { force: true });
+  symlinkSync(names[0]!, link);
+  renameSync(link, join(outDir, 'latest'));
 }

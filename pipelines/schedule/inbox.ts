@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+
+/**
+ * The inbox folder exports land in overnight. A file is taken once it has stopped changing
+ * (it may still be being copied in); after ingest it is moved out, to `processed/` or, when
+ * rejected, to `rejected/` with a `.error.txt` beside it saying why. Bytes already loaded
+ * are recognised by SHA-256 at ingest, so a file put back is never loaded twice.
+ */
+
+export interface InboxListing {
+  ready: string[];
+  /** Changed too recently: left for the next run. */
+  settling: string[];
+}
+
+export function listInbox(inbox: string, now: Date, settleSeconds: number): InboxListing {
+  mkdirSync(inbox, { recursive: true });
+  const listing: InboxListing = { ready: [], settling: [] };
+  for (const name of readdirSync(inbox).sort()) {
+    if (name.startsWith('.') || !/\.csv$/i.test(name)) continue;
+    const path = join(inbox, name);
+    const stats = statSync(path);
+    if (!stats.isFile()) continue;
+    (now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
+  }
+  return listing;
+}
+
+/** Moves a file out of the inbox, never over another: a second file of the same name gets a suffix. */
+export function setAside(path: string, inbox: string, outcome: 'processed' | 'rejected', error?: string): string {
+  const folder = join(inbox, outcome);
+  mkdirSync(folder, { recursive: true });
+  const name = basename(path);
+  let target = join(folder, name);
+  for (let n = 2; existsSync(target); n++) target = join(folder, `${basename(name, extname(name))}-${n}${extname(name)}`);
+  renameSync(path, target);
+  if (error) writeFileSync(`${target}.error.txt`, `${error}\n`);
+  return target;
+}
+
+/** Leftovers of a run that was killed: staged archive copies and half-written pack folders. */
+export function removeLeftovers(archiveDir: string, outDir: string, isRunning: (pid: number) => boolean): void {
+  const staging = join(archiveDir, 'staging');
+  if (existsSync(staging)) {
+    for (const name of readdirSync(staging)) {
+      const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+      if (pid && !isRunning(pid)) rmSync(join(staging, name), { force: true });
+    }
+  }
+  if (existsSync(outDir)) {
+    for (const name of readdirSync(outDir)) {
+      const pid = /^\..+\.tmp-(\d+)$/.exec(name)?.[1];
+      // Another process's temp folder is left alone while that process runs.
+      if (pid !== undefined && (Number(pid) === process.pid || !isRunning(Number(pid)))) rmSync(join(outDir, name), { recursive: true, force: true });
+    }
+  }
+}

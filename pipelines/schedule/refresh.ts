@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { basename, join } from 'node:path';
+import { londonDate } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
+import { describeError, WorkError } from '../lib/errors.ts';
+import { parsePeriod } from '../lib/periods.ts';
+import { loadContracts } from '../ingest/contracts.ts';
+import { describeStale, readFreshness } from '../ingest/freshness.ts';
+import { ingestPaths } from '../ingest/ingestFiles.ts';
+import { hasLedger } from '../ingest/status.ts';
+import { updateLatest } from '../packs/writePack.ts';
+import { buildPack, packIsCurrent } from '../commands/build.ts';
+import { openDb, type CommandContext } from '../commands/context.ts';
+import { listInbox, removeLeftovers, setAside } from './inbox.ts';
+import { acquireLock, processIsRunning } from './lock.ts';
+import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
+
+/**
+ * The nightly job: take the run lock, ingest what is new in the inbox (setting each file
+ * aside), build the configured packs (each written to a temp folder and renamed into place),
+ * move the `latest` pointer, and record the run. A failed run records its error and leaves
+ * the packs of earlier runs as they were.
+ */
+
+export type Emit = (event: string, fields: Record<string, unknown>) => void;
+
+export interface RefreshOutcome {
+  record: RunRecord;
+  exitCode: number;
+}
+
+export function runLockPath(dbPath: string): string {
+  return `${dbPath}.refresh.lock`;
+}
+
+export async function runRefresh(ctx: CommandContext, trigger: RunTrigger, emit: Emit): Promise<RefreshOutcome> {
+  const lock = acquireLock(runLockPath(ctx.config.db), { command: 'refresh', now: ctx.clock.now() });
+  try {
+    if (lock.recovered) emit('stale_lock_recovered', { pid: lock.recovered.pid, since: lock.recovered.since });
+    removeLeftovers(ctx.config.archive, ctx.config.out, processIsRunning);
+    const db = await openDb(ctx.config);
+    try {
+      await ensureRunsTable(db);
+      const interrupted = await markInterrupted(db, ctx.clock.now());
+      if (interrupted) emit('runs_interrupted', { runs: interrupted });
+      const previous = (await readRuns(db, 1))[0] ?? null;
+      const runId = await startRun(db, trigger, ctx.clock.now());
+      emit('run_started', { run_id: runId, trigger });
+      const outcome = await refreshOnce(db, ctx, runId, previous, emit);
+      await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
+      const [record] = (await readRuns(db, 1)) as [RunRecord];
+      emit('run_finished', { run_id: runId, status: record.status, error: record.error, stages: record.stages });
+      await notify(ctx, record, emit);
+      return { record, exitCode: record.status === 'succeeded' ? 0 : 1 };
+    } finally {
+      db.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+interface Outcome {
+  status: RunStatus;
+  files: RunFile[];
+  packs: string[];
+  error: string | null;
+  stages: Record<string, number>;
+}
+
+async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous: RunRecord | null, emit: Emit): Promise<Outcome> {
+  const { config } = ctx;
+  const outcome: Outcome = { status: 'succeeded', files: [], packs: [], error: null, stages: {} };
+  let mark = performance.now();
+  const stage = (name: string) => {
+    outcome.stages[name] = Math.round(performance.now() - mark);
+    mark = performance.now();
+  };
+  try {
+    const inbox = listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
+    for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
+    if (inbox.ready.length) {
+      const report = await ingestPaths(inbox.ready, {
+        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive,
+        maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger,
+      });
+      for (const f of report.files) {
+        setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
+        outcome.files.push({ file: f.file, dataset: f.dataset, status: f.status, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
+        emit(`file_${f.status}`, { file: f.file, dataset: f.dataset, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
+      }
+    }
+    stage('ingest');
+    if (!(await hasLedger(db)) || (await db.all('select 1 from ingested_files limit 1')).length === 0) {
+      throw new WorkError(`Nothing is loaded yet and the inbox ${config.inbox} holds no exports ready to load; put the exports there and run again.`);
+    }
+    const asOf = londonDate(ctx.clock.now());
+    const banners = await bannersFor(db, previous, asOf, config.dataQuality.maxAgeDays);
+    const loadedNew = outcome.files.some((f) => f.status === 'loaded');
+    for (const setting of config.packs) {
+      const options = { period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
+      const name = `${options.period.id}-${options.edition}`;
+      // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
+      if (!loadedNew && (await packIsCurrent(db, options, ctx))) {
+        outcome.packs.push(join(config.out, name));
+        emit('pack_current', { pack: name });
+        stage(`build ${name}`);
+        continue;
+      }
+      const built = await buildPack(db, options, ctx);
+      outcome.packs.push(built.path);
+      emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
+      stage(`build ${name}`);
+    }
+    updateLatest(config.out, outcome.packs, { run_id: runId, finished_at: ctx.clock.now().toISOString() });
+    if (outcome.files.some((f) => f.status === 'rejected')) outcome.status = 'succeeded_with_rejections';
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.error = describeError(error);
+  }
+  outcome.stages.total = Object.values(outcome.stages).reduce((a, b) => a + b, 0);
+  return outcome;
+}
+
+/** The cover notices of a nightly pack: data past its allowed age, and a last run that did not finish well. */
+async function bannersFor(db: Db, previous: RunRecord | null, asOf: string, maxAgeDays: number): Promise<string[]> {
+  const banners = describeStale(await readFreshness(db, asOf, maxAgeDays), maxAgeDays);
+  if (previous && (previous.status === 'failed' || previous.status === 'interrupted')) {
+    banners.unshift(`The last refresh, started ${previous.started_at.slice(0, 16).replace('T', ' ')} UTC, ${previous.status === 'failed' ? 'failed' : 'was interrupted'}: ${previous.error ?? 'no reason recorded'}`);
+  }
+  return banners;
+}
+
+/** Sends the run record, as JSON on stdin, to the configured command; its failure is reported, not fatal. */
+async function notify(ctx: CommandContext, record: RunRecord, emit: Emit): Promise<void> {
+  const { command, on } = ctx.config.notify;
+  if (!command || (on === 'failure' && record.status === 'succeeded')) return;
+  const code = await new Promise<number | string>((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
+    child.on('error', (error) => resolve(error.message));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve(status ?? 'killed');
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(`${JSON.stringify(record)}\n`);
+  });
+  if (code === 0) emit('notified', { command });
+  else emit('notify_failed', { command, result: code });
+}
