@@ -78,6 +78,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd (default today in Europe/London)')
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')
     .option('--out <dir>', 'where pack folders go (default out/)')
+    .option('--pdf', 'also print the pack to pack.pdf (A4) beside index.html, through Chromium')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });

@@ -1,6 +1,7 @@
 import { londonDate } from '../lib/clock.ts';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError, WorkError } from '../lib/errors.ts';
+import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
 import { hasLedger } from '../ingest/status.ts';
@@ -14,6 +15,7 @@ import { compileCharts } from '../charts/compileCharts.ts';
 import { writeExports } from '../packs/exportTables.ts';
 import { citeMetrics } from '../packs/cite.ts';
 import { controlForPublic } from '../packs/publicEdition.ts';
+import { printPdf } from '../packs/printPdf.ts';
 import { packageRoot } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
@@ -22,6 +24,8 @@ export interface BuildOptions {
   asOf?: string;
   edition?: string;
   out?: string;
+  /** Also print the pack to pack.pdf beside index.html. */
+  pdf?: boolean;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -31,17 +35,20 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
+  // Known before any work is done: a pack asked for as PDF is not half delivered.
+  const noBrowser = options.pdf ? chromiumMissing() : null;
+  if (noBrowser) throw new WorkError(noBrowser);
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out }, ctx);
+    const path = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, pdf: options.pdf === true }, ctx);
     return path ? 0 : 1;
   } finally {
     db.close();
   }
 }
 
-async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string }, ctx: CommandContext): Promise<string> {
+async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string; pdf: boolean }, ctx: CommandContext): Promise<string> {
   const { config } = ctx;
   await buildModels(db, config.queriesDir);
   const catalog = loadCatalog(config.queriesDir);
@@ -76,7 +83,12 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
   const html = renderPack({ manifest, charts, sql, reportsDir });
   const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
   for (const w of warnings) ctx.err(w);
-  if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, warnings }, null, 2));
-  else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);
+  if (!ctx.json) ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json)`);
+  // Printed from the pack as written; the PDF is a rendering of index.html, so it is not
+  // in the manifest, whose hashes are the evidence of what was built.
+  const pdf = options.pdf ? join(path, 'pack.pdf') : undefined;
+  if (pdf) await printPdf(join(path, 'index.html'), pdf);
+  if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, ...(pdf ? { pdf } : {}), warnings }, null, 2));
+  else if (pdf) ctx.out(`PDF written: ${pdf}`);
   return path;
 }
