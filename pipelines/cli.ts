@@ -83,6 +83,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')
     .option('--out <dir>', 'where pack folders go (default out/)')
     .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")
+    .option('--pdf', 'also print the pack to pack.pdf (A4) beside index.html, through Chromium')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,8 +12,12 @@ const BIN = resolve('bin/boardpack.js');
 let dir: string;
 
 async function boardpack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return boardpackWith({}, ...args);
+}
+
+async function boardpackWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, '--db', join(dir, 'db.duckdb'), ...args], { cwd: dir, env: { ...process.env, TZ: 'Europe/London' } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, '--db', join(dir, 'db.duckdb'), ...args], { cwd: dir, env: { ...process.env, TZ: 'Europe/London', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -99,5 +103,24 @@ describe('ingest and status', () => {
     const parsed = JSON.parse(status.stdout) as { files: { file_name: string; dataset: string; rows_loaded: number }[]; records: Record<string, number> };
     expect(parsed.files.map((f) => [f.file_name, f.dataset, f.rows_loaded])).toEqual([['good.csv', 'incidents', 1]]);
     expect(parsed.records.incidents).toBe(1);
+  });
+});
+
+describe('build --pdf without a working Chromium', () => {
+  it('a missing Chromium: exit 1, one sentence, and nothing built', async () => {
+    const result = await boardpackWith({ BOARDPACK_CHROMIUM: join(dir, 'no-chromium') }, 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--out', 'packs-missing', '--pdf');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`boardpack: Chromium was not found at ${join(dir, 'no-chromium')}; install it (apt-get install chromium) or set BOARDPACK_CHROMIUM to its path.\n`);
+    expect(existsSync(join(dir, 'packs-missing'))).toBe(false);
+  });
+
+  it('a Chromium that will not start: exit 1, one sentence; the pack is written, the PDF is not', async () => {
+    const result = await boardpackWith({ BOARDPACK_CHROMIUM: '/bin/false' }, 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--out', 'packs-false', '--pdf');
+    expect(result.code).toBe(1);
+    // The build's own warnings about the one-row database come first; the failure is the last line.
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^boardpack: Chromium at \/bin\/false could not be started \(.+\); check that "\/bin\/false --headless --version" runs\.$/);
+    expect(result.stdout).toMatch(/^Pack written: /);
+    expect(readdirSync(join(dir, 'packs-false', '2025-26-Q2-board')).filter((f) => f.includes('pdf'))).toEqual([]);
   });
 });

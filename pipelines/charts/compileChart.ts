@@ -61,15 +61,21 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   };
 }
 
-/** The spec with the chart's title, subtitle and description; the spec file itself is not changed. */
+/** The spec with the chart's title, subtitle and description, marks hidden from ARIA; the spec file itself is not changed. */
 export function composeSpec(spec: TopLevelSpec, options: Pick<ChartOptions, 'title' | 'description' | 'subtitle'>): TopLevelSpec {
   const copy = structuredClone(spec) as TopLevelSpec & { title?: unknown };
   const given = copy.title;
   const title = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...(given as object) } : {};
   const subtitle = options.subtitle ?? (title as { subtitle?: unknown }).subtitle;
+  // The SVG is one role="img" named by its title and description, with a data table
+  // beside it; Vega's own ARIA on each mark container would be unnamed images inside it
+  // (axe: svg-img-alt), so marks are hidden from assistive technology whatever the spec says.
+  const config = (copy as { config?: Record<string, unknown> }).config ?? {};
+  const mark = typeof config.mark === 'object' && config.mark !== null ? config.mark : {};
   Object.assign(copy, {
     title: { ...title, text: options.title, ...(subtitle === undefined ? {} : { subtitle }) },
     description: options.description,
+    config: { ...config, mark: { ...mark, aria: false } },
   });
   return copy;
 }

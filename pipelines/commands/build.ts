@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError, WorkError } from '../lib/errors.ts';
+import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
 import { hasLedger } from '../ingest/status.ts';
@@ -12,6 +13,7 @@ import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot,
 import { compileCharts } from '../charts/compileCharts.ts';
 import { composePack } from '../packs/composePack.ts';
 import { writeExports } from '../packs/exportTables.ts';
+import { printPdf } from '../packs/printPdf.ts';
 import { renderPack } from '../packs/renderPack.ts';
 import { findRestatements, recordFigures } from '../packs/restatements.ts';
 import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
@@ -25,6 +27,8 @@ export interface BuildOptions {
   out?: string;
   /** Rebuild the pack from an earlier snapshot (its ID is in a pack's manifest). */
   snapshot?: string;
+  /** Also print the pack to pack.pdf beside index.html. */
+  pdf?: boolean;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -34,13 +38,21 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
+  // Checked before any work, so a missing browser costs nothing and leaves nothing half done.
+  const noBrowser = options.pdf ? chromiumMissing() : null;
+  if (noBrowser) throw new WorkError(noBrowser);
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
     const built = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
     for (const w of built.warnings) ctx.err(w);
-    if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, snapshot: built.snapshot, warnings: built.warnings }, null, 2));
-    else ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
+    const pdf = options.pdf ? join(built.path, 'pack.pdf') : undefined;
+    if (pdf) await printPdf(join(built.path, 'index.html'), pdf);
+    if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, ...(pdf ? { pdf } : {}), snapshot: built.snapshot, warnings: built.warnings }, null, 2));
+    else {
+      ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
+      if (pdf) ctx.out(`PDF written: ${pdf}`);
+    }
     return 0;
   } finally {
     db.close();

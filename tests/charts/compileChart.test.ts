@@ -72,6 +72,14 @@ describe('compileChart', () => {
     expect(replaced.title.subtitle).toEqual(['Line 1', 'Line 2']);
   });
 
+  it('hides every mark container from assistive technology: the named SVG and its data table speak for them', async () => {
+    const chart = await compileChart(bars({ config: { aria: false, mark: { color: '#0072B2' } } }), ROWS, OPTIONS);
+    const marks = [...chart.svg.matchAll(/<g class="mark-rect role-mark[^"]*"([^>]*)>/g)].map((m) => m[1]);
+    expect(marks).toEqual([' aria-hidden="true"']);
+    expect(chart.svg).not.toContain('role="graphics-symbol" aria-roledescription="rect mark container"');
+    expect(chart.svg).toContain('fill="#0072B2"');
+  });
+
   it('does not change the rows it is given', async () => {
     const rows = [{ key: 'A', value: 1 }];
     await compileChart(bars(), rows, OPTIONS);

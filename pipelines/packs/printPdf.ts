@@ -1,0 +1,38 @@
+import { renameSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.ts';
+
+/**
+ * `build --pdf`: prints a pack's index.html to A4 PDF through Chromium, as a reader's
+ * browser would print it. The page size, the security marking and the page numbers come
+ * from the pack's own @page rules (margin boxes, which Chromium prints since version
+ * 131), so the PDF and a browser's printout are the same document. Text stays text;
+ * the PDF is tagged, with an outline of the headings, for readers that use either.
+ */
+
+export const PDF_OPTIONS = { format: 'A4', preferCSSPageSize: true, printBackground: true, tagged: true, outline: true } as const;
+
+export async function printPdf(htmlPath: string, pdfPath: string): Promise<void> {
+  const browser = await launchChromium();
+  // Written beside the final name and renamed, so a reader never opens half a PDF.
+  const temp = `${pdfPath}.tmp-${process.pid}`;
+  try {
+    const page = await browser.newPage();
+    await openOffline(page, pathToFileURL(htmlPath).href);
+    await page.pdf({ ...PDF_OPTIONS, path: temp });
+    renameSync(temp, pdfPath);
+  } finally {
+    rmSync(temp, { force: true });
+    await browser.close();
+  }
+}
+
+/**
+ * Opens a pack with every request but the document itself refused: a pack is one
+ * self-contained file, and printing it must not reach out to anything.
+ */
+export async function openOffline(page: Page, url: string): Promise<void> {
+  await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort('blockedbyclient')));
+  await page.goto(url, { waitUntil: 'load' });
+}
