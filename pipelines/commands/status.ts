@@ -1,6 +1,12 @@
 import { DATASETS, isDatasetName } from '../ingest/contracts.ts';
 import { hasLedger, readIngestStatus, readQuarantine, type IngestStatus } from '../ingest/status.ts';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError, WorkError } from '../lib/errors.ts';
+import { londonDate } from '../lib/clock.ts';
+import { readFreshness, type Freshness } from '../ingest/freshness.ts';
+import { readOwner } from '../schedule/lock.ts';
+import { runLockPath } from '../schedule/refresh.ts';
+import { readRuns, type RunRecord } from '../schedule/runs.ts';
+import { compileSchedule } from '../schedule/slots.ts';
 import { displayValue, formatCount, table } from '../lib/text.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
@@ -10,7 +16,12 @@ export async function runStatus(options: { quarantine?: boolean; dataset?: strin
   }
   const limit = options.limit === undefined ? undefined : Number(options.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit must be a whole number above 0, not "${options.limit}".`);
-  const db = await openExistingDb(ctx.config);
+  const db = await openExistingDb(ctx.config).catch((error: unknown) => {
+    // The nightly job holds the database while it runs: say so rather than only "in use".
+    const holder = readOwner(runLockPath(ctx.config.db));
+    if (holder && error instanceof WorkError) throw new WorkError(`A refresh is running now (process ${holder.pid}, since ${holder.since}) and holds the database; run boardpack status again when it has finished.`);
+    throw error;
+  });
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
     if (options.quarantine) {
@@ -23,7 +34,16 @@ export async function runStatus(options: { quarantine?: boolean; dataset?: strin
       return 0;
     }
     const status = await readIngestStatus(db);
-    ctx.out(ctx.json ? JSON.stringify({ database: ctx.config.db, ...status }, null, 2) : describeStatus(status, ctx.config.db));
+    const now = ctx.clock.now();
+    const schedule = compileSchedule(ctx.config.schedule.cron, ctx.config.schedule.timezone);
+    const nightly = {
+      runs: await readRuns(db, 5),
+      next_run: schedule.nextAfter(now).toISOString(),
+      schedule: ctx.config.schedule,
+      freshness: await readFreshness(db, londonDate(now), ctx.config.dataQuality.maxAgeDays),
+      max_age_days: ctx.config.dataQuality.maxAgeDays,
+    };
+    ctx.out(ctx.json ? JSON.stringify({ database: ctx.config.db, ...status, ...nightly }, null, 2) : `${describeStatus(status, ctx.config.db)}\n\n${describeNightly(nightly)}`);
     return 0;
   } finally {
     db.close();
@@ -51,5 +71,28 @@ function describeStatus(status: IngestStatus, dbPath: string): string {
     const what = { unknown_value: 'not a known value: recorded as Unknown', not_in_roster: 'not on the volunteer roster' };
     lines.push(table(['dataset', 'field', 'value', 'rows', 'why'], status.warnings.map((w) => [w.dataset, w.field, displayValue(w.value, 30), formatCount(w.rows), what[w.kind]])));
   }
+  return lines.join('\n');
+}
+
+function describeNightly(n: { runs: RunRecord[]; next_run: string; schedule: { cron: string; timezone: string }; freshness: Freshness[]; max_age_days: number }): string {
+  const lines = [n.runs.length === 0 ? 'Runs: none yet (boardpack refresh, or boardpack schedule).' : 'Last runs:'];
+  if (n.runs.length) {
+    lines.push(
+      table(
+        ['run', 'trigger', 'started', 'took', 'status', 'files', 'packs', 'error'],
+        n.runs.map((r) => [
+          String(r.run_id), r.trigger, r.started_at.slice(0, 19).replace('T', ' '), r.stages.total === undefined ? '' : `${(r.stages.total / 1000).toFixed(1)} s`,
+          r.status.replaceAll('_', ' '), String(r.files.length), String(r.packs.length), displayValue(r.error ?? '', 60),
+        ]),
+      ),
+    );
+  }
+  lines.push('', `Next scheduled run: ${n.next_run} ("${n.schedule.cron}", ${n.schedule.timezone}).`, '', `Freshness (stale after ${n.max_age_days} days):`);
+  lines.push(
+    table(
+      ['dataset', 'newest record', 'latest file', 'loaded on', 'stale'],
+      n.freshness.map((f) => [f.dataset, f.newest_record ?? '–', displayValue(f.latest_file ?? '–', 40), f.latest_loaded_on ?? '–', f.stale ? 'STALE' : 'ok']),
+    ),
+  );
   return lines.join('\n');
 }

@@ -21,7 +21,9 @@ export interface Freshness {
 export async function readFreshness(db: Db, asOf: string, maxAgeDays: number): Promise<Freshness[]> {
   const newest = DATASETS.map((d) => {
     const field = RECORD_DATE[d];
-    return `select ${`'${d}'`} as dataset, ${field ? `strftime(max(${ident(field)}), '%Y-%m-%d')` : 'null'} as newest_record from ${ident(d)}`;
+    return field
+      ? `select '${d}' as dataset, strftime(max(${ident(field)}), '%Y-%m-%d') as newest_record from ${ident(d)}`
+      : `select '${d}' as dataset, null::varchar as newest_record`;
   }).join('\n  union all ');
   return db.all<Freshness>(
     `with newest as (

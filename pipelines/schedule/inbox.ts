@@ -22,7 +22,7 @@ export function listInbox(inbox: string, now: Date, settleSeconds: number): Inbo
     const path = join(inbox, name);
     const stats = statSync(path);
     if (!stats.isFile()) continue;
-    (now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
+    (settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
   }
   return listing;
 }
