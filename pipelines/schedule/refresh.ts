@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
@@ -136,7 +136,9 @@ async function notify(ctx: CommandContext, record: RunRecord, emit: Emit): Promi
   const { command, on } = ctx.config.notify;
   if (!command || (on === 'failure' && record.status === 'succeeded')) return;
   const code = await new Promise<number | string>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'ignore'] });
+    // Run where the configuration lives, so relative paths in the command read as they do in the file.
+    const cwd = ctx.config.configPath ? dirname(ctx.config.configPath) : ctx.cwd;
+    const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['pipe', 'ignore', 'ignore'] });
     const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
     child.on('error', (error) => resolve(error.message));
     child.on('close', (status) => {
