@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
 import { describeError, exitCodeOf } from './lib/errors.ts';
 import { createJsonLogger, silentLogger } from './lib/logging.ts';
+import { createProgressLine } from './commands/progress.ts';
 
 /**
  * The `boardpack` command line (interface.md). Exit codes: 0 success, 1 the work
@@ -24,6 +25,8 @@ export interface Io {
   cwd: string;
   /** Ends `schedule` (default: SIGINT or SIGTERM). */
   stopSignal?: AbortSignal;
+  /** Where a progress line for long ingests goes: a terminal (default: stderr when it is one). */
+  progressStream?: { isTTY?: boolean; write(text: string): unknown };
 }
 
 const processIo: Io = {
@@ -31,6 +34,7 @@ const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
   clock: systemClock,
   cwd: process.cwd(),
+  progressStream: process.stderr,
 };
 
 interface GlobalOptions {
@@ -63,6 +67,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       logger: globals.verbose ? createJsonLogger((line) => io.stderr(line)) : silentLogger,
       out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => io.stderr(`boardpack: ${text}\n`),
+      progress: globals.json || globals.verbose ? undefined : createProgressLine(io.progressStream ?? { write: () => undefined }),
     };
   };
 

@@ -4,6 +4,7 @@ import { createDb, type Db } from '../lib/db.ts';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logging.ts';
+import type { IngestProgress } from '../ingest/ingestFiles.ts';
 
 /** Everything a command needs from outside: passed in, so commands test without touching globals. */
 export interface CommandContext {
@@ -16,6 +17,8 @@ export interface CommandContext {
   out(text: string): void;
   /** One sentence per problem, on stderr. */
   err(text: string): void;
+  /** Progress of long ingests (a terminal line), when there is somewhere to show it. */
+  progress?: (p: IngestProgress) => void;
 }
 
 export async function openDb(config: Config): Promise<Db> {

@@ -21,6 +21,7 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
       clock: ctx.clock,
       logger: ctx.logger,
       dataset: options.dataset as never,
+      onProgress: ctx.progress,
     });
     ctx.out(ctx.json ? JSON.stringify(report, null, 2) : describeIngest(report, ctx.config.db));
     for (const file of report.files) if (file.error) ctx.err(file.error);

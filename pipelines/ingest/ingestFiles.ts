@@ -47,6 +47,19 @@ export interface IngestOptions {
   dataset?: DatasetName;
   /** The folder relative paths are read from (default: the process's). */
   cwd?: string;
+  /** Told how far a file has got: a terminal shows it as a progress line. */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  file: string;
+  stage: string;
+  bytes: number;
+  bytesRead: number;
+  /** Milliseconds since the file started. */
+  ms: number;
+  /** Rows read, once the file is done. */
+  rows?: number;
 }
 
 /** Files to ingest: each path as given, a directory as every `.csv` in it; checked before anything loads. */
@@ -111,9 +124,13 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
   const { db, logger } = options;
   const started = Date.now();
   let mark = performance.now();
+  const bytes = statSync(path).size;
+  const progress = (stageName: string, bytesRead: number, rows?: number) =>
+    options.onProgress?.({ file: basename(path), stage: stageName, bytes, bytesRead, ms: Date.now() - started, ...(rows === undefined ? {} : { rows }) });
   const stage = (name: string, ms = performance.now() - mark) => {
     logger.log('debug', 'stage', { file: basename(path), stage: name, ms: Math.round(ms) });
     mark = performance.now();
+    progress(`${name} done`, bytes);
   };
   const report = emptyReport(path, sha256File(path));
   stage('hash');
@@ -126,7 +143,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
   stage('copy');
   let normalizedPath: string | null = null;
   try {
-    const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file });
+    const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file, onProgress: (read) => progress('reading', read) });
     normalizedPath = normalized.normalizedPath;
     stage('normalize');
     // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
@@ -155,6 +172,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
       onStage: (name, ms) => stage(name, ms),
     });
     Object.assign(report, counts, { status: 'loaded' });
+    progress('loaded', bytes, report.rows_read);
     logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });
     return report;
   } catch (error) {

@@ -33,7 +33,7 @@ const CHUNK = 4 << 20;
 const SAMPLE = 64 << 10;
 
 /** `chunkSize` is for tests: tiny chunks split characters and records at every possible byte. */
-export function normalizeFile(path: string, tempDir: string, options: { fileName?: string; chunkSize?: number } = {}): NormalizedExport {
+export function normalizeFile(path: string, tempDir: string, options: { fileName?: string; chunkSize?: number; onProgress?: (bytesRead: number) => void } = {}): NormalizedExport {
   const fileName = options.fileName ?? basename(path);
   const chunkSize = options.chunkSize ?? CHUNK;
   const size = statSync(path).size;
@@ -44,10 +44,10 @@ export function normalizeFile(path: string, tempDir: string, options: { fileName
     throw new FileRejected(`${fileName} is not a CSV text file (it holds binary data); export the sheet as CSV and try again.`);
   }
   try {
-    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize);
+    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize, options.onProgress);
   } catch (error) {
     // Provisional UTF-8 that fails further in is Windows-1252 (Excel on Windows).
-    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir, chunkSize);
+    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir, chunkSize, options.onProgress);
     throw error;
   }
 }
@@ -62,7 +62,7 @@ function readHead(path: string): Buffer {
   }
 }
 
-function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number): NormalizedExport {
+function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number, onProgress?: (bytesRead: number) => void): NormalizedExport {
   const normalizedPath = join(tempDir, `${basename(path)}.normalized.csv`);
   const hash = createHash('sha256');
   const transcoder = createTranscoder(encoding);
@@ -112,9 +112,12 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
   try {
     const buffer = Buffer.allocUnsafe(chunkSize);
     let bomLeft = bomLength;
+    let bytesRead = 0;
     for (;;) {
       const n = readSync(input, buffer, 0, chunkSize, null);
       if (n === 0) break;
+      bytesRead += n;
+      onProgress?.(bytesRead);
       const raw = buffer.subarray(0, n);
       hash.update(raw);
       const skip = Math.min(bomLeft, n);

@@ -82,7 +82,7 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
         db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive,
-        maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger,
+        maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger, onProgress: ctx.progress,
       });
       for (const f of report.files) {
         setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
