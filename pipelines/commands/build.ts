@@ -47,12 +47,11 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
     const built = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
     for (const w of built.warnings) ctx.err(w);
     const pdf = options.pdf ? join(built.path, 'pack.pdf') : undefined;
+    // The pack is written whatever happens to the PDF: say so first.
+    if (!ctx.json) ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
     if (pdf) await printPdf(join(built.path, 'index.html'), pdf);
     if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, ...(pdf ? { pdf } : {}), snapshot: built.snapshot, warnings: built.warnings }, null, 2));
-    else {
-      ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
-      if (pdf) ctx.out(`PDF written: ${pdf}`);
-    }
+    else if (pdf) ctx.out(`PDF written: ${pdf}`);
     return 0;
   } finally {
     db.close();
