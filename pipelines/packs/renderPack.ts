@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import type { MetricResult } from '../metrics/runMetrics.ts';
 import { formatChange, formatFigure } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
@@ -52,8 +52,11 @@ export function showFigure(m: MetricResult, field: 'value' | 'previous' | 'year_
   return m[field] !== null && /^-?[\d,.]+$/.test(display) ? formatFigure(m[field], m.unit, m.decimals) : display;
 }
 
-function templates(reportsDir: string): Handlebars.TemplateDelegate {
-  const hb = Handlebars.create();
+type Handlebars = typeof import('handlebars');
+
+function templates(reportsDir: string): ReturnType<Handlebars['compile']> {
+  // Required on first use, so commands that render nothing start faster.
+  const hb = (createRequire(import.meta.url)('handlebars') as Handlebars).create();
   const partials = join(reportsDir, 'templates', 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
