@@ -47,20 +47,33 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
 async function buildPack(db: Db, options: { period: Period; asOf: string; edition: 'board' | 'public'; out: string; snapshot?: string }, ctx: CommandContext): Promise<string> {
   const rebuild = options.snapshot !== undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
+  // Per-stage timings for --verbose, as ingest logs them, so a slow build can be profiled.
+  let mark = performance.now();
+  const stage = (name: string) => {
+    ctx.logger.log('debug', 'stage', { command: 'build', stage: name, ms: Math.round(performance.now() - mark) });
+    mark = performance.now();
+  };
   try {
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
+    stage('snapshot');
     const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
+    stage('metrics');
     const keys = Object.fromEntries(Object.values(loadContracts(config).datasets).map((c) => [c.dataset, c.key]));
     manifest.metrics = await findRestatements(db, manifest, sql, keys);
+    stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     const reportsDir = join(packageRoot, 'reports');
     const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
+    stage('charts');
     const html = renderPack({ manifest, charts, sql, reportsDir });
+    stage('render');
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
+    stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
     if (!rebuild) await recordFigures(db, manifest);
+    stage('record');
     for (const w of manifest.warnings) ctx.err(w);
     if (ctx.json) ctx.out(JSON.stringify({ pack: path, manifest: `${path}/manifest.json`, snapshot: snapshot.id, warnings: manifest.warnings }, null, 2));
     else ctx.out(`Pack written: ${path}/index.html (manifest: ${path}/manifest.json; snapshot ${snapshot.id})`);
