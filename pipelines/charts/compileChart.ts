@@ -1,5 +1,5 @@
-import { parse, View, type ViewOptions } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { View, ViewOptions } from 'vega';
+import type { compile as compileVegaLite, TopLevelSpec } from 'vega-lite';
 import { makeAccessible } from './makeAccessible.ts';
 
 /**
@@ -49,6 +49,8 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   const warnings: string[] = [];
   const logger = captureLogger(warnings);
   const full = composeSpec(spec, options);
+  // Loaded on first use: a command that draws no chart (ingest, status) starts without Vega.
+  const { compile } = await import('vega-lite');
   const vega = compile(full, { logger }).spec;
   const svg = await renderSvg(vega, rows, logger);
   return {
@@ -74,7 +76,8 @@ export function composeSpec(spec: TopLevelSpec, options: Pick<ChartOptions, 'tit
   return copy;
 }
 
-async function renderSvg(vegaSpec: ReturnType<typeof compile>['spec'], rows: ChartRow[], logger: Logger): Promise<string> {
+async function renderSvg(vegaSpec: ReturnType<typeof compileVegaLite>['spec'], rows: ChartRow[], logger: Logger): Promise<string> {
+  const { parse, View } = await import('vega');
   const view = new View(parse(vegaSpec), { renderer: 'none', logger });
   try {
     // Vega tags the objects it ingests; copies keep the caller's rows untouched.

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bool, Float64, Table, Utf8, tableToIPC, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import type { DataType, Vector } from 'apache-arrow';
 import type { Db } from '../lib/db.ts';
 import { ident, literal } from '../lib/db.ts';
 import { sha256File } from '../lib/hashing.ts';
@@ -46,7 +46,8 @@ export function toCsv(columns: string[], rows: Rows): string {
  * Plain Utf8, Float64 and Bool columns: the same rows always give the same bytes (tableFromArrays
  * would dictionary-encode text with ids from a process-wide counter).
  */
-function toArrow(columns: string[], rows: Rows): Uint8Array {
+function toArrow(arrow: typeof import('apache-arrow'), columns: string[], rows: Rows): Uint8Array {
+  const { Bool, Float64, Table, Utf8, tableToIPC, vectorFromArray } = arrow;
   const vectors: Record<string, Vector> = {};
   for (const c of columns) {
     const type = TEXT.has(c) ? new Utf8() : c === 'suppressed' ? new Bool() : new Float64();
@@ -76,10 +77,12 @@ function metricRows(metrics: MetricResult[]) {
 export async function writeExports(db: Db, dir: string, metrics: MetricResult[], edition: 'board' | 'public'): Promise<ExportedFile[]> {
   const files: ExportedFile[] = [];
   const record = (file: string, format: ExportedFile['format'], rows: number) => files.push({ file, format, rows, sha256: sha256File(join(dir, file)) });
+  // Loaded on first use: a command that writes no pack (ingest, status) starts without Arrow.
+  const arrow = await import('apache-arrow');
   for (const { name, columns, rows } of metricRows(metrics)) {
     writeFileSync(join(dir, `${name}.csv`), toCsv(columns, rows));
     record(`${name}.csv`, 'csv', rows.length);
-    writeFileSync(join(dir, `${name}.arrow`), toArrow(columns, rows));
+    writeFileSync(join(dir, `${name}.arrow`), toArrow(arrow, columns, rows));
     record(`${name}.arrow`, 'arrow', rows.length);
   }
   // Row-level tables are for the board's analysts only: the public edition publishes controlled figures.
