@@ -69,7 +69,7 @@ async function buildPack(db: Db, options: { period: Period; asOf: string; editio
     stage('charts');
     const html = renderPack({ manifest, charts, sql, reportsDir });
     stage('render');
-    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
+    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
     stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
     if (!rebuild) await recordFigures(db, manifest);
