@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 // registered (every module then makes a round trip to the hooks thread), so the ones a
 // command needs are loaded first, unhooked; the TypeScript finds them in the module cache.
 // Vega and Arrow draw and write packs; the commands that never do start without them.
-const LIGHT_COMMANDS = new Set(['ingest', 'status', 'quarantine', 'cite']);
+const LIGHT_COMMANDS = new Set(['ingest', 'status', 'quarantine', 'cite', 'export']);
 const args = process.argv.slice(2);
 const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--db' && args[i - 1] !== '--config');
 const packages = ['@duckdb/node-api', 'commander'];
