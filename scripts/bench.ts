@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { ensureExports, parseSizes, PERIOD, repoRoot, SIZES, workDir, type BenchSize } from './bench/data.ts';
 import { describeMachine, loadLine, machineLine } from './bench/machine.ts';
 import { median, peak, rssMethod } from './bench/measure.ts';
-import { cliRefresh, type RefreshRun } from './bench/refresh.ts';
+import { cliRefresh, REFRESH, type RefreshRun } from './bench/refresh.ts';
 import { fullReport, summaryTable, verdicts, type SizeResult } from './bench/report.ts';
 import { runStep } from './bench/worker.ts';
 
@@ -51,7 +51,7 @@ for (const size of sizes) results.push(await benchSize(size));
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
 const header = [
   `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end: above ${machine.cores}, other work shared the machine.`,
-  `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts).`,
+  `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
 ];
 const report = fullReport(results, header);
 console.log(`\n${report}`);
@@ -131,7 +131,7 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
     rss: Object.fromEntries(keysOf((s) => s.rss).map((k) => [k, peak(samples.map((s) => s.rss[k] ?? null))])),
     ingestStages: medianOf((s) => s.stages),
     refreshProcesses: { ...medianOf(processes('refresh', 'full refresh')), ...medianOf(processes('nothingNew', 'nothing new')) },
-    buildStages: medianOf((s) => s.refresh.processes.find((p) => p.command === 'build')?.stages ?? {}),
+    refreshStages: medianOf((s) => Object.fromEntries(s.refresh.processes.flatMap((p) => Object.entries(p.stages).map(([k, v]) => [`${p.command}: ${k}`, v])))),
   };
 }
 

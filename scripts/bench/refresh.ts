@@ -3,29 +3,50 @@
  * database in `work`, timed from spawn to exit (Node start-up included), with each
  * process's peak memory and, from --verbose, its per-stage timings.
  */
-import { mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './data.ts';
 import { runChild } from './measure.ts';
 
-/**
- * The commands of one refresh. When `boardpack refresh` (issue 6) lands, this becomes
- * the one line `return [['refresh', exportsDir, '--period', period, '--as-of', asOf]];`
- * (with whatever arguments refresh takes).
- */
-export function refreshCommands(exportsDir: string, period: string, asOf: string): string[][] {
-  return [['ingest', exportsDir], ['build', '--period', period, '--as-of', asOf]];
+/** How a refresh is run: what to set up in the work folder, then the CLI commands. */
+export interface RefreshMethod {
+  name: string;
+  commands(work: string, exportsDir: string, period: string, asOf: string): string[][];
 }
+
+/** Today's stand-in: `boardpack ingest DIR`, then `boardpack build --period P --as-of D`. */
+export const ingestThenBuild: RefreshMethod = {
+  name: 'boardpack ingest, then boardpack build',
+  commands: (_work, exportsDir, period, asOf) => [['ingest', exportsDir], ['build', '--period', period, '--as-of', asOf]],
+};
+
+/**
+ * `boardpack refresh` (issue 6): the exports are linked into an inbox (refresh moves what it
+ * takes to inbox/processed), and a configuration names the inbox and the pack to build.
+ */
+export const nightlyRefresh: RefreshMethod = {
+  name: 'boardpack refresh',
+  commands: (work, exportsDir, period) => {
+    const inbox = join(work, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    for (const name of readdirSync(exportsDir).filter((f) => f.endsWith('.csv'))) linkSync(join(exportsDir, name), join(inbox, name));
+    writeFileSync(join(work, 'boardpack.config.json'), JSON.stringify({ inbox: 'inbox', inbox_settle_seconds: 0, packs: [{ period, edition: 'board' }] }));
+    return [['refresh']];
+  },
+};
+
+/** The one line to change when `boardpack refresh` is on this branch: `= nightlyRefresh`. */
+export const REFRESH: RefreshMethod = ingestThenBuild;
 
 export interface RefreshRun {
   ms: number;
   processes: { command: string; ms: number; peakMb: number | null; stages: Record<string, number> }[];
 }
 
-export async function cliRefresh(exportsDir: string, period: string, asOf: string, work: string): Promise<RefreshRun> {
+export async function cliRefresh(exportsDir: string, period: string, asOf: string, work: string, method: RefreshMethod = REFRESH): Promise<RefreshRun> {
   const run: RefreshRun = { ms: 0, processes: [] };
   mkdirSync(work, { recursive: true });
-  for (const command of refreshCommands(exportsDir, period, asOf)) {
+  for (const command of method.commands(work, exportsDir, period, asOf)) {
     const args = [join(repoRoot, 'bin/boardpack.js'), '--db', join(work, 'boardpack.duckdb'), '--verbose', ...command];
     const child = await runChild(process.execPath, args, { cwd: work });
     if (child.code !== 0) {
