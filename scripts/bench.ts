@@ -128,6 +128,8 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
     slowestChart: slowest,
     refreshMs: med((s) => s.refresh.ms),
     nothingNewMs: med((s) => s.nothingNew.ms),
+    refreshCpuMs: samples.every((s) => s.refresh.cpuMs !== null) ? med((s) => s.refresh.cpuMs!) : null,
+    nothingNewCpuMs: samples.every((s) => s.nothingNew.cpuMs !== null) ? med((s) => s.nothingNew.cpuMs!) : null,
     rss: Object.fromEntries(keysOf((s) => s.rss).map((k) => [k, peak(samples.map((s) => s.rss[k] ?? null))])),
     ingestStages: medianOf((s) => s.stages),
     refreshProcesses: { ...medianOf(processes('refresh', 'full refresh')), ...medianOf(processes('nothingNew', 'nothing new')) },

@@ -14,6 +14,8 @@ export interface ChildRun {
   ms: number;
   /** Peak RSS in MiB; null where neither method is available (not Linux). */
   peakMb: number | null;
+  /** User plus system CPU time, from /usr/bin/time; on a busy machine a steadier figure than wall time. */
+  cpuMs: number | null;
   stdout: string;
   stderr: string;
 }
@@ -49,16 +51,21 @@ export function runChild(command: string, args: string[], options: { cwd: string
       const ms = performance.now() - start;
       if (poll) clearInterval(poll);
       let peakKb: number | null = how === 'proc' ? hwmKb : null;
+      let cpuMs: number | null = null;
       if (how === 'time') {
         const text = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
         rmSync(timeFile, { force: true });
         const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
         peakKb = match ? Number(match[1]) : null;
+        const user = /User time \(seconds\): ([\d.]+)/.exec(text);
+        const system = /System time \(seconds\): ([\d.]+)/.exec(text);
+        if (user && system) cpuMs = (Number(user[1]) + Number(system[1])) * 1000;
       }
       resolvePromise({
         code: code ?? 1,
         ms,
         peakMb: peakKb === null || peakKb === 0 ? null : peakKb / 1024,
+        cpuMs,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
       });

@@ -40,11 +40,13 @@ export const REFRESH: RefreshMethod = ingestThenBuild;
 
 export interface RefreshRun {
   ms: number;
-  processes: { command: string; ms: number; peakMb: number | null; stages: Record<string, number> }[];
+  /** CPU time of all the processes; null where not measured. */
+  cpuMs: number | null;
+  processes: { command: string; ms: number; cpuMs: number | null; peakMb: number | null; stages: Record<string, number> }[];
 }
 
 export async function cliRefresh(exportsDir: string, period: string, asOf: string, work: string, method: RefreshMethod = REFRESH): Promise<RefreshRun> {
-  const run: RefreshRun = { ms: 0, processes: [] };
+  const run: RefreshRun = { ms: 0, cpuMs: 0, processes: [] };
   mkdirSync(work, { recursive: true });
   for (const command of method.commands(work, exportsDir, period, asOf)) {
     const args = [join(repoRoot, 'bin/boardpack.js'), '--db', join(work, 'boardpack.duckdb'), '--verbose', ...command];
@@ -54,7 +56,8 @@ export async function cliRefresh(exportsDir: string, period: string, asOf: strin
       throw new Error(`boardpack ${command.join(' ')} exited ${child.code}: ${said || child.stderr.slice(-500)}`);
     }
     run.ms += child.ms;
-    run.processes.push({ command: command[0]!, ms: child.ms, peakMb: child.peakMb, stages: stageTimings(child.stderr) });
+    run.cpuMs = run.cpuMs === null || child.cpuMs === null ? null : run.cpuMs + child.cpuMs;
+    run.processes.push({ command: command[0]!, ms: child.ms, cpuMs: child.cpuMs, peakMb: child.peakMb, stages: stageTimings(child.stderr) });
   }
   return run;
 }
