@@ -33,5 +33,6 @@ console.log(`Median of ${runs} renders per chart (after ${warmup} warm-up), fixt
 for (const [id, m] of Object.entries(times.medians)) {
   console.log(`  ${id.padEnd(20)} ${m.toFixed(1).padStart(6)} ms   (min ${times.min[id]!.toFixed(1)}, max ${times.max[id]!.toFixed(1)})`);
 }
+for (const [id, warnings] of Object.entries(times.warnings)) console.log(`  ${id}: ${warnings.join('; ')}`);
 const worst = Math.max(...Object.values(times.medians));
 console.log(`Slowest median ${worst.toFixed(1)} ms per chart; target 30 ms: ${worst <= 30 ? 'met' : 'NOT met'}.`);

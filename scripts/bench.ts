@@ -45,27 +45,44 @@ log(`Machine: ${machineLine(machine)}; load average ${loadBefore}; peak RSS by $
 // Start-up as a nightly job sees it: tsx's transform cache warm.
 spawnSync(process.execPath, [join(repoRoot, 'bin/boardpack.js'), '--help'], { stdio: 'ignore' });
 
-const results: SizeResult[] = [];
-for (const size of sizes) results.push(await benchSize(size));
-
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
-const header = [
-  `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end: above ${machine.cores}, other work shared the machine.`,
-  `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
-];
-const report = fullReport(results, header);
-console.log(`\n${report}`);
-for (const v of verdicts(results)) console.log(v);
-writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see README, Performance.\n\n${report}`);
-if (values['update-readme']) updateReadme(summaryTable(results), header);
-log(`\nWritten: ${values.out}${values['update-readme'] ? ' and README.md' : ''}`);
+const results: SizeResult[] = [];
+const failures: string[] = [];
+for (const size of sizes) {
+  try {
+    results.push(await benchSize(size));
+  } catch (error) {
+    // One size failing (say, out of disk at ten million rows) keeps the others' figures.
+    failures.push(`${size.label}: ${(error as Error).message}`);
+    log(`FAILED ${failures.at(-1)}`);
+  }
+  // Written after every size, so a long run that is stopped keeps what it measured.
+  if (results.length) writeReport(false);
+}
+if (results.length) writeReport(true);
+for (const f of failures) console.log(`FAILED: ${f}`);
+if (failures.length) process.exitCode = 1;
+
+function writeReport(final: boolean): void {
+  const header = [
+    `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end: above ${machine.cores}, other work shared the machine.`,
+    `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
+  ];
+  const report = fullReport(results, header);
+  writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see README, Performance.\n\n${report}`);
+  if (!final) return;
+  console.log(`\n${report}`);
+  for (const v of verdicts(results)) console.log(v);
+  if (values['update-readme']) updateReadme(summaryTable(results), header);
+  log(`\nWritten: ${values.out}${values['update-readme'] ? ' and README.md' : ''}`);
+}
 
 async function benchSize(size: BenchSize): Promise<SizeResult> {
   const exports = ensureExports({ incidents: size.incidents, log });
   const files = exports.files.map((f) => f.path);
   const largest = exports.files.reduce((a, b) => (b.bytes > a.bytes ? b : a)).path.split('/').pop()!;
   const runs = runsFor(size);
-  const samples: { floor: number; ingest: number; metrics: number; metricCount: number; charts: Record<string, number>; refresh: RefreshRun; nothingNew: RefreshRun; rss: Record<string, number | null>; stages: Record<string, number> }[] = [];
+  const samples: { floor: number; ingest: number; metrics: number; metricCount: number; charts: Record<string, number>; chartWarnings: Record<string, string[]>; refresh: RefreshRun; nothingNew: RefreshRun; rss: Record<string, number | null>; stages: Record<string, number> }[] = [];
   for (let i = 1; i <= runs; i++) {
     const work = workDir(`${size.id}-${i}`);
     try {
@@ -90,6 +107,7 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
         metrics: metrics.result.ms,
         metricCount: metrics.result.metricCount,
         charts: charts.result.medians,
+        chartWarnings: charts.result.warnings,
         refresh,
         nothingNew,
         stages: ingest.result.stages[largest] ?? {},
@@ -133,6 +151,7 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
     rss: Object.fromEntries(keysOf((s) => s.rss).map((k) => [k, peak(samples.map((s) => s.rss[k] ?? null))])),
     ingestStages: medianOf((s) => s.stages),
     refreshProcesses: { ...medianOf(processes('refresh', 'full refresh')), ...medianOf(processes('nothingNew', 'nothing new')) },
+    chartWarnings: Object.assign({}, ...samples.map((s) => s.chartWarnings)) as Record<string, string[]>,
     refreshStages: medianOf((s) => Object.fromEntries(s.refresh.processes.flatMap((p) => Object.entries(p.stages).map(([k, v]) => [`${p.command}: ${k}`, v])))),
   };
 }

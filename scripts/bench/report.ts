@@ -28,6 +28,8 @@ export interface SizeResult {
   /** Median per-process times of the refreshes, and the full refresh's stage timings (from --verbose). */
   refreshProcesses: Record<string, number>;
   refreshStages: Record<string, number>;
+  /** Warnings of the chart renders (labels cut short, say), by chart. */
+  chartWarnings: Record<string, string[]>;
 }
 
 interface Target {
@@ -120,5 +122,11 @@ export function fullReport(results: SizeResult[], header: string[]): string {
     '',
     detailTable('process or stage', results, (r) => ({ ...r.refreshProcesses, ...r.refreshStages })),
     '',
+    ...chartWarningLines(results),
   ].join('\n');
+}
+
+function chartWarningLines(results: SizeResult[]): string[] {
+  const lines = results.flatMap((r) => Object.entries(r.chartWarnings).map(([id, w]) => `- ${r.size.label}, ${id}: ${[...new Set(w)].join('; ')}`));
+  return lines.length ? ['Chart warnings:', '', ...lines, ''] : ['Chart warnings: none at any size.', ''];
 }
