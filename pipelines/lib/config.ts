@@ -4,8 +4,20 @@ import { fileURLToPath } from 'node:url';
 import type { DbSettings } from './db.ts';
 import { UsageError } from './errors.ts';
 
-/** Where the package lives: shipped contracts and reference data are found from here, not from the cwd. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where the package lives: shipped contracts and reference data are found from here, not from
+ * the cwd. Found by walking up to boardpack's package.json, so it holds for the sources and for
+ * the bundle bin/boardpack.js runs (node_modules/.cache/boardpack/).
+ */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = resolve(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'boardpack') return dir;
+    if (dirname(dir) === dir) return resolve(from, '../..');
+  }
+}
 
 export interface PackSetting {
   period: string;
