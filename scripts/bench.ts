@@ -65,7 +65,7 @@ if (failures.length) process.exitCode = 1;
 
 function writeReport(final: boolean): void {
   const header = [
-    `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end (above ${machine.cores}, other work was competing for the cores).`,
+    `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end; the benchmark itself adds up to ${machine.cores}, so more means other work shared the cores.`,
     `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
   ];
   const report = fullReport(results, header);
