@@ -5,6 +5,7 @@ import { runBuild, type BuildOptions } from './commands/build.ts';
 import { runCite } from './commands/cite.ts';
 import { runVerify } from './commands/verify.ts';
 import { runRefreshCommand, runScheduleCommand } from './commands/refresh.ts';
+import { runExport } from './commands/export.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
@@ -125,6 +126,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .argument('<packdir>', 'a pack folder, e.g. out/2025-26-Q2-board')
     .action(async (packDir: string) => {
       exitCode = await runVerify(packDir, context());
+    });
+
+  program
+    .command('export')
+    .description('write the curated tables as Hive-partitioned Parquet (force=, year=) for DuckDB, Spark or Trino')
+    .option('--parquet <dir>', 'the folder to write (replaced whole if it holds an earlier export)')
+    .action(async (options: { parquet?: string }) => {
+      exitCode = await runExport(options, context());
     });
 
   program

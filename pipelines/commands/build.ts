@@ -79,22 +79,35 @@ export interface BuiltPack {
 export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandContext, 'config' | 'clock' | 'logger'>): Promise<BuiltPack> {
   const rebuild = options.snapshot !== undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
+  // Per-stage timings for --verbose, as ingest logs them, so a slow build can be profiled.
+  let mark = performance.now();
+  const stage = (name: string) => {
+    ctx.logger.log('debug', 'stage', { command: 'build', stage: name, ms: Math.round(performance.now() - mark) });
+    mark = performance.now();
+  };
   try {
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
+    stage('snapshot');
     const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
+    stage('metrics');
     ctx.logger.log('debug', 'pack_computed', { period: options.period.id, edition: options.edition });
     const keys = Object.fromEntries(Object.values(loadContracts(config).datasets).map((c) => [c.dataset, c.key]));
     manifest.metrics = await findRestatements(db, manifest, sql, keys);
+    stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     manifest.warnings.unshift(...(options.banners ?? []));
     const reportsDir = join(packageRoot, 'reports');
     const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
+    stage('charts');
     const html = renderPack({ manifest, charts, sql, reportsDir });
-    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition));
+    stage('render');
+    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
+    stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
     if (!rebuild) await recordFigures(db, manifest);
+    stage('record');
     return { path, snapshot: snapshot.id, warnings: manifest.warnings };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

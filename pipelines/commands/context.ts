@@ -22,11 +22,11 @@ export interface CommandContext {
 }
 
 export async function openDb(config: Config): Promise<Db> {
-  return createDb(config.db);
+  return createDb(config.db, config.duckdb);
 }
 
 /** Opens an existing database only: reading status must not create an empty one. */
 export async function openExistingDb(config: Config): Promise<Db> {
   if (!existsSync(config.db)) throw new UsageError(`There is no database at ${config.db} yet; run boardpack ingest first, or pass the right --db.`);
-  return createDb(config.db);
+  return createDb(config.db, config.duckdb);
 }

@@ -67,40 +67,46 @@ function createTableSql(table: string, contract: Contract, extra: string[] = [])
 
 /** Creates what is missing; a contract that gained a field gets its column added, never dropped. */
 export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> {
-  await db.run(LEDGER_DDL);
+  // One batch of statements and one catalogue query: every ingest (a refresh with nothing new too) runs this.
+  const tables = DATASETS.flatMap((name) => [
+    createTableSql(name, contracts.datasets[name]),
+    createTableSql(`${name}_history`, contracts.datasets[name], ['_replaced_by_load_id integer not null']),
+  ]);
+  await db.run(`${LEDGER_DDL};\n${tables.join(';\n')}`);
+  const existing = new Set(
+    (await db.all<{ column: string }>(`select table_name || '.' || column_name as column from information_schema.columns where table_schema = 'main'`)).map((r) => r.column),
+  );
+  const changes: string[] = [];
   for (const name of DATASETS) {
     const contract = contracts.datasets[name];
-    await db.run(createTableSql(name, contract));
-    await db.run(createTableSql(`${name}_history`, contract, ['_replaced_by_load_id integer not null']));
     for (const table of [name, `${name}_history`]) {
-      const existing = new Set(
-        (await db.all<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ${literal(table)}`)).map((r) => r.column_name),
-      );
       for (const column of datasetColumns(contract)) {
-        if (!existing.has(column.name)) await db.run(`alter table ${ident(table)} add column ${ident(column.name)} ${column.type}`);
+        if (!existing.has(`${table}.${column.name}`)) changes.push(`alter table ${ident(table)} add column ${ident(column.name)} ${column.type}`);
       }
     }
     const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
-    await db.run(`create or replace view ${ident(`${name}_versions`)} as
+    changes.push(`create or replace view ${ident(`${name}_versions`)} as
       select ${columns}, null::integer as _replaced_by_load_id from ${ident(name)}
       union all select ${columns}, _replaced_by_load_id from ${ident(`${name}_history`)}`);
   }
+  await db.run(changes.join(';\n'));
 }
 
 /** Reference data lives in files; the database gets a copy so SQL models can join it. */
 export async function writeReferenceTables(db: Db, contracts: Contracts): Promise<void> {
   const { nfibCodes, outcomes, areas } = contracts.reference;
-  await db.run('create or replace table ref_nfib_codes (code varchar primary key, category varchar not null)');
-  await db.run('create or replace table ref_outcomes (code integer primary key, label varchar not null, judicial boolean not null)');
-  await db.run('create or replace table ref_areas (area varchar primary key)');
   // Every enumeration of the contracts, in contract order, so metrics list all categories (zeros too).
-  await db.run('create or replace table ref_enum_values (dataset varchar, field varchar, value varchar, sort_order integer, primary key (dataset, field, value))');
-  for (const contract of Object.values(contracts.datasets)) {
-    for (const field of contract.fields.filter((f) => f.type === 'enum')) {
-      for (const [i, value] of (field.values ?? []).entries()) await db.run('insert into ref_enum_values values ($1, $2, $3, $4)', [contract.dataset, field.name, value, i + 1]);
-    }
-  }
-  for (const c of nfibCodes) await db.run('insert into ref_nfib_codes values ($1, $2)', [c.code, c.category]);
-  for (const o of outcomes) await db.run('insert into ref_outcomes values ($1, $2, $3)', [o.code, o.label, o.judicial]);
-  for (const a of areas) await db.run('insert into ref_areas values ($1)', [a]);
+  const enums = Object.values(contracts.datasets).flatMap((contract) =>
+    contract.fields.filter((f) => f.type === 'enum').flatMap((field) => (field.values ?? []).map((value, i) => [contract.dataset, field.name, value, i + 1] as const)),
+  );
+  // One statement per table (not one per row): this runs at every ingest.
+  const rows = (tuples: (string | number | boolean)[][]) => tuples.map((t) => `(${t.map((v) => (typeof v === 'string' ? literal(v) : String(v))).join(', ')})`).join(', ');
+  await db.run(`create or replace table ref_nfib_codes (code varchar primary key, category varchar not null);
+    create or replace table ref_outcomes (code integer primary key, label varchar not null, judicial boolean not null);
+    create or replace table ref_areas (area varchar primary key);
+    create or replace table ref_enum_values (dataset varchar, field varchar, value varchar, sort_order integer, primary key (dataset, field, value));
+    ${nfibCodes.length ? `insert into ref_nfib_codes values ${rows(nfibCodes.map((c) => [c.code, c.category]))};` : ''}
+    ${outcomes.length ? `insert into ref_outcomes values ${rows(outcomes.map((o) => [o.code, o.label, o.judicial]))};` : ''}
+    ${areas.length ? `insert into ref_areas values ${rows(areas.map((a) => [a]))};` : ''}
+    ${enums.length ? `insert into ref_enum_values values ${rows(enums.map((e) => [...e]))};` : ''}`);
 }

@@ -1,10 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DbSettings } from './db.ts';
 import { UsageError } from './errors.ts';
 
-/** Where the package lives: shipped contracts and reference data are found from here, not from the cwd. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where the package lives: shipped contracts and reference data are found from here, not from
+ * the cwd. Found by walking up to boardpack's package.json, so it holds for the sources and for
+ * the bundle bin/boardpack.js runs (node_modules/.cache/boardpack/).
+ */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = resolve(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'boardpack') return dir;
+    if (dirname(dir) === dir) return resolve(from, '../..');
+  }
+}
 
 export interface PackSetting {
   period: string;
@@ -40,6 +53,8 @@ export interface Config {
   inboxSettleSeconds: number;
   /** A command that receives each refresh's run record as JSON on stdin (to send an email, say). */
   notify: { command: string | null; on: 'failure' | 'always' };
+  /** DuckDB's memory limit, threads and spill folder (BOARDPACK_MEMORY_LIMIT, BOARDPACK_THREADS override the file). */
+  duckdb: DbSettings;
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -48,8 +63,9 @@ export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
  * Reads the configuration file (an explicit path must exist; the default is optional)
  * and applies command-line overrides. Relative paths are relative to the file.
  */
-export function loadConfig(options: { configPath?: string; cwd?: string; db?: string } = {}): Config {
+export function loadConfig(options: { configPath?: string; cwd?: string; db?: string; env?: Record<string, string | undefined> } = {}): Config {
   const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
   const explicit = options.configPath !== undefined;
   const path = resolve(cwd, options.configPath ?? DEFAULT_CONFIG_FILE);
   let raw: Record<string, unknown> = {};
@@ -80,6 +96,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     disclosure: disclosureSetting(raw.disclosure),
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
+    duckdb: duckdbSetting(raw.duckdb, env, base),
   };
 }
 
@@ -171,6 +188,25 @@ function disclosureSetting(value: unknown): Config['disclosure'] {
     return v;
   };
   return { minCount: whole('min_count', 5), minDenominator: whole('min_denominator', 10), minCrimesForMoney: whole('min_crimes_for_money', 5) };
+}
+
+/** `{"memory_limit": "1GB", "threads": 2, "temp_directory": "data/tmp"}`, each optional; the environment wins, for one-off large runs. */
+function duckdbSetting(value: unknown, env: Record<string, string | undefined>, base: string): DbSettings {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new UsageError('Configuration "duckdb" must look like {"memory_limit": "1GB", "threads": 2, "temp_directory": "data/tmp"}.');
+  }
+  const record = (value ?? {}) as Record<string, unknown>;
+  const memory = env.BOARDPACK_MEMORY_LIMIT ?? record.memory_limit ?? '1GB';
+  if (typeof memory !== 'string' || !/^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.test(memory)) {
+    throw new UsageError(`DuckDB memory limit "${String(memory)}" is not a size; give it like "1GB" or "512MB" (duckdb.memory_limit or BOARDPACK_MEMORY_LIMIT).`);
+  }
+  const rawThreads = env.BOARDPACK_THREADS ?? record.threads ?? null;
+  const threads = typeof rawThreads === 'string' && /^\d+$/.test(rawThreads) ? Number(rawThreads) : rawThreads;
+  if (threads !== null && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1)) {
+    throw new UsageError(`DuckDB threads "${String(rawThreads)}" must be a whole number of 1 or more (duckdb.threads or BOARDPACK_THREADS).`);
+  }
+  const temp = stringSetting(record.temp_directory, 'duckdb.temp_directory');
+  return { memoryLimit: memory.replace(/\s+/g, ''), threads, tempDirectory: temp === undefined ? null : resolve(base, temp) };
 }
 
 function aliasesSetting(value: unknown): Config['aliases'] {

@@ -17,8 +17,24 @@ export interface Db {
   readonly connection: DuckDBConnection;
 }
 
+/**
+ * DuckDB's resource settings. Without a limit DuckDB may take 80 % of the machine's RAM;
+ * with one it spills large sorts, joins and temp tables to `tempDirectory` instead, so a
+ * ten-million-row export ingests in bounded memory beside other jobs.
+ */
+export interface DbSettings {
+  /** DuckDB size text: '1GB', '512MB'. */
+  memoryLimit: string;
+  /** Worker threads; null for DuckDB's default (one per core). */
+  threads: number | null;
+  /** Where spilled data goes; null for DuckDB's default (`<database>.tmp` beside the file). */
+  tempDirectory: string | null;
+}
+
+export const DEFAULT_DB_SETTINGS: DbSettings = { memoryLimit: '1GB', threads: null, tempDirectory: null };
+
 /** Opens (creating if needed) the database file; `:memory:` gives a throwaway database. */
-export async function createDb(path: string): Promise<Db> {
+export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_SETTINGS): Promise<Db> {
   const location = path === ':memory:' ? path : resolve(path);
   if (location !== ':memory:') {
     try {
@@ -29,7 +45,7 @@ export async function createDb(path: string): Promise<Db> {
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(location);
+    instance = await DuckDBInstance.create(location, instanceOptions(settings));
   } catch (error) {
     throw describeOpenError(path, error);
   }
@@ -67,6 +83,13 @@ export async function createDb(path: string): Promise<Db> {
     },
   };
   return db;
+}
+
+function instanceOptions(settings: DbSettings): Record<string, string> {
+  const options: Record<string, string> = { memory_limit: settings.memoryLimit };
+  if (settings.threads !== null) options.threads = String(settings.threads);
+  if (settings.tempDirectory !== null) options.temp_directory = settings.tempDirectory;
+  return options;
 }
 
 function describeOpenError(path: string, error: unknown): Error {

@@ -2,7 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
-import { runSql } from './runSql.ts';
+import { prepareSql, type PreparedSql } from './runSql.ts';
 
 /**
  * The metrics stage: every catalogue metric for the period, the previous period of
@@ -77,8 +77,8 @@ interface Measured {
   rows: { key: string; value: number | null }[] | null;
 }
 
-async function measure(db: Db, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
-  const rows = await runSql(db, metric.sql, { start: p.start, end: p.end, as_of: asOf });
+async function measure(statement: PreparedSql, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
+  const rows = await statement.run({ start: p.start, end: p.end, as_of: asOf });
   if (metric.meta.breakdown) {
     const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
@@ -95,12 +95,28 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
   const months = monthsEnding(period.end, 13);
   const results: MetricResult[] = [];
   for (const metric of catalog) {
-    const meta = metric.meta;
-    const current = await measure(db, metric, period, asOf);
+    // Planned once, run for the period, the previous one, a year earlier and each month of a series.
+    const statement = await prepareSql(db, metric.sql);
+    try {
+      results.push(await resultFor(statement, metric, { period, previous, ago, months, asOf, targets: options.targets }));
+    } finally {
+      statement.close();
+    }
+  }
+  return { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results };
+}
+
+async function resultFor(
+  statement: PreparedSql,
+  metric: MetricDefinition,
+  { period, previous, ago, months, asOf, targets }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets },
+): Promise<MetricResult> {
+  const meta = metric.meta;
+    const current = await measure(statement, metric, period, asOf);
     // A stock measured at as_of (open actions) has no earlier value in this data.
-    const before = meta.at_as_of ? null : await measure(db, metric, previous, asOf);
-    const yearBefore = meta.at_as_of ? null : await measure(db, metric, ago, asOf);
-    const configured = options.targets?.[meta.id] ?? {};
+    const before = meta.at_as_of ? null : await measure(statement, metric, previous, asOf);
+    const yearBefore = meta.at_as_of ? null : await measure(statement, metric, ago, asOf);
+    const configured = targets?.[meta.id] ?? {};
     const target = configured.target !== undefined ? configured.target : meta.target;
     const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
     const result: MetricResult = {
@@ -142,11 +158,9 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
     }
     if (meta.series && !meta.breakdown) {
       result.series = [];
-      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measure(db, metric, m, asOf)).value });
+      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measure(statement, metric, m, asOf)).value });
     }
-    results.push(result);
-  }
-  return { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results };
+  return result;
 }
 
 function num(value: unknown): number | null {

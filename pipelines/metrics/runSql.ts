@@ -11,6 +11,38 @@ export type SqlParams = Record<string, string | number>;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
+  const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bind(sql, params));
+  return rows.map(plainRow);
+}
+
+export interface PreparedSql {
+  run(params: SqlParams): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
+
+/**
+ * A query file planned once and run with several parameter sets: a metric for its period,
+ * the previous one, a year earlier and each month of its series. Planning is about a
+ * third of a small query's time, and a pack runs some 170 of them.
+ */
+export async function prepareSql(db: Db, sql: string): Promise<PreparedSql> {
+  const statement = await db.connection.prepare(bodyOf(sql));
+  return {
+    async run(params) {
+      statement.clearBindings();
+      statement.bind(bind(sql, params));
+      const reader = await statement.runAndReadAll();
+      return (reader.getRowObjectsJS() as Record<string, unknown>[]).map(plainRow);
+    },
+    close: () => statement.destroySync(),
+  };
+}
+
+function bodyOf(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+function bind(sql: string, params: SqlParams): Record<string, DuckDBValue> {
   const used = new Set([...sql.matchAll(/\$([a-z_]+)\b/g)].map((m) => m[1]!));
   const bound: Record<string, DuckDBValue> = {};
   for (const name of used) {
@@ -18,9 +50,11 @@ export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Re
     if (value === undefined) throw new Error(`no value for parameter $${name}`);
     bound[name] = typeof value === 'string' && DATE.test(value) ? dateOf(value) : value;
   }
-  const body = sql.trim().replace(/;\s*$/, '');
-  const rows = await db.all<Record<string, unknown>>(body, bound);
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
+  return bound;
+}
+
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }
 
 function dateOf(text: string): DuckDBDateValue {

@@ -61,7 +61,7 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
   const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, join(scratch, 'queries-set'));
   const settings = configForSnapshot(config, snapshot.settings, dirs);
   const contracts = loadContracts(settings);
-  const db = await createDb(join(scratch, 'verify.duckdb'));
+  const db = await createDb(join(scratch, 'verify.duckdb'), settings.duckdb);
   try {
     for (const f of snapshot.files) {
       // The archived bytes under their original name, so the ledger reads as it did.

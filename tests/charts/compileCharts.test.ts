@@ -34,7 +34,8 @@ describe('the eight charts', () => {
 
   it.each([
     ['the sample quarter', sampleMetrics],
-    ['a large force (five-digit counts)', scaledMetrics],
+    ['a large force (five-digit counts)', () => scaledMetrics()],
+    ['national data over years (seven-digit counts)', () => scaledMetrics(10_000)],
     ['an empty period', emptyMetrics],
   ] as [string, () => MetricResult[]][])('compile with no Vega-Lite or Vega warnings and nothing cut off: %s', async (_, metrics) => {
     const charts = await compileCharts(metrics(), REPORTS, PERIODS);

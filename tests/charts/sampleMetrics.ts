@@ -63,9 +63,12 @@ export function sampleMetrics(): MetricResult[] {
   ];
 }
 
-/** The sample's shapes with every count and hour scaled up a hundredfold (percentages kept). */
-export function scaledMetrics(): MetricResult[] {
-  const up = (v: number | null) => (v === null ? null : Math.round(v * 100 * 10) / 10 + 0.5);
+/**
+ * The sample's shapes with every count and hour scaled up (percentages kept): a hundredfold
+ * by default (a large force); ten thousandfold for national data over years (seven-digit counts).
+ */
+export function scaledMetrics(factor = 100): MetricResult[] {
+  const up = (v: number | null) => (v === null ? null : Math.round(v * factor * 10) / 10 + 0.5);
   return sampleMetrics().map((m) =>
     m.unit === 'percent'
       ? m

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: boardpack against the floor at three sizes, in one run, on seeded
+ * synthetic exports (generated once and cached in the temp folder):
+ *
+ *   npm run bench                              # force, 1m and 10m
+ *   npm run bench -- --sizes force,1m --runs 5
+ *   npm run bench -- --update-readme           # also replace the table in README.md
+ *
+ * Per size and run, each step in its own process: the floor (DuckDB's bare read_csv of
+ * each file into a table), boardpack's validated ingest, a full refresh through the CLI
+ * (ingest into a fresh database, then build the pack), a refresh with nothing new (the
+ * same again: every file already loaded, then the build), the metrics for a quarter and
+ * the pack's chart renders. Prints Markdown tables and writes them, with the machine, to
+ * docs/bench-latest.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureExports, parseSizes, PERIOD, repoRoot, SIZES, workDir, type BenchSize } from './bench/data.ts';
+import { describeMachine, loadLine, machineLine } from './bench/machine.ts';
+import { median, peak, rssMethod } from './bench/measure.ts';
+import { cliRefresh, REFRESH, type RefreshRun } from './bench/refresh.ts';
+import { fullReport, summaryTable, verdicts, type SizeResult } from './bench/report.ts';
+import { runStep } from './bench/worker.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: SIZES.map((s) => s.id).join(',') },
+    runs: { type: 'string' },
+    'chart-renders': { type: 'string', default: '20' },
+    out: { type: 'string', default: 'docs/bench-latest.md' },
+    'update-readme': { type: 'boolean', default: false },
+  },
+});
+const sizes = parseSizes(values.sizes!);
+const chartRenders = Number(values['chart-renders']);
+/** Ten million rows take minutes per run: one run there unless asked. */
+const runsFor = (s: BenchSize) => (values.runs !== undefined ? Number(values.runs) : s.id === '10m' ? 1 : 3);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const machine = describeMachine();
+const loadBefore = loadLine();
+log(`Machine: ${machineLine(machine)}; load average ${loadBefore}; peak RSS by ${rssMethod() === 'time' ? '/usr/bin/time -v' : rssMethod() === 'proc' ? 'polling /proc/<pid>/status VmHWM' : 'nothing (not measured)'}`);
+// Start-up as a nightly job sees it: tsx's transform cache warm.
+spawnSync(process.execPath, [join(repoRoot, 'bin/boardpack.js'), '--help'], { stdio: 'ignore' });
+
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
+const results: SizeResult[] = [];
+const failures: string[] = [];
+for (const size of sizes) {
+  try {
+    results.push(await benchSize(size));
+  } catch (error) {
+    // One size failing (say, out of disk at ten million rows) keeps the others' figures.
+    failures.push(`${size.label}: ${(error as Error).message}`);
+    log(`FAILED ${failures.at(-1)}`);
+  }
+  // Written after every size, so a long run that is stopped keeps what it measured.
+  if (results.length) writeReport(false);
+}
+if (results.length) writeReport(true);
+for (const f of failures) console.log(`FAILED: ${f}`);
+if (failures.length) process.exitCode = 1;
+
+function writeReport(final: boolean): void {
+  const header = [
+    `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end; the benchmark itself adds up to ${machine.cores}, so more means other work shared the cores.`,
+    `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
+  ];
+  const report = fullReport(results, header);
+  writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see README, Performance.\n\n${report}`);
+  if (!final) return;
+  console.log(`\n${report}`);
+  for (const v of verdicts(results)) console.log(v);
+  if (values['update-readme']) updateReadme(summaryTable(results), header);
+  log(`\nWritten: ${values.out}${values['update-readme'] ? ' and README.md' : ''}`);
+}
+
+async function benchSize(size: BenchSize): Promise<SizeResult> {
+  const exports = ensureExports({ incidents: size.incidents, log });
+  const files = exports.files.map((f) => f.path);
+  const largest = exports.files.reduce((a, b) => (b.bytes > a.bytes ? b : a)).path.split('/').pop()!;
+  const runs = runsFor(size);
+  const samples: { floor: number; ingest: number; metrics: number; metricCount: number; charts: Record<string, number>; chartWarnings: Record<string, string[]>; refresh: RefreshRun; nothingNew: RefreshRun; rss: Record<string, number | null>; stages: Record<string, number> }[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const work = workDir(`${size.id}-${i}`);
+    try {
+      log(`${size.label}, run ${i}/${runs}: floor`);
+      const floor = await runStep('floor', { files, db: join(work, 'floor.duckdb') }, work);
+      rmSync(join(work, 'floor.duckdb'), { force: true });
+      log(`${size.label}, run ${i}/${runs}: validated ingest`);
+      const ingest = await runStep('ingest', { paths: [exports.dir], work: join(work, 'ingest') }, work);
+      rmSync(join(work, 'ingest'), { recursive: true, force: true });
+      log(`${size.label}, run ${i}/${runs}: full refresh, then a refresh with nothing new`);
+      const refreshDir = join(work, 'refresh');
+      rmSync(refreshDir, { recursive: true, force: true });
+      const refresh = await cliRefresh(exports.dir, PERIOD.period, PERIOD.asOf, refreshDir);
+      const nothingNew = await cliRefresh(exports.dir, PERIOD.period, PERIOD.asOf, refreshDir);
+      log(`${size.label}, run ${i}/${runs}: metrics and charts`);
+      const db = join(refreshDir, 'boardpack.duckdb');
+      const metrics = await runStep('metrics', { db, period: PERIOD.period, asOf: PERIOD.asOf }, work);
+      if (metrics.result.ledgerFiles !== files.length) throw new Error(`The refresh with nothing new loaded something: ${metrics.result.ledgerFiles} files in the ledger, ${files.length} exports.`);
+      const charts = await runStep('charts', { db, period: PERIOD.period, asOf: PERIOD.asOf, runs: chartRenders, warmup: 2 }, work);
+      samples.push({
+        floor: floor.result.ms,
+        ingest: ingest.result.ms,
+        metrics: metrics.result.ms,
+        metricCount: metrics.result.metricCount,
+        charts: charts.result.medians,
+        chartWarnings: charts.result.warnings,
+        refresh,
+        nothingNew,
+        stages: ingest.result.stages[largest] ?? {},
+        rss: {
+          floor: floor.peakMb,
+          'validated ingest': ingest.peakMb,
+          ...Object.fromEntries(refresh.processes.map((p) => [`full refresh: ${p.command}`, p.peakMb])),
+          ...Object.fromEntries(nothingNew.processes.map((p) => [`nothing new: ${p.command}`, p.peakMb])),
+          metrics: metrics.peakMb,
+          charts: charts.peakMb,
+        },
+      });
+      log(`  floor ${Math.round(floor.result.ms)} ms, ingest ${Math.round(ingest.result.ms)} ms, refresh ${Math.round(refresh.ms)} ms, nothing new ${Math.round(nothingNew.ms)} ms, metrics ${Math.round(metrics.result.ms)} ms`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  const med = (pick: (s: (typeof samples)[number]) => number) => median(samples.map(pick));
+  const chartIds = Object.keys(samples[0]!.charts);
+  const chartMedians = Object.fromEntries(chartIds.map((id) => [id, med((s) => s.charts[id]!)]));
+  const slowest = chartIds.reduce((a, b) => (chartMedians[b]! > chartMedians[a]! ? b : a));
+  const keysOf = (pick: (s: (typeof samples)[number]) => Record<string, unknown>) => [...new Set(samples.flatMap((s) => Object.keys(pick(s))))];
+  const medianOf = (pick: (s: (typeof samples)[number]) => Record<string, number>) => Object.fromEntries(keysOf(pick).map((k) => [k, med((s) => pick(s)[k] ?? 0)]));
+  const processes = (which: 'refresh' | 'nothingNew', label: string) => (s: (typeof samples)[number]) => Object.fromEntries(s[which].processes.map((p) => [`${label}: ${p.command} process`, p.ms]));
+  return {
+    size,
+    runs,
+    files: files.length,
+    bytes: exports.bytes,
+    floorMs: med((s) => s.floor),
+    ingestMs: med((s) => s.ingest),
+    metricsMs: med((s) => s.metrics),
+    metricCount: samples[0]!.metricCount,
+    chartMedianMs: median(Object.values(chartMedians)),
+    chartSlowestMs: chartMedians[slowest]!,
+    slowestChart: slowest,
+    refreshMs: med((s) => s.refresh.ms),
+    nothingNewMs: med((s) => s.nothingNew.ms),
+    refreshCpuMs: samples.every((s) => s.refresh.cpuMs !== null) ? med((s) => s.refresh.cpuMs!) : null,
+    nothingNewCpuMs: samples.every((s) => s.nothingNew.cpuMs !== null) ? med((s) => s.nothingNew.cpuMs!) : null,
+    rss: Object.fromEntries(keysOf((s) => s.rss).map((k) => [k, peak(samples.map((s) => s.rss[k] ?? null))])),
+    ingestStages: medianOf((s) => s.stages),
+    refreshProcesses: { ...medianOf(processes('refresh', 'full refresh')), ...medianOf(processes('nothingNew', 'nothing new')) },
+    chartWarnings: Object.assign({}, ...samples.map((s) => s.chartWarnings)) as Record<string, string[]>,
+    refreshStages: medianOf((s) => Object.fromEntries(s.refresh.processes.flatMap((p) => Object.entries(p.stages).map(([k, v]) => [`${p.command}: ${k}`, v])))),
+  };
+}
+
+/** Replaces the table between the bench markers in README.md, so the README shows the latest run. */
+function updateReadme(table: string, header: string[]): void {
+  const path = join(repoRoot, 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers to put the table between.`);
+  writeFileSync(path, `${text.slice(0, from + start.length)}\n${header.join('\n')}\n\n${table}\n${text.slice(to)}`);
+}
