@@ -80,7 +80,7 @@ export function summaryTable(results: SizeResult[]): string {
     row('validated ingest, ms (ratio to the floor)', (r) => `${ms(r.ingestMs)} (${(r.ingestMs / r.floorMs).toFixed(2)}x)${mark(TARGETS.ingest!, r)}`, TARGETS.ingest!.text),
     row('metrics for a quarter, ms', (r) => ms(r.metricsMs)),
     row('chart rendering, median per chart (slowest chart), ms', (r) => `${r.chartMedianMs.toFixed(1)} (${r.chartSlowestMs.toFixed(1)})${mark(TARGETS.charts!, r)}`, TARGETS.charts!.text),
-    row('full refresh: ingest + build, ms (CPU time)', (r) => `${ms(r.refreshMs)}${cpu(r.refreshCpuMs)}${mark(TARGETS.refresh!, r)}`, TARGETS.refresh!.text),
+    row('full refresh (ingest and build), ms (CPU time)', (r) => `${ms(r.refreshMs)}${cpu(r.refreshCpuMs)}${mark(TARGETS.refresh!, r)}`, TARGETS.refresh!.text),
     row('refresh with nothing new, ms (CPU time)', (r) => `${ms(r.nothingNewMs)}${cpu(r.nothingNewCpuMs)}${mark(TARGETS.nothingNew!, r)}`, TARGETS.nothingNew!.text),
     row('peak RSS of any process, MB', (r) => `${mb(peakOf(r))}${mark(TARGETS.rss!, r)}`, TARGETS.rss!.text),
   ].join('\n');
