@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     env: { TZ: 'Europe/London' },
     testTimeout: 60_000,
+    // Set-up that builds packs or ingests (beforeAll) shares two cores with the other files on CI.
+    hookTimeout: 120_000,
   },
 });
