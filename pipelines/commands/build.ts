@@ -7,7 +7,7 @@ import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod, type Period } from '../lib/periods.ts';
 import type { Db } from '../lib/db.ts';
 import { hasLedger } from '../ingest/status.ts';
-import { loadContracts } from '../ingest/contracts.ts';
+import { datasetKeys, loadContracts } from '../ingest/contracts.ts';
 import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '../model/querySet.ts';
 import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
@@ -92,7 +92,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandC
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
     stage('metrics');
     ctx.logger.log('debug', 'pack_computed', { period: options.period.id, edition: options.edition });
-    const keys = Object.fromEntries(Object.values(loadContracts(config).datasets).map((c) => [c.dataset, c.key]));
+    const keys = datasetKeys(loadContracts(config));
     manifest.metrics = await findRestatements(db, manifest, sql, keys);
     stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;

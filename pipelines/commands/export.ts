@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadContracts } from '../ingest/contracts.ts';
+import { DATASETS, datasetKeys, loadContracts, RECORD_DATE } from '../ingest/contracts.ts';
 import { hasLedger } from '../ingest/status.ts';
 import type { Db } from '../lib/db.ts';
 import { ident, literal } from '../lib/db.ts';
@@ -17,13 +17,7 @@ import { openExistingDb, type CommandContext } from './context.ts';
  */
 
 /** Each curated table and the date its `year=` partition comes from (none: `force=` only). */
-export const PARTITIONS: { table: string; date: string | null }[] = [
-  { table: 'incidents', date: 'reported_on' },
-  { table: 'volunteers', date: null },
-  { table: 'volunteer_hours', date: 'deployed_on' },
-  { table: 'training', date: 'event_on' },
-  { table: 'actions', date: null },
-];
+export const PARTITIONS: { table: string; date: string | null }[] = DATASETS.map((table) => ({ table, date: RECORD_DATE[table] ?? null }));
 
 /** Marks a folder as boardpack's, so a later export may replace it (and nothing else). */
 export const EXPORT_MARKER = '_boardpack_export.json';
@@ -42,7 +36,7 @@ export async function runExport(options: { parquet?: string }, ctx: CommandConte
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const keys = Object.fromEntries(Object.values(loadContracts(ctx.config).datasets).map((c) => [c.dataset, c.key]));
+    const keys = datasetKeys(loadContracts(ctx.config));
     const tables = await exportParquet(db, target, { now: ctx.clock.now(), keys });
     if (ctx.json) ctx.out(JSON.stringify({ parquet: target, tables }, null, 2));
     else {

@@ -58,6 +58,11 @@ export interface Contracts {
 /** The date that places a record of an event dataset in time; the roster and the tracker have none. */
 export const RECORD_DATE: Partial<Record<DatasetName, string>> = { incidents: 'reported_on', volunteer_hours: 'deployed_on', training: 'event_on' };
 
+/** Each dataset's key field. */
+export function datasetKeys(contracts: Pick<Contracts, 'datasets'>): Record<string, string> {
+  return Object.fromEntries(Object.values(contracts.datasets).map((c) => [c.dataset, c.key]));
+}
+
 export function isDatasetName(name: string): name is DatasetName {
   return (DATASETS as readonly string[]).includes(name);
 }

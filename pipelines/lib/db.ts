@@ -110,6 +110,15 @@ function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
+/**
+ * Names a stored table by its catalog, past any temp view of the same name (a pinned
+ * snapshot shadows the tables with such views).
+ */
+export async function storedTables(db: Db): Promise<(table: string) => string> {
+  const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
+  return (table) => `${ident(name)}.main.${ident(table)}`;
+}
+
 /** Quotes an identifier for SQL (column names come from contracts, never from exports). */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

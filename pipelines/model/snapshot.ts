@@ -1,6 +1,6 @@
 import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
-import { ident } from '../lib/db.ts';
+import { ident, storedTables } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import { canonicalJson, sha256Text } from '../lib/hashing.ts';
 import { DATASETS } from '../ingest/contracts.ts';
@@ -139,8 +139,7 @@ export async function findSnapshot(db: Db, id: string): Promise<Snapshot> {
 export async function pinSnapshot(db: Db, snapshot: Snapshot): Promise<void> {
   const [{ latest }] = (await db.all<{ latest: number | null }>('select max(load_id) as latest from main.ingested_files')) as [{ latest: number | null }];
   if ((latest ?? 0) <= snapshot.through_load_id) return;
-  const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
-  const main = (table: string) => `${ident(name)}.main.${ident(table)}`;
+  const main = await storedTables(db);
   const n = snapshot.through_load_id;
   for (const dataset of DATASETS) {
     await db.run(`create or replace temp view ${ident(dataset)} as

@@ -1,6 +1,6 @@
 import { RECORD_DATE, type DatasetName } from '../ingest/contracts.ts';
 import type { Db } from '../lib/db.ts';
-import { ident } from '../lib/db.ts';
+import { ident, storedTables } from '../lib/db.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { datasetsOf } from './cite.ts';
@@ -81,6 +81,8 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
     [pack.edition, snapshot.id, snapshot.through_load_id, periods.value, periods.previous, periods.year_ago],
   );
   const byKey = new Map(earlier.map((p) => [`${p.pack_period}|${p.metric_id}`, p]));
+  // Late records are counted in the stored tables, not in the views a pinned snapshot puts over them.
+  const table = await storedTables(db);
   const results: Manifest['metrics'] = [];
   for (const m of manifest.metrics) {
     const restatements: Restatement[] = [];
@@ -100,7 +102,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
         reported_display: reportedDisplay,
         now_display: nowDisplay,
         reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
-        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys }),
+        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys, table }),
       });
     }
     results.push(restatements.length ? { ...m, restatements } : m);
@@ -108,12 +110,11 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
   return results;
 }
 
-async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean; keys: Record<string, string> }): Promise<string[]> {
+async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean; keys: Record<string, string>; table: (name: string) => string }): Promise<string[]> {
   const reasons: string[] = [];
   const datasets = datasetsOf(now.sql);
   const later = now.snapshot.files.filter((f) => f.load_id > before.through_load_id && datasets.includes(f.dataset));
   const period = parsePeriod(now.period, now.asOf);
-  const [{ name }] = (await db.all<{ name: string }>('select current_database() as name')) as [{ name: string }];
   for (const file of later) {
     const field = RECORD_DATE[file.dataset as DatasetName];
     const key = now.keys[file.dataset];
@@ -121,7 +122,7 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
       reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}.`);
       continue;
     }
-    const n = await changedInPeriod(db, name, file, key, field, period);
+    const n = await changedInPeriod(db, now.table, file, key, field, period);
     // A re-export that repeats what was loaded before changes nothing and explains nothing.
     if (n === 0) continue;
     // The public edition names the files but gives no counts: a handful of late records is a small number.
@@ -138,8 +139,7 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
  * Records of one load that are new or differ from the version they replaced, or whose replaced
  * version it changed, dated in the period: read from the stored tables, not a pinned view.
  */
-async function changedInPeriod(db: Db, catalog: string, file: Snapshot['files'][number], key: string, field: string, period: { start: string; end: string }): Promise<number> {
-  const table = (t: string) => `${ident(catalog)}.main.${ident(t)}`;
+async function changedInPeriod(db: Db, table: (name: string) => string, file: Snapshot['files'][number], key: string, field: string, period: { start: string; end: string }): Promise<number> {
   const provenance = 'force, _load_id, _file_sha256, _line';
   const [{ n }] = (await db.all<{ n: number }>(
     `with new_rows as (
