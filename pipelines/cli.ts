@@ -83,7 +83,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('build')
-    .description('build the board pack for a period from what is loaded: manifest.json and index.html under --out')
+    .description('build a pack for a period from what is loaded: manifest.json and index.html under --out')
+    .option('--pack <name>', 'the pack definition to build, reports/packs/<name>.json', 'board')
     .option('--period <period>', '2025-09, 2025-26-Q2, 2025-26, last-complete-month, last-complete-quarter, current-quarter, current-financial-year')
     .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd (default today in Europe/London)')
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../pipelines/cli.ts';
 import { fixedClock } from '../pipelines/lib/clock.ts';
 import { packageRoot } from '../pipelines/lib/config.ts';
-import type { Manifest } from '../pipelines/packs/writePack.ts';
+import type { Manifest } from '../pipelines/packs/manifest.ts';
 
 // Evidence (issue 5): snapshots, rebuilds, verify and restatements, as a user runs them.
 // The story: a.csv is loaded and the Q2 pack issued on 14 October 2025; b.csv arrives on

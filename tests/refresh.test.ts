@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../pipelines/cli.ts';
 import { fixedClock } from '../pipelines/lib/clock.ts';
 import { createDb } from '../pipelines/lib/db.ts';
-import type { Manifest } from '../pipelines/packs/writePack.ts';
+import type { Manifest } from '../pipelines/packs/manifest.ts';
 
 // `boardpack refresh` as the nightly job runs it, in-process, one story in order: exports
 // arrive in the inbox on 14 October 2025 (so the last complete quarter is 2025-26 Q2).

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import type { MetricResult } from '../metrics/runMetrics.ts';
+import type { ChartSpec } from './chartSpecs.ts';
 import { compileChart, type ChartRow, type CompiledChart } from './compileChart.ts';
 import { describeBreakdown, describeSeries } from './describeCharts.ts';
 import { formatFigure, formatMonth, formatWithUnit, wrapLabel } from './formatFigures.ts';
 
 /**
- * The pack's eight charts, in pack order, each bound at build time to its metric's
- * results: a 13-month series (a null month stays null: a gap in the line, "No figure"
- * in the table) or a breakdown (this period, with the previous period where the chart
- * compares). Specs live in `<reportsDir>/charts/<id>.json`.
+ * The pack's charts, in pack order, each bound at build time to what its `boardpack` block
+ * names (chartSpecs.ts): a metric's 13-month series (a null month stays null: a gap in the
+ * line, "No figure" in the table), a breakdown metric (this period, with the previous period
+ * where the chart compares), or the rows of a query file. No chart has TypeScript of its own.
  */
 
 export interface ChartPeriods {
@@ -20,83 +18,45 @@ export interface ChartPeriods {
   previous: string;
 }
 
-interface SeriesPlan {
-  id: string;
-  metric: string;
-  kind: 'series';
-  title: string;
-  lead: string;
-  header: string;
-}
-
-interface BreakdownPlan {
-  id: string;
-  metric: string;
-  kind: 'breakdown';
-  title: string;
-  lead: string;
-  by: string;
-  keyHeader: string;
-  /** Show the previous period as a tick beside each bar. */
-  compare: boolean;
-}
-
-type ChartPlan = SeriesPlan | BreakdownPlan;
-
 /** Category names wrap onto lines of this many characters on the bar charts' axis. */
 const LABEL_WIDTH = 24;
 
-export const CHART_PLANS: ChartPlan[] = [
-  { id: 'trend-crimes', metric: 'INC-01', kind: 'series', title: 'Crimes reported each month', lead: 'Crimes reported each month', header: 'Crimes reported' },
-  { id: 'by-category', metric: 'INC-02', kind: 'breakdown', title: 'Crimes by category', lead: 'Crimes reported', by: 'by ONS computer-misuse category', keyHeader: 'Category', compare: true },
-  { id: 'by-victim-type', metric: 'INC-09', kind: 'breakdown', title: 'Crimes by victim type', lead: 'Crimes reported', by: 'by victim type', keyHeader: 'Victim type', compare: true },
-  { id: 'contact-28-days', metric: 'INC-05', kind: 'series', title: 'Victims contacted within 28 days', lead: 'Share of victims contacted within 28 days of their report, each month', header: 'Contacted within 28 days (%)' },
-  { id: 'outcomes', metric: 'INC-10', kind: 'breakdown', title: 'Outcomes by group', lead: 'Crimes given an outcome', by: 'by outcome group', keyHeader: 'Outcome group', compare: true },
-  { id: 'hours-by-activity', metric: 'VOL-08', kind: 'breakdown', title: 'Volunteer hours by activity', lead: 'Volunteer hours', by: 'by activity', keyHeader: 'Activity', compare: true },
-  { id: 'deployment-trend', metric: 'VOL-03', kind: 'series', title: 'Volunteer deployment rate each month', lead: 'Share of active volunteers deployed at least once, each month', header: 'Deployment rate (%)' },
-  { id: 'events-by-audience', metric: 'TRN-07', kind: 'breakdown', title: 'Events by audience', lead: 'Protect and Prevent events', by: 'by audience', keyHeader: 'Audience', compare: false },
-  { id: 'reach-by-audience', metric: 'TRN-06', kind: 'breakdown', title: 'People reached by audience', lead: 'People reached at Protect and Prevent events', by: 'by audience', keyHeader: 'Audience', compare: false },
-];
-
 const DEFAULT_PERIODS: ChartPeriods = { current: 'This period', previous: 'Previous period' };
 
-export async function compileCharts(metrics: MetricResult[], reportsDir: string, periods: ChartPeriods = DEFAULT_PERIODS): Promise<CompiledChart[]> {
-  const charts: CompiledChart[] = [];
-  for (const plan of CHART_PLANS) charts.push(await compileChartById(plan.id, metrics, reportsDir, periods));
-  return charts;
+/** Rows of a query-fed chart, by chart id (key and value columns). */
+export type QueryRows = Record<string, { key: string; value: number | null }[]>;
+
+export async function compileCharts(charts: ChartSpec[], metrics: MetricResult[], periods: ChartPeriods = DEFAULT_PERIODS, queryRows: QueryRows = {}): Promise<CompiledChart[]> {
+  const compiled: CompiledChart[] = [];
+  for (const chart of charts) compiled.push(await compileOne(chart, metrics, periods, queryRows));
+  return compiled;
 }
 
-/** One of the pack's charts by its id, from the metric results. */
-export async function compileChartById(id: string, metrics: MetricResult[], reportsDir: string, periods: ChartPeriods = DEFAULT_PERIODS): Promise<CompiledChart> {
-  const plan = CHART_PLANS.find((p) => p.id === id);
-  if (!plan) throw new Error(`no chart "${id}"; the charts are ${CHART_PLANS.map((p) => p.id).join(', ')}`);
-  const metric = metrics.find((m) => m.id === plan.metric);
-  if (!metric) throw new Error(`chart ${plan.id} needs metric ${plan.metric}, which is not in the results; add queries/metrics/${plan.metric}.sql`);
-  const spec = loadSpec(reportsDir, plan.id);
-  return plan.kind === 'series' ? compileSeries(spec, plan, metric) : compileBreakdown(spec, plan, metric, periods);
-}
-
-export function loadSpec(reportsDir: string, id: string): TopLevelSpec {
-  const path = join(reportsDir, 'charts', `${id}.json`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as TopLevelSpec;
-  } catch (error) {
-    throw new Error(`cannot read the chart spec ${path} (${(error as Error).message})`);
+/** One chart of the pack from the metric results (or its query's rows). */
+export async function compileOne(chart: ChartSpec, metrics: MetricResult[], periods: ChartPeriods = DEFAULT_PERIODS, queryRows: QueryRows = {}): Promise<CompiledChart> {
+  if (chart.kind === 'query') {
+    const rows = (queryRows[chart.id] ?? []).map((r) => ({ ...r, previous: null, year_ago: null }));
+    const pseudo = { id: chart.query ?? chart.id, unit: 'count', decimals: 0, breakdown: rows } as unknown as MetricResult;
+    return compileBreakdown(chart, pseudo, periods);
   }
+  const metric = metrics.find((m) => m.id === chart.metric);
+  if (!metric) throw new Error(`chart ${chart.id} needs metric ${chart.metric}, which is not in the results`);
+  return chart.kind === 'series' ? compileSeries(chart, metric) : compileBreakdown(chart, metric, periods);
 }
 
-async function compileSeries(spec: TopLevelSpec, plan: SeriesPlan, metric: MetricResult): Promise<CompiledChart> {
+async function compileSeries(chart: ChartSpec, metric: MetricResult): Promise<CompiledChart> {
   const points = metric.series;
-  if (!points) throw new Error(`chart ${plan.id} needs a monthly series from ${metric.id}, which has none`);
+  if (!points) throw new Error(`chart ${chart.id} needs a monthly series from ${metric.id}, which has none`);
+  const { block } = chart;
   const rows = bindSeries(metric);
-  const description = describeSeries(points, { lead: plan.lead, unit: metric.unit, decimals: metric.decimals, target: metric.target, direction: metric.direction });
+  const description = describeSeries(points, { lead: block.describe.lead, unit: metric.unit, decimals: metric.decimals, target: metric.target, direction: metric.direction });
   const columns = [
     { header: 'Month', field: 'month_long' },
-    { header: plan.header, field: 'value_text' },
+    { header: block.table?.value_header ?? metric.title, field: 'value_text' },
   ];
   if (metric.target !== null) columns.push({ header: `Met the ${formatWithUnit(metric.target, targetDecimals(metric), metric.unit)} target`, field: 'met' });
   const span = points.length ? `, ${formatMonth(points[0]!.period)} to ${formatMonth(points[points.length - 1]!.period)}` : '';
-  return compileChart(spec, rows, { id: plan.id, title: plan.title, description, table: { caption: `${plan.title}${span}`, columns } });
+  return compileChart(chart.spec, rows, { id: chart.id, title: block.title, description, table: { caption: `${block.title}${span}`, columns } });
 }
 
 /** One row per month: the axis label, the table's month, the value (null stays null) and its text. */
@@ -116,26 +76,28 @@ export function bindSeries(metric: MetricResult): ChartRow[] {
   }));
 }
 
-async function compileBreakdown(spec: TopLevelSpec, plan: BreakdownPlan, metric: MetricResult, periods: ChartPeriods): Promise<CompiledChart> {
+async function compileBreakdown(chart: ChartSpec, metric: MetricResult, periods: ChartPeriods): Promise<CompiledChart> {
   const breakdown = metric.breakdown;
-  if (!breakdown) throw new Error(`chart ${plan.id} needs a breakdown from ${metric.id}, which has none`);
+  if (!breakdown) throw new Error(`chart ${chart.id} needs a breakdown from ${metric.id}, which has none`);
+  const { block } = chart;
+  const compare = block.compare_previous === true;
   const rows = bindBreakdown(metric);
   const description = describeBreakdown(breakdown, {
-    lead: plan.lead,
-    by: plan.by,
+    lead: block.describe.lead,
+    by: block.describe.by ?? '',
     unit: metric.unit,
     decimals: metric.decimals,
     current: periods.current,
-    previous: plan.compare ? periods.previous : null,
+    previous: compare ? periods.previous : null,
   });
   const columns = [
-    { header: plan.keyHeader, field: 'key' },
+    { header: block.table?.key_header ?? 'Category', field: 'key' },
     { header: periods.current, field: 'value_text' },
   ];
-  if (plan.compare) columns.push({ header: periods.previous, field: 'previous_text' });
-  const subtitle = plan.compare ? [`Bars: ${periods.current}`, `Black lines: ${periods.previous}`] : [periods.current];
-  const caption = `${plan.title}: ${plan.compare ? `${periods.current} and ${periods.previous}` : periods.current}`;
-  return compileChart(spec, rows, { id: plan.id, title: plan.title, description, subtitle, table: { caption, columns } });
+  if (compare) columns.push({ header: periods.previous, field: 'previous_text' });
+  const subtitle = compare ? [`Bars: ${periods.current}`, `Black lines: ${periods.previous}`] : [periods.current];
+  const caption = `${block.title}: ${compare ? `${periods.current} and ${periods.previous}` : periods.current}`;
+  return compileChart(chart.spec, rows, { id: chart.id, title: block.title, description, subtitle, table: { caption, columns } });
 }
 
 /** One row per category, in the metric's order, the name wrapped for the axis. */

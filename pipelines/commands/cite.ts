@@ -4,7 +4,7 @@ import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { londonDate } from '../lib/clock.ts';
 import { formatCitation } from '../packs/cite.ts';
-import type { Manifest } from '../packs/writePack.ts';
+import type { Manifest } from '../packs/manifest.ts';
 import type { CommandContext } from './context.ts';
 
 /** `boardpack cite ID --period P`: a ready-to-paste citation of one figure of a built pack. */

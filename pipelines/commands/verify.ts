@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkError } from '../lib/errors.ts';
 import { checkFiles, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
-import { packVersion } from '../packs/writePack.ts';
+import { packVersion } from '../packs/manifest.ts';
 import type { CommandContext } from './context.ts';
 
 /**

@@ -1,27 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from './paths.ts';
 import type { DbSettings } from './db.ts';
 import { UsageError } from './errors.ts';
+import { checkAgainstSchema } from './schemas.ts';
 
-/**
- * Where the package lives: shipped contracts and reference data are found from here, not from
- * the cwd. Found by walking up to boardpack's package.json, so it holds for the sources and for
- * the bundle bin/boardpack.js runs (node_modules/.cache/boardpack/).
- */
-export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findPackageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = resolve(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'boardpack') return dir;
-    if (dirname(dir) === dir) return resolve(from, '../..');
-  }
-}
+export { packageRoot } from './paths.ts';
 
 export interface PackSetting {
   period: string;
   edition: 'board' | 'public';
+  /** The pack definition, reports/packs/<pack>.json. */
+  pack: string;
 }
 
 /** Every setting of boardpack.config.json (interface.md), resolved to absolute paths and defaults. */
@@ -44,6 +34,10 @@ export interface Config {
   referenceDir: string;
   /** Models, metrics, checks and macros. */
   queriesDir: string;
+  /** Chart specs (charts/), templates and styles. */
+  reportsDir: string;
+  /** Pack definitions (<reportsDir>/packs). */
+  packsDir: string;
   /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
   targets: Record<string, { target?: number | null; tolerance?: number | null }>;
   dataQuality: { maxAgeDays: number };
@@ -76,7 +70,8 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
 
   const db = options.db !== undefined ? resolve(cwd, options.db) : at(raw.db, 'db', 'data/boardpack.duckdb');
   const archiveSetting = stringSetting(raw.archive, 'archive');
-  return {
+  const reportsDir = resolvePackaged(base, stringSetting(raw.reports_dir, 'reports_dir'), 'reports');
+  const config: Config = {
     configPath: existsSync(path) ? path : null,
     force: stringSetting(raw.force, 'force') ?? 'West Mercia',
     forceCode: forceCodeSetting(raw.force_code, stringSetting(raw.force, 'force') ?? 'West Mercia'),
@@ -91,6 +86,8 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     contractsDir: resolvePackaged(base, stringSetting(raw.contracts_dir, 'contracts_dir'), 'queries/contracts'),
     referenceDir: resolvePackaged(base, stringSetting(raw.reference_dir, 'reference_dir'), 'queries/reference'),
     queriesDir: resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'),
+    reportsDir,
+    packsDir: resolve(reportsDir, 'packs'),
     targets: targetsSetting(raw.targets),
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
     disclosure: disclosureSetting(raw.disclosure),
@@ -98,6 +95,10 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
   };
+  // The checks above give the friendliest sentence for a known key; the schema then refuses
+  // what they do not look at, above all a mistyped key that would silently fall back to a default.
+  if (config.configPath !== null) checkAgainstSchema('config', raw, config.configPath);
+  return config;
 }
 
 function resolvePackaged(base: string, value: string | undefined, fallback: string): string {
@@ -136,14 +137,15 @@ function scheduleSetting(value: unknown): Config['schedule'] {
 }
 
 function packsSetting(value: unknown): PackSetting[] {
-  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board' }];
+  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board', pack: 'board' }];
   if (!Array.isArray(value)) throw new UsageError('Configuration "packs" must be a list like [{"period": "last-complete-quarter", "edition": "board"}].');
-  return value.map((pack, i) => {
-    const record = (pack ?? {}) as Record<string, unknown>;
+  return value.map((entry, i) => {
+    const record = (entry ?? {}) as Record<string, unknown>;
     const period = stringSetting(record.period, `packs[${i}].period`) ?? 'last-complete-quarter';
     const edition = record.edition ?? 'board';
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
-    return { period, edition };
+    const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? 'board';
+    return { period, edition, pack };
   });
 }
 

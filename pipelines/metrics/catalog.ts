@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
 import { sha256Text } from '../lib/hashing.ts';
+import { checkAgainstSchema } from '../lib/schemas.ts';
 
 /**
  * The metric catalogue: every `queries/metrics/<ID>.sql` with its metadata twin
@@ -21,7 +22,6 @@ export interface MetricMeta {
   /** Which way is good: up (higher is better), down, or neutral (no judgement). */
   direction: Direction;
   grain: string;
-  section: string;
   owner: string;
   target: number | null;
   /** How far short of target is still Amber; null means metrics.md's default (10 points, or 10 % of target). */
@@ -33,6 +33,10 @@ export interface MetricMeta {
   series?: boolean;
   /** Measured at as_of rather than over the period (ACT-01, ACT-02). */
   at_as_of?: boolean;
+  /** The datasets the SQL reads: citations name their files, restatements look in them. */
+  datasets: string[];
+  /** For a breakdown: the metric whose value its parts add up to. */
+  parts_of?: string;
 }
 
 export interface MetricDefinition {
@@ -46,7 +50,6 @@ export interface MetricDefinition {
 const UNITS: Unit[] = ['count', 'percent', 'gbp', 'days', 'hours', 'score'];
 const DIRECTIONS: Direction[] = ['up', 'down', 'neutral'];
 const ID = /^[A-Z]{3}-\d{2}$/;
-const SECTION_ORDER = ['crime', 'volunteers', 'protect', 'actions'];
 
 export function loadCatalog(queriesDir: string): MetricDefinition[] {
   const dir = join(queriesDir, 'metrics');
@@ -63,13 +66,15 @@ export function loadCatalog(queriesDir: string): MetricDefinition[] {
       problems.push(`${file} has no metadata twin ${id}.json`);
       continue;
     }
-    let meta: MetricMeta;
+    let parsed: unknown;
     try {
-      meta = JSON.parse(readFileSync(metaPath, 'utf8')) as MetricMeta;
+      parsed = JSON.parse(readFileSync(metaPath, 'utf8'));
     } catch (error) {
       problems.push(`${id}.json is not valid JSON (${(error as Error).message})`);
       continue;
     }
+    // Keys and types against schemas/metric.schema.json: one sentence naming the file and key (exit 2).
+    const meta = checkAgainstSchema<MetricMeta>('metric', parsed, metaPath);
     const issue = checkMeta(id, meta);
     if (issue) {
       problems.push(`${id}.json ${issue}`);
@@ -85,19 +90,15 @@ export function loadCatalog(queriesDir: string): MetricDefinition[] {
     });
   }
   if (problems.length > 0) throw new UsageError(`The metric catalogue in ${dir} has problems: ${problems.join('; ')}; fix the files.`);
-  // The board reads crime first, then volunteers, Protect, actions; any new section after them.
-  const rank = (section: string) => {
-    const i = SECTION_ORDER.indexOf(section);
-    return i === -1 ? SECTION_ORDER.length : i;
-  };
-  return metrics.sort((a, b) => rank(a.meta.section) - rank(b.meta.section) || a.meta.id.localeCompare(b.meta.id));
+  // In ID order; a pack definition puts them in its own order.
+  return metrics.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
 /** Returns what is wrong with a metadata twin, or null. */
 export function checkMeta(id: string, meta: MetricMeta): string | null {
   if (!ID.test(id)) return `names an id "${id}" that is not of the form ABC-01`;
   if (meta.id !== id) return `has id "${meta.id}", not "${id}"`;
-  for (const key of ['title', 'definition', 'grain', 'section', 'owner'] as const) {
+  for (const key of ['title', 'definition', 'grain', 'owner'] as const) {
     if (typeof meta[key] !== 'string' || meta[key].trim() === '') return `needs a "${key}" in words`;
   }
   if (!UNITS.includes(meta.unit)) return `has unit "${meta.unit}"; use one of ${UNITS.join(', ')}`;
@@ -107,5 +108,7 @@ export function checkMeta(id: string, meta: MetricMeta): string | null {
   if (meta.tolerance !== null && typeof meta.tolerance !== 'number') return 'needs "tolerance" as a number or null';
   if (meta.target !== null && meta.direction === 'neutral') return 'has a target but a neutral direction; say whether up or down is good';
   if (meta.caveats !== undefined && !(Array.isArray(meta.caveats) && meta.caveats.every((c) => typeof c === 'string'))) return 'needs "caveats" as a list of sentences';
+  if (meta.parts_of !== undefined && !meta.breakdown) return `names "parts_of" but is not a breakdown; remove "parts_of" or add "breakdown": true`;
+  if (meta.parts_of === meta.id) return 'names itself in "parts_of"; name the metric its parts add up to';
   return null;
 }

@@ -2,6 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
+import { checkMetricShape, queryFailed } from './queryErrors.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
 
 /**
@@ -55,6 +56,8 @@ export interface MetricResult {
   sql_sha256: string;
   definition_sha256: string;
   sql_path: string;
+  /** The datasets its SQL reads (metadata), for citations and restatements. */
+  datasets: string[];
 }
 
 export interface MetricRun {
@@ -78,7 +81,13 @@ interface Measured {
 }
 
 async function measure(statement: PreparedSql, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
-  const rows = await statement.run({ start: p.start, end: p.end, as_of: asOf });
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await statement.run({ start: p.start, end: p.end, as_of: asOf });
+  } catch (error) {
+    throw queryFailed(metric.sqlPath, error);
+  }
+  checkMetricShape(metric.sqlPath, statement.columns, rows.length, metric.meta.breakdown === true);
   if (metric.meta.breakdown) {
     const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
@@ -88,7 +97,15 @@ async function measure(statement: PreparedSql, metric: MetricDefinition, p: Peri
   return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
 }
 
-export async function runMetrics(db: Db, catalog: MetricDefinition[], options: { period: Period; asOf: string; targets?: Targets }): Promise<MetricRun> {
+export interface RunOptions {
+  period: Period;
+  asOf: string;
+  targets?: Targets;
+  /** The pack section each metric is shown in (from the pack definition). */
+  sections?: Record<string, string>;
+}
+
+export async function runMetrics(db: Db, catalog: MetricDefinition[], options: RunOptions): Promise<MetricRun> {
   const { period, asOf } = options;
   const previous = previousPeriod(period);
   const ago = yearAgo(period);
@@ -96,9 +113,11 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
   const results: MetricResult[] = [];
   for (const metric of catalog) {
     // Planned once, run for the period, the previous one, a year earlier and each month of a series.
-    const statement = await prepareSql(db, metric.sql);
+    const statement = await prepareSql(db, metric.sql).catch((error: unknown) => {
+      throw queryFailed(metric.sqlPath, error);
+    });
     try {
-      results.push(await resultFor(statement, metric, { period, previous, ago, months, asOf, targets: options.targets }));
+      results.push(await resultFor(statement, metric, { period, previous, ago, months, asOf, targets: options.targets, section: options.sections?.[metric.meta.id] ?? '' }));
     } finally {
       statement.close();
     }
@@ -109,7 +128,7 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
 async function resultFor(
   statement: PreparedSql,
   metric: MetricDefinition,
-  { period, previous, ago, months, asOf, targets }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets },
+  { period, previous, ago, months, asOf, targets, section }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets; section: string },
 ): Promise<MetricResult> {
   const meta = metric.meta;
     const current = await measure(statement, metric, period, asOf);
@@ -126,7 +145,7 @@ async function resultFor(
       unit: meta.unit,
       decimals: meta.decimals,
       direction: meta.direction,
-      section: meta.section,
+      section,
       owner: meta.owner,
       caveats: meta.caveats,
       value: current.value,
@@ -147,6 +166,7 @@ async function resultFor(
       sql_sha256: metric.sqlSha256,
       definition_sha256: metric.definitionSha256,
       sql_path: metric.sqlPath,
+      datasets: meta.datasets,
     };
     if (current.rows) {
       result.breakdown = current.rows.map((r) => ({

@@ -17,6 +17,8 @@ export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Re
 
 export interface PreparedSql {
   run(params: SqlParams): Promise<Record<string, unknown>[]>;
+  /** The column names of the last run's result. */
+  readonly columns: string[];
   close(): void;
 }
 
@@ -27,11 +29,17 @@ export interface PreparedSql {
  */
 export async function prepareSql(db: Db, sql: string): Promise<PreparedSql> {
   const statement = await db.connection.prepare(bodyOf(sql));
+  // Read from each result: with parameters of unknown type the planner cannot name them up front.
+  let columns: string[] = [];
   return {
+    get columns() {
+      return columns;
+    },
     async run(params) {
       statement.clearBindings();
       statement.bind(bind(sql, params));
       const reader = await statement.runAndReadAll();
+      columns = reader.columnNames();
       return (reader.getRowObjectsJS() as Record<string, unknown>[]).map(plainRow);
     },
     close: () => statement.destroySync(),

@@ -6,7 +6,8 @@ import { sha256Text } from '../lib/hashing.ts';
 
 /**
  * The query set: every file that decides a figure apart from the data itself (macros,
- * models, metric SQL and metadata, checks, contracts, reference data), as one
+ * models, metric SQL and metadata, checks, chart queries, contracts, reference data, and
+ * the pack definitions that choose which metrics a pack holds), as one
  * content-addressed bundle. A snapshot names its bundle by SHA-256 and the archive keeps
  * it, so a figure recomputes later with the definitions it was computed with, even after
  * the SQL has moved on.
@@ -22,10 +23,11 @@ export interface QueryDirs {
   queriesDir: string;
   contractsDir: string;
   referenceDir: string;
+  packsDir: string;
 }
 
 /** What the loaders read from the queries folder (contracts and reference data have folders of their own). */
-const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks'];
+const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks', 'charts'];
 
 function listFiles(root: string, part: string): string[] {
   const path = join(root, part);
@@ -44,6 +46,7 @@ export function collectQuerySet(dirs: QueryDirs): QuerySet {
   add('queries', dirs.queriesDir, QUERY_PARTS.flatMap((part) => listFiles(dirs.queriesDir, part)));
   add('contracts', dirs.contractsDir, listFiles(dirs.contractsDir, '.'));
   add('reference', dirs.referenceDir, listFiles(dirs.referenceDir, '.'));
+  add('packs', dirs.packsDir, listFiles(dirs.packsDir, '.'));
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { sha256: sha256Text(JSON.stringify(sorted)), files: sorted };
 }
@@ -64,7 +67,7 @@ export function archiveQuerySet(archiveDir: string, set: QuerySet): string {
 }
 
 /** Writes an archived bundle out as folders under `intoDir`, checking it is the bundle the snapshot names. */
-export function restoreQuerySet(archiveDir: string, sha256: string, intoDir: string): QueryDirs {
+export function restoreQuerySet(archiveDir: string, sha256: string, intoDir: string, fallbackPacksDir: string): QueryDirs {
   const path = querySetPath(archiveDir, sha256);
   if (!existsSync(path)) throw new WorkError(`The archived query set ${sha256.slice(0, 16)} is missing from ${dirname(path)}; restore the archive from backup.`);
   let files: Record<string, string>;
@@ -79,9 +82,11 @@ export function restoreQuerySet(archiveDir: string, sha256: string, intoDir: str
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
-  return { queriesDir: join(intoDir, 'queries'), contractsDir: join(intoDir, 'contracts'), referenceDir: join(intoDir, 'reference') };
+  // A set archived before pack definitions were part of it builds with the definitions of today.
+  const packsDir = Object.keys(files).some((name) => name.startsWith('packs/')) ? join(intoDir, 'packs') : fallbackPacksDir;
+  return { queriesDir: join(intoDir, 'queries'), contractsDir: join(intoDir, 'contracts'), referenceDir: join(intoDir, 'reference'), packsDir };
 }
 
 export function queryDirsOf(config: Config): QueryDirs {
-  return { queriesDir: config.queriesDir, contractsDir: config.contractsDir, referenceDir: config.referenceDir };
+  return { queriesDir: config.queriesDir, contractsDir: config.contractsDir, referenceDir: config.referenceDir, packsDir: config.packsDir };
 }

@@ -1,5 +1,5 @@
 import { formatFigure } from './format.ts';
-import type { Citation, Manifest, PackInput } from './writePack.ts';
+import type { Citation, Manifest, PackInput } from './manifest.ts';
 
 /**
  * Citation IDs: each figure of a pack gets a stable ID, force code + period + metric
@@ -11,15 +11,11 @@ export function citationId(forceCode: string, period: string, metricId: string):
   return `${forceCode}-${period}-${metricId}`;
 }
 
-/** The datasets a metric's SQL reads, from the models it names (stg_<dataset>). */
-export function datasetsOf(sql: string): string[] {
-  return [...new Set([...sql.matchAll(/\bstg_([a-z_]+)\b/g)].map((m) => m[1]!))].sort();
-}
-
-export function citeMetrics(manifest: Manifest, forceCode: string, sqlById: Record<string, string>, inputs: PackInput[], snapshot: string): Manifest['metrics'] {
+export function citeMetrics(manifest: Manifest, forceCode: string, inputs: PackInput[], snapshot: string): Manifest['metrics'] {
   const { pack } = manifest;
   return manifest.metrics.map((m) => {
-    const datasets = datasetsOf(sqlById[m.id] ?? '');
+    // The datasets the metric's metadata declares it reads.
+    const datasets = m.datasets ?? [];
     const citation: Citation = {
       citation_id: citationId(forceCode, pack.period, m.id),
       parameters: { start: pack.start, end: pack.end, as_of: pack.as_of },

@@ -3,12 +3,15 @@ import type { Db } from '../lib/db.ts';
 import type { Period } from '../lib/periods.ts';
 import { buildModels } from '../model/buildModels.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import type { ChartSpec } from '../charts/chartSpecs.ts';
 import { loadCatalog } from '../metrics/catalog.ts';
+import { runChartQueries, type ChartRows } from '../metrics/chartQueries.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { citeMetrics } from './cite.ts';
 import { controlForPublic } from './publicEdition.ts';
-import { composeManifest, type Manifest, type PackInput } from './writePack.ts';
+import { composeManifest, type Manifest, type PackInput } from './manifest.ts';
+import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
 
 /**
  * Every figure of a pack, from what the connection sees: models, metrics, data-quality
@@ -21,6 +24,9 @@ export interface PackRequest {
   asOf: string;
   edition: 'board' | 'public';
   generatedAt: string;
+  definition: PackDefinition;
+  /** The charts its sections name, loaded (charts/chartSpecs.ts). */
+  charts: ChartSpec[];
 }
 
 export interface ComposedPack {
@@ -28,13 +34,20 @@ export interface ComposedPack {
   /** Metric SQL by id, for the methodology appendix. */
   sql: Record<string, string>;
   previousLabel: string;
+  /** Rows of the charts fed by query files (board edition only). */
+  chartRows: ChartRows;
 }
 
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
-  const { period, asOf, edition } = request;
+  const { period, asOf, edition, definition, charts } = request;
   await buildModels(db, config.queriesDir);
-  const catalog = loadCatalog(config.queriesDir);
-  const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets });
+  const all = loadCatalog(config.queriesDir);
+  checkPackDefinition(definition, all, charts);
+  // Only what the pack shows is computed, in the pack's order.
+  const catalog = metricsOfPack(definition, charts).map((id) => all.find((m) => m.meta.id === id)!);
+  const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
+  const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
+  const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(
     `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
@@ -48,11 +61,12 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const manifest = composeManifest({
+    definition: { name: definition.name, title: definition.title, sha256: definition.sha256 },
     run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
     firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
   });
-  manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs, snapshot.id);
-  return { manifest, sql, previousLabel: run.previous.label };
+  manifest.metrics = citeMetrics(manifest, config.forceCode, manifest.inputs, snapshot.id);
+  return { manifest, sql, previousLabel: run.previous.label, chartRows };
 }
 
 async function warningsFor(db: Db, run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {

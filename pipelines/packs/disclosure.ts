@@ -210,6 +210,7 @@ export function applyDisclosureControl(
       sql_sha256: metric.sql_sha256,
       definition_sha256: metric.definition_sha256,
       sql_path: metric.sql_path,
+      datasets: [...metric.datasets],
     };
     if (metric.breakdown) {
       result.breakdown = metric.breakdown.map((r, i) => {

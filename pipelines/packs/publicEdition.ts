@@ -2,7 +2,7 @@ import type { Config } from '../lib/config.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import { applyDisclosureControl } from './disclosure.ts';
-import type { PackInput } from './writePack.ts';
+import type { PackInput } from './manifest.ts';
 
 /**
  * Everything the public edition publishes, under disclosure control: the metrics (see

@@ -6,7 +6,8 @@ import { formatChange, formatFigure } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
 import type { Restatement } from './restatements.ts';
-import type { Manifest } from './writePack.ts';
+import type { Manifest } from './manifest.ts';
+import type { PackDefinition, TableDefinition } from './packDefinition.ts';
 
 /**
  * The packs stage's renderer: the manifest (and the charts compiled from it) through the
@@ -29,14 +30,9 @@ export interface RenderInput {
   /** Metric SQL by id, for the methodology appendix. */
   sql: Record<string, string>;
   reportsDir: string;
+  /** The pack definition: title, headline metrics, sections in order. */
+  definition: PackDefinition;
 }
-
-const SECTIONS = [
-  { key: 'crime', anchor: 'crime', title: 'Crime and victim care', intro: 'How much cyber-dependent crime is reported and of what kind, how quickly victims are contacted, and what outcomes follow.', charts: ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes'] },
-  { key: 'volunteers', anchor: 'volunteers', title: 'Cyber specials and volunteers', intro: 'HMICFRS asked every force to evaluate whether its cyber specials and volunteers are used effectively: how many are active, how many are deployed, and for how long.', charts: ['hours-by-activity', 'deployment-trend'] },
-  { key: 'protect', anchor: 'protect', title: 'Protect and Prevent events', intro: 'Prevention events for small businesses, charities and the public: how many were held, how many people they reached, and how they were rated.', charts: ['events-by-audience', 'reach-by-audience'] },
-  { key: 'actions', anchor: 'actions', title: 'Action tracker', intro: 'What the board, HMICFRS and the force strategy committed to: what is open and what is overdue.', charts: [] },
-];
 
 const COUNT_FIELDS = ['rows_read', 'rows_loaded', 'rows_quarantined', 'rows_excluded', 'rows_duplicate'] as const;
 
@@ -75,7 +71,7 @@ export function renderPack(input: RenderInput): string {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
     force: pack.force,
-    board: 'Strategic Cyber Crime Board',
+    board: input.definition.title,
     marking: pack.marking,
     editionLabel: pack.edition === 'board' ? 'Board edition (exact figures)' : 'Public edition (small numbers suppressed)',
     period: { label: pack.label, start: pack.start, end: pack.end, kindWord },
@@ -84,6 +80,7 @@ export function renderPack(input: RenderInput): string {
     partial: pack.partial ? `${pack.label} ends on ${pack.end}, after the as-of date ${pack.as_of}: its figures will change.` : null,
     warnings: manifest.warnings.filter((w) => !w.includes('partial period')),
     summary: summarize(metrics, {
+      headline: input.definition.headline,
       periodLabel: pack.label,
       kindWord,
       partial: pack.partial,
@@ -121,15 +118,16 @@ export function renderPack(input: RenderInput): string {
         reasons: r.reasons,
       })),
     ),
-    sections: SECTIONS.map((s) => {
-      const inSection = metrics.filter((m) => m.section === s.key);
+    sections: input.definition.sections.map((s) => {
+      const inSection = s.metrics.map((id) => metrics.find((m) => m.id === id)).filter((m): m is MetricResult => m !== undefined);
       return {
-        anchor: s.anchor,
+        anchor: s.id,
         title: s.title,
-        intro: s.intro,
+        intro: s.introduction ?? null,
         metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}` })),
-        charts: s.charts.map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
-        empty: s.key === 'actions' && inSection.every((m) => m.value === null) ? 'The action tracker is not loaded for this pack.' : null,
+        charts: (s.charts ?? []).map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
+        tables: (s.tables ?? []).map((t) => breakdownTable(t, metrics.find((m) => m.id === t.metric), pack.label)).filter((t) => t !== null),
+        empty: s.empty !== undefined && inSection.every((m) => m.value === null) ? s.empty : null,
       };
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
@@ -138,6 +136,22 @@ export function renderPack(input: RenderInput): string {
     inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
   return templates(input.reportsDir)(view);
+}
+
+/** A breakdown metric shown as a table in its section: each category this period and the previous one. */
+function breakdownTable(table: TableDefinition, m: MetricResult | undefined, periodLabel: string): { id: string; title: string; caption: string; columns: string[]; rows: string[][] } | null {
+  if (!m?.breakdown) return null;
+  const shown = (r: NonNullable<MetricResult['breakdown']>[number], field: 'value' | 'previous') => {
+    const display = (r as { display?: Display }).display?.[field];
+    return r[field] === null && display !== undefined ? display : formatFigure(r[field], m.unit, m.decimals);
+  };
+  return {
+    id: `table-${m.id}`,
+    title: table.title,
+    caption: `${table.title}: ${periodLabel}`,
+    columns: [table.key_header, 'This period', 'Previous period'],
+    rows: m.breakdown.map((r) => [r.key, shown(r, 'value'), shown(r, 'previous')]),
+  };
 }
 
 function restatementAnchor(id: string, r: Restatement): string {

@@ -3,9 +3,8 @@ import type { Db } from '../lib/db.ts';
 import { ident, storedTables } from '../lib/db.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { datasetsOf } from './cite.ts';
 import { formatFigure } from './format.ts';
-import type { Manifest, PackMetric } from './writePack.ts';
+import type { Manifest, PackMetric } from './manifest.ts';
 
 /**
  * Restatements: a figure a pack shows for a period that an earlier pack already reported
@@ -112,7 +111,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
 
 async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean; keys: Record<string, string>; table: (name: string) => string }): Promise<string[]> {
   const reasons: string[] = [];
-  const datasets = datasetsOf(now.sql);
+  const datasets = m.datasets ?? [];
   const later = now.snapshot.files.filter((f) => f.load_id > before.through_load_id && datasets.includes(f.dataset));
   const period = parsePeriod(now.period, now.asOf);
   for (const file of later) {

@@ -9,6 +9,8 @@ import { formatFigure, formatNumber } from './format.ts';
  */
 
 export interface SummaryContext {
+  /** The pack definition's headline metrics, each with what its figure counts. */
+  headline: { metric: string; says?: string }[];
   periodLabel: string;
   /** "month", "quarter" or "year". */
   kindWord: string;
@@ -21,14 +23,16 @@ export interface SummaryContext {
   show: (metric: MetricResult, field: 'value' | 'previous' | 'year_ago') => string;
 }
 
-const HEADLINE = 'INC-01';
-
 export function summarize(metrics: MetricResult[], context: SummaryContext): string[] {
   const sentences: string[] = [];
-  const headline = metrics.find((m) => m.id === HEADLINE);
-  // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.
-  if (headline && !['not available', 'n/a', '[c]'].includes(context.show(headline, 'value'))) {
-    sentences.push(`${context.show(headline, 'value')} cyber-dependent crimes were reported in ${context.periodLabel}${comparison(headline, context)}.`);
+  const headlines = context.headline.map((h) => h.metric);
+  for (const { metric, says } of context.headline) {
+    const headline = metrics.find((m) => m.id === metric);
+    // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.
+    if (!headline || ['not available', 'n/a', '[c]'].includes(context.show(headline, 'value'))) continue;
+    const value = context.show(headline, 'value');
+    const opening = says ? `${value} ${says}` : `${headline.title} was ${value}`;
+    sentences.push(`${opening} in ${context.periodLabel}${comparison(headline, context)}.`);
   }
   for (const rag of ['Red', 'Amber'] as const) {
     for (const m of metrics.filter((x) => x.rag === rag && x.value !== null)) {
@@ -37,7 +41,7 @@ export function summarize(metrics: MetricResult[], context: SummaryContext): str
     }
   }
   const movers = metrics
-    .filter((m) => m.id !== HEADLINE && !m.rag && m.change !== null && m.change !== 0 && m.change_pct !== null && m.previous !== null && m.value !== null)
+    .filter((m) => !headlines.includes(m.id) && !m.rag && m.change !== null && m.change !== 0 && m.change_pct !== null && m.previous !== null && m.value !== null)
     .sort((a, b) => Math.abs(b.change_pct!) - Math.abs(a.change_pct!) || a.id.localeCompare(b.id))
     .slice(0, 3);
   for (const m of context.covered.previous ? movers : []) {

@@ -10,8 +10,8 @@ import { loadContracts, type DatasetName } from '../ingest/contracts.ts';
 import { ingestPaths } from '../ingest/ingestFiles.ts';
 import { restoreQuerySet } from '../model/querySet.ts';
 import { configForSnapshot, takeSnapshot } from '../model/snapshot.ts';
-import { composePack } from './composePack.ts';
-import type { Manifest } from './writePack.ts';
+import { computePack } from './buildPack.ts';
+import type { Manifest } from './manifest.ts';
 
 /**
  * Verification of a built pack: the files beside it and the archived exports are the bytes
@@ -58,7 +58,7 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
 
 export async function recomputePack(manifest: Manifest, config: Config, scratch: string, logger: Logger): Promise<Manifest> {
   const { snapshot, pack } = manifest;
-  const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, join(scratch, 'queries-set'));
+  const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, join(scratch, 'queries-set'), config.packsDir);
   const settings = configForSnapshot(config, snapshot.settings, dirs);
   const contracts = loadContracts(settings);
   const db = await createDb(join(scratch, 'verify.duckdb'), settings.duckdb);
@@ -76,12 +76,15 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
       if (report?.status !== 'loaded') throw new Error(`${f.file} did not load again (${report?.status}${report?.error ? `: ${report.error}` : ''})`);
     }
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });
-    const request = { period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at };
-    return (await composePack(db, request, settings, recomputed)).manifest;
+    // The same path as build (packs/buildPack.ts), stopped once the figures are computed.
+    const request = { pack: pack.name ?? 'board', period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at };
+    return (await computePack(db, request, settings, recomputed)).manifest;
   } finally {
     db.close();
   }
 }
+
+const LATER_FIELDS = ['datasets'];
 
 /** Figure by figure: every field the manifest records, except the publication history (restatements). */
 export function compareFigures(manifest: Manifest, recomputed: Manifest): FigureCheck[] {
@@ -92,7 +95,9 @@ export function compareFigures(manifest: Manifest, recomputed: Manifest): Figure
     if (!again) differences.push({ field: 'id', manifest: m.id, recomputed: null });
     else {
       const { restatements: _r, ...recorded } = m;
-      for (const field of new Set([...Object.keys(recorded), ...Object.keys(again).filter((k) => k !== 'restatements')])) {
+      // Fields a later version added to every figure are not differences for a pack written before them.
+      const added = LATER_FIELDS.filter((f) => !(f in recorded));
+      for (const field of new Set([...Object.keys(recorded), ...Object.keys(again).filter((k) => k !== 'restatements' && !added.includes(k))])) {
         const [a, b] = [(recorded as Record<string, unknown>)[field], again[field]];
         if (!same(a, b)) differences.push({ field, manifest: a, recomputed: b });
       }

@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
-import type { Db } from '../lib/db.ts';
+import { createDb, type Db } from '../lib/db.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Config } from '../lib/config.ts';
+import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
-import { ingestPaths } from '../ingest/ingestFiles.ts';
+import { ingestPaths, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
+import { packFolderName } from '../packs/manifest.ts';
 import { updateLatest } from '../packs/writePack.ts';
-import { buildPack, packIsCurrent } from '../commands/build.ts';
-import { openDb, type CommandContext } from '../commands/context.ts';
+import { buildPack, packIsCurrent } from '../packs/buildPack.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
 import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
@@ -33,12 +36,21 @@ export function runLockPath(dbPath: string): string {
   return `${dbPath}.refresh.lock`;
 }
 
-export async function runRefresh(ctx: CommandContext, trigger: RunTrigger, emit: Emit): Promise<RefreshOutcome> {
+/** What a refresh needs from outside, passed in (the command line's context satisfies it). */
+export interface RefreshContext {
+  config: Config;
+  cwd: string;
+  clock: Clock;
+  logger: Logger;
+  progress?: (p: IngestProgress) => void;
+}
+
+export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit: Emit): Promise<RefreshOutcome> {
   const lock = acquireLock(runLockPath(ctx.config.db), { command: 'refresh', now: ctx.clock.now() });
   try {
     if (lock.recovered) emit('stale_lock_recovered', { pid: lock.recovered.pid, since: lock.recovered.since });
     removeLeftovers(ctx.config.archive, ctx.config.out, processIsRunning);
-    const db = await openDb(ctx.config);
+    const db = await createDb(ctx.config.db, ctx.config.duckdb);
     try {
       await ensureRunsTable(db);
       const interrupted = await markInterrupted(db, ctx.clock.now());
@@ -68,7 +80,7 @@ interface Outcome {
   stages: Record<string, number>;
 }
 
-async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous: RunRecord | null, emit: Emit): Promise<Outcome> {
+async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous: RunRecord | null, emit: Emit): Promise<Outcome> {
   const { config } = ctx;
   const outcome: Outcome = { status: 'succeeded', files: [], packs: [], error: null, stages: {} };
   let mark = performance.now();
@@ -98,8 +110,8 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
     const banners = await bannersFor(db, previous, asOf, config.dataQuality.maxAgeDays);
     const loadedNew = outcome.files.some((f) => f.status === 'loaded');
     for (const setting of config.packs) {
-      const options = { period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
-      const name = `${options.period.id}-${options.edition}`;
+      const options = { pack: setting.pack, period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
+      const name = packFolderName({ period: options.period.id, edition: options.edition, name: options.pack });
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
       if (!loadedNew && (await packIsCurrent(db, options, ctx))) {
         outcome.packs.push(join(config.out, name));
@@ -132,7 +144,7 @@ async function bannersFor(db: Db, previous: RunRecord | null, asOf: string, maxA
 }
 
 /** Sends the run record, as JSON on stdin, to the configured command; its failure is reported, not fatal. */
-async function notify(ctx: CommandContext, record: RunRecord, emit: Emit): Promise<void> {
+async function notify(ctx: RefreshContext, record: RunRecord, emit: Emit): Promise<void> {
   const { command, on } = ctx.config.notify;
   if (!command || (on === 'failure' && record.status === 'succeeded')) return;
   const code = await new Promise<number | string>((resolve) => {

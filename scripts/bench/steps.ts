@@ -6,7 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CHART_PLANS, compileChartById } from '../../pipelines/charts/compileCharts.ts';
+import { loadChartSpec } from '../../pipelines/charts/chartSpecs.ts';
+import { compileOne } from '../../pipelines/charts/compileCharts.ts';
+import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 import { loadContracts } from '../../pipelines/ingest/contracts.ts';
 import { ingestPaths, type FileReport } from '../../pipelines/ingest/ingestFiles.ts';
 import { systemClock } from '../../pipelines/lib/clock.ts';
@@ -136,11 +138,14 @@ export async function chartTimes(metrics: MetricResult[], periodId: string, asOf
   const period = parsePeriod(periodId, asOf);
   const periods = { current: period.label, previous: previousPeriod(period).label };
   const times: ChartTimes = { medians: {}, min: {}, max: {}, warnings: {} };
-  for (const plan of CHART_PLANS) {
+  // The board pack's charts, as its definition lists them.
+  const definition = loadPackDefinition(join(options.reportsDir, 'packs'), 'board');
+  const plans = definition.sections.flatMap((s) => s.charts ?? []).map((id) => loadChartSpec(options.reportsDir, id));
+  for (const plan of plans) {
     const ms: number[] = [];
     for (let i = 0; i < options.warmup + options.runs; i++) {
       const start = performance.now();
-      const chart = await compileChartById(plan.id, metrics, options.reportsDir, periods);
+      const chart = await compileOne(plan, metrics, periods);
       if (i >= options.warmup) ms.push(performance.now() - start);
       if (chart.warnings.length) times.warnings[plan.id] = chart.warnings;
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../pipelines/lib/config.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
 import { renderPack } from '../../pipelines/packs/renderPack.ts';
-import type { Manifest } from '../../pipelines/packs/writePack.ts';
+import type { Manifest } from '../../pipelines/packs/manifest.ts';
 
 // The rendered pack's structure, accessibility attributes and escaping, from a small manifest.
 

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { packageRoot } from './paths.ts';
+import { UsageError } from './errors.ts';
+
+/**
+ * Every file an analyst edits (configuration, dataset contracts, metric metadata, pack
+ * definitions, the `boardpack` block of a chart) is checked against its JSON Schema in
+ * `schemas/` when it is loaded. The same schemas give an editor completion through the
+ * file's `$schema`. A problem becomes one sentence naming the file and the key, with the
+ * nearest known key when the key is unknown, and exit code 2.
+ */
+
+export type SchemaName = 'config' | 'contract' | 'metric' | 'pack' | 'chart';
+
+type Ajv = import('ajv').default;
+let ajv: Ajv | null = null;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  const known = compiled.get(name);
+  if (known) return known;
+  if (ajv === null) {
+    // Loaded on first use: commands that read no analyst file start without it.
+    const Ajv = createRequire(import.meta.url)('ajv').default as new (options: object) => Ajv;
+    ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  }
+  const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as object;
+  const validate = ajv.compile(schema);
+  compiled.set(name, validate);
+  return validate;
+}
+
+/**
+ * Throws a UsageError (exit 2) naming `file` and the key when `data` does not match the schema;
+ * `within` is the key the data sits under in its file (a chart's `boardpack` block).
+ */
+export function checkAgainstSchema<T>(name: SchemaName, data: unknown, file: string, within = ''): T {
+  const validate = validator(name);
+  if (validate(data)) return data as T;
+  const error = (validate.errors ?? [])[0];
+  throw new UsageError(describeSchemaError(error, shownPath(file), within));
+}
+
+/** A path as an analyst would type it: relative to the working folder when inside it. */
+export function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+export function describeSchemaError(error: ErrorObject | undefined, file: string, within = ''): string {
+  if (!error) return `${file} is not valid; compare it with its schema in schemas/.`;
+  const inner = keyPath(error.instancePath);
+  const at = within && inner ? `${within}.${inner}` : within || inner;
+  const where = at ? `"${at}"` : 'the top level';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const full = at ? `${at}.${key}` : key;
+      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const near = nearest(key, allowed);
+      return `${file}: unknown key "${full}"${near ? `; did you mean "${near}"?` : allowed.length ? `; the keys allowed here are ${allowed.join(', ')}.` : '.'}`;
+    }
+    case 'required':
+      return `${file}: ${where} is missing the key "${String(error.params.missingProperty)}"; add it.`;
+    case 'enum':
+      return `${file}: ${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'const':
+      return `${file}: ${where} must be ${JSON.stringify(error.params.allowedValue)}.`;
+    case 'type':
+      return `${file}: ${where} must be ${article(String(error.params.type))}.`;
+    case 'pattern':
+      return `${file}: ${where} ${describePattern(error)}.`;
+    default:
+      return `${file}: ${where} ${error.message ?? 'is not valid'}.`;
+  }
+}
+
+function describePattern(error: ErrorObject): string {
+  const hint = (error.parentSchema as { description?: string } | undefined)?.description;
+  return hint ? `is not valid: ${hint.replace(/\.$/, '')}` : `must match ${String(error.params.pattern)}`;
+}
+
+function article(type: string): string {
+  const words = type.split(',').map((t) => (t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'object' ? 'an object' : t === 'null' ? 'null' : `a ${t}`));
+  return words.join(' or ');
+}
+
+/** `/sections/0/charts/1` reads as `sections[0].charts[1]`. */
+function keyPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** The closest allowed word within a third of its length in edits, for "did you mean". */
+export function nearest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.ceil(word.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,157 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../lib/clock.ts';
+import type { Config } from '../lib/config.ts';
+import type { Db } from '../lib/db.ts';
+import { UsageError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logging.ts';
+import type { Period } from '../lib/periods.ts';
+import { datasetKeys, loadContracts } from '../ingest/contracts.ts';
+import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '../model/querySet.ts';
+import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
+import { loadChartSpec, type ChartSpec } from '../charts/chartSpecs.ts';
+import { compileCharts } from '../charts/compileCharts.ts';
+import { composePack, type ComposedPack } from './composePack.ts';
+import { writeExports } from './exportTables.ts';
+import { packFolderName, packVersion, type Manifest } from './manifest.ts';
+import { loadPackDefinition, type PackDefinition } from './packDefinition.ts';
+import { renderPack } from './renderPack.ts';
+import { findRestatements, recordFigures } from './restatements.ts';
+import { writePack } from './writePack.ts';
+
+/**
+ * The one orchestrator of a pack, in the order the pipeline runs:
+ *
+ *  1. snapshot   what is loaded now (or an earlier snapshot, pinned), settings and query set
+ *  2. definition the pack definition (reports/packs/<name>.json) and its charts' specs
+ *  3. figures    models, metrics, data-quality checks, disclosure control, citations
+ *  4. history    restatements against packs already issued
+ *  5. charts     each chart bound to its metric and drawn as SVG
+ *  6. render     the HTML pack from the templates
+ *  7. write      pack folder, manifest and exports, atomically
+ *  8. record     the figures, for later restatements
+ *
+ * `build`, `refresh` and `verify` all come here: verify stops after step 3 (computePack).
+ */
+
+export interface PackOptions {
+  /** The pack definition's name (reports/packs/<pack>.json); default board. */
+  pack?: string;
+  period: Period;
+  asOf: string;
+  edition: 'board' | 'public';
+  out: string;
+  /** Rebuild from this earlier snapshot instead of everything loaded now. */
+  snapshot?: string;
+  /** Notices for the cover on top of the pack's own (the nightly job's stale-data and failed-run banners). */
+  banners?: string[];
+}
+
+export interface BuildContext {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface BuiltPack {
+  path: string;
+  snapshot: string;
+  warnings: string[];
+}
+
+export interface ComputedPack extends ComposedPack {
+  definition: PackDefinition;
+  charts: ChartSpec[];
+}
+
+export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext): Promise<BuiltPack> {
+  const rebuild = options.snapshot !== undefined;
+  const scratch = mkdtempSync(join(tmpdir(), 'boardpack-build-'));
+  // Per-stage timings for --verbose, as ingest logs them, so a slow build can be profiled.
+  let mark = performance.now();
+  const stage = (name: string) => {
+    ctx.logger.log('debug', 'stage', { command: 'build', stage: name, ms: Math.round(performance.now() - mark) });
+    mark = performance.now();
+  };
+  try {
+    const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
+    stage('snapshot');
+    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
+    const computed = await computePack(db, request, config, snapshot);
+    const { manifest, sql, previousLabel, chartRows } = computed;
+    stage('metrics');
+    const keys = datasetKeys(loadContracts(config));
+    manifest.metrics = await findRestatements(db, manifest, sql, keys);
+    stage('restatements');
+    const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
+    if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
+    manifest.warnings.unshift(...(options.banners ?? []));
+    const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
+    stage('charts');
+    const html = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition });
+    stage('render');
+    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
+    stage('write');
+    // A rebuild reproduces a pack already recorded; only new packs count as reported.
+    if (!rebuild) await recordFigures(db, manifest);
+    stage('record');
+    return { path, snapshot: snapshot.id, warnings: manifest.warnings };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export interface ComputeRequest {
+  pack: string;
+  period: Period;
+  asOf: string;
+  edition: 'board' | 'public';
+  generatedAt: string;
+}
+
+/** Steps 2 and 3: the definition and every figure, nothing written; `verify` recomputes a pack with this. */
+export async function computePack(db: Db, request: ComputeRequest, config: Config, snapshot: Snapshot): Promise<ComputedPack> {
+  const definition = loadPackDefinition(config.packsDir, request.pack);
+  if (!definition.editions.includes(request.edition)) {
+    throw new UsageError(
+      `The ${definition.title} pack is not published in the ${request.edition} edition; build it with --edition ${definition.editions[0]}, or add "${request.edition}" to "editions" in ${definition.name}.json.`,
+    );
+  }
+  const charts = definition.sections.flatMap((s) => (s.charts ?? []).map((id) => loadChartSpec(config.reportsDir, id, `${definition.name}.json ("${s.id}" section)`)));
+  const composed = await composePack(db, { ...request, definition, charts }, config, snapshot);
+  return { ...composed, definition, charts };
+}
+
+/**
+ * Whether the pack on disk already shows what a build now would: same snapshot (files,
+ * settings, queries, pack definition), as-of date and cover notices. The nightly job keeps such packs.
+ */
+export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<boolean> {
+  const path = join(options.out, packFolderName({ period: options.period.id, edition: options.edition, name: options.pack }), 'manifest.json');
+  if (!existsSync(path)) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const { snapshot } = await snapshotNow(db, ctx);
+    const banners = options.banners ?? [];
+    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b);
+  } catch {
+    return false;
+  }
+}
+
+/** Everything loaded now, with the configuration and query set in force; the query set is archived. */
+async function snapshotNow(db: Db, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<{ config: Config; snapshot: Snapshot }> {
+  const querySet = collectQuerySet(queryDirsOf(ctx.config));
+  archiveQuerySet(ctx.config.archive, querySet);
+  const snapshot = await takeSnapshot(db, { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion(), createdAt: ctx.clock.now() });
+  return { config: ctx.config, snapshot };
+}
+
+/** An earlier snapshot: its data (pinned), its settings and its archived query set. */
+async function pinEarlierSnapshot(db: Db, id: string, config: Config, scratch: string): Promise<{ config: Config; snapshot: Snapshot }> {
+  const snapshot = await findSnapshot(db, id);
+  const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, scratch, config.packsDir);
+  await pinSnapshot(db, snapshot);
+  return { config: configForSnapshot(config, snapshot.settings, dirs), snapshot };
+}
