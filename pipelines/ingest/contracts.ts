@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Config } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
+import { checkAgainstSchema } from '../lib/schemas.ts';
 import { normalizeHeader } from './headers.ts';
 
 /**
@@ -96,7 +97,14 @@ export function loadContracts(config: Pick<Config, 'contractsDir' | 'referenceDi
 
 function readContract(path: string, name: DatasetName): Contract {
   if (!existsSync(path)) throw new UsageError(`The contract ${path} is missing; restore it from the repository.`);
-  const contract = JSON.parse(readFileSync(path, 'utf8')) as Contract;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`The contract ${path} is not valid JSON (${(error as Error).message}); fix the file.`);
+  }
+  // Keys and types against schemas/contract.schema.json (a mistyped key is named, with a suggestion).
+  const contract = checkAgainstSchema<Contract>('contract', parsed, path);
   const problem = (what: string) => new UsageError(`The contract ${path} is invalid: ${what}; fix the file.`);
   if (contract.dataset !== name) throw problem(`"dataset" must be "${name}"`);
   const names = new Set(contract.fields.map((f) => f.name));

@@ -25,7 +25,7 @@ function validator(name: SchemaName): ValidateFunction {
   if (ajv === null) {
     // Loaded on first use: commands that read no analyst file start without it.
     const Ajv = createRequire(import.meta.url)('ajv').default as new (options: object) => Ajv;
-    ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
   }
   const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as object;
   const validate = ajv.compile(schema);
@@ -65,12 +65,16 @@ export function describeSchemaError(error: ErrorObject | undefined, file: string
     }
     case 'required':
       return `${file}: ${where} is missing the key "${String(error.params.missingProperty)}"; add it.`;
-    case 'enum':
-      return `${file}: ${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map((v) => String(v));
+      const given = JSON.stringify(error.data);
+      const near = typeof error.data === 'string' ? nearest(error.data, allowed) : null;
+      return `${file}: ${where} is ${given}${near ? `; did you mean "${near}"?` : `; use one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}.`}`;
+    }
     case 'const':
       return `${file}: ${where} must be ${JSON.stringify(error.params.allowedValue)}.`;
     case 'type':
-      return `${file}: ${where} must be ${article(String(error.params.type))}.`;
+      return `${file}: ${where} must be ${article(String(error.params.type))}, not ${JSON.stringify(error.data)}.`;
     case 'pattern':
       return `${file}: ${where} ${describePattern(error)}.`;
     default:

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledChart } from '../../pipelines/charts/compileChart.ts';
-import { CHART_PLANS, compileChartById, compileCharts } from '../../pipelines/charts/compileCharts.ts';
+import { loadChartSpec } from '../../pipelines/charts/chartSpecs.ts';
+import { compileCharts, compileOne } from '../../pipelines/charts/compileCharts.ts';
+import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
 import { breakdown, emptyMetrics, metricResult, sampleMetrics, scaledMetrics, series } from './sampleMetrics.ts';
 
@@ -11,6 +13,10 @@ import { breakdown, emptyMetrics, metricResult, sampleMetrics, scaledMetrics, se
 
 const REPORTS = resolve(import.meta.dirname, '../../reports');
 const PERIODS = { current: 'Q2 2025-26 (July to September 2025)', previous: 'Q1 2025-26 (April to June 2025)' };
+const BOARD = loadPackDefinition(resolve(REPORTS, 'packs'), 'board');
+const CHART_IDS = BOARD.sections.flatMap((s) => s.charts ?? []);
+const boardCharts = () => CHART_IDS.map((id) => loadChartSpec(REPORTS, id));
+const chartSpec = (id: string) => loadChartSpec(REPORTS, id);
 const PACK_ORDER = ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes', 'hours-by-activity', 'deployment-trend', 'events-by-audience', 'reach-by-audience'];
 
 function unescapeXml(text: string): string {
@@ -23,13 +29,13 @@ function byId(charts: CompiledChart[], id: string): CompiledChart {
 
 let sample: CompiledChart[];
 beforeAll(async () => {
-  sample = await compileCharts(sampleMetrics(), REPORTS, PERIODS);
+  sample = await compileCharts(boardCharts(), sampleMetrics(), PERIODS);
 });
 
 describe('the eight charts', () => {
   it('come in pack order', () => {
     expect(sample.map((c) => c.id)).toEqual(PACK_ORDER);
-    expect(CHART_PLANS.map((p) => p.id)).toEqual(PACK_ORDER);
+    expect(CHART_IDS).toEqual(PACK_ORDER);
   });
 
   it.each([
@@ -38,7 +44,7 @@ describe('the eight charts', () => {
     ['national data over years (seven-digit counts)', () => scaledMetrics(10_000)],
     ['an empty period', emptyMetrics],
   ] as [string, () => MetricResult[]][])('compile with no Vega-Lite or Vega warnings and nothing cut off: %s', async (_, metrics) => {
-    const charts = await compileCharts(metrics(), REPORTS, PERIODS);
+    const charts = await compileCharts(boardCharts(), metrics(), PERIODS);
     for (const chart of charts) {
       expect(chart.warnings, chart.id).toEqual([]);
       expect(chart.svg, chart.id).not.toContain('\u2026');
@@ -66,9 +72,9 @@ describe('the eight charts', () => {
   });
 
   it('render to byte-identical SVG every time, alone or after other charts', async () => {
-    const again = await compileCharts(sampleMetrics(), REPORTS, PERIODS);
+    const again = await compileCharts(boardCharts(), sampleMetrics(), PERIODS);
     expect(again.map((c) => c.svg)).toEqual(sample.map((c) => c.svg));
-    const alone = await compileChartById('outcomes', sampleMetrics(), REPORTS, PERIODS);
+    const alone = await compileOne(chartSpec('outcomes'), sampleMetrics(), PERIODS);
     expect(alone.svg).toBe(byId(sample, 'outcomes').svg);
   });
 
@@ -128,7 +134,7 @@ describe('a series with missing months', () => {
   }
 
   it('draws a gap, not a zero, where a month has no figure', async () => {
-    const chart = await compileChartById('contact-28-days', withContact([80, null, 95, 70]), REPORTS, PERIODS);
+    const chart = await compileOne(chartSpec('contact-28-days'), withContact([80, null, 95, 70]), PERIODS);
     expect(chart.warnings).toEqual([]);
     const line = /class="mark-line role-mark[^"]*"[^>]*>(.*?)<\/g>/.exec(chart.svg)![1]!;
     const d = /\sd="([^"]+)"/.exec(line)![1]!;
@@ -144,7 +150,7 @@ describe('a series with missing months', () => {
 
 describe('descriptions, worked by hand', () => {
   it('name the lowest, highest and latest month, the gaps and the target', async () => {
-    const chart = await compileChartById('contact-28-days', sampleMetrics().map((m) => (m.id === 'INC-05' ? { ...m, series: series([80, null, 95, 70.5, 95], ['2025-05', '2025-06', '2025-07', '2025-08', '2025-09']) } : m)), REPORTS, PERIODS);
+    const chart = await compileOne(chartSpec('contact-28-days'), sampleMetrics().map((m) => (m.id === 'INC-05' ? { ...m, series: series([80, null, 95, 70.5, 95], ['2025-05', '2025-06', '2025-07', '2025-08', '2025-09']) } : m)), PERIODS);
     // Figures: 80, -, 95, 70.5, 95. Lowest 70.5 (August); highest 95 twice (July, September);
     // latest September 95. Target 90 (up): met by 95, 95 = 2 of the 4 months with a figure.
     expect(chart.description).toBe(
@@ -158,7 +164,7 @@ describe('descriptions, worked by hand', () => {
     const metrics = sampleMetrics().map((m) =>
       m.id === 'INC-10' ? metricResult('INC-10', { value: 9, breakdown: breakdown([['Judicial (1-8)', 2, 1], ['Evidential difficulties (14-16)', 4, 6], ['Investigation complete, no suspect (18)', 2, 0], ['Filed by NFIB (19)', 0, 1], ['Other outcomes', 1, 2]]) }) : m,
     );
-    const chart = await compileChartById('outcomes', metrics, REPORTS, { current: 'This quarter', previous: 'Last quarter' });
+    const chart = await compileOne(chartSpec('outcomes'), metrics, { current: 'This quarter', previous: 'Last quarter' });
     // Total 2 + 4 + 2 + 0 + 1 = 9; previous 1 + 6 + 0 + 1 + 2 = 10. Largest 4, then the two 2s
     // in the metric's order (Judicial before Investigation complete). Filed by NFIB is 0.
     expect(chart.description).toBe(
@@ -188,6 +194,6 @@ describe('descriptions, worked by hand', () => {
 describe('compileCharts refuses what it cannot draw', () => {
   it('names a missing metric', async () => {
     const metrics = sampleMetrics().filter((m) => m.id !== 'INC-09');
-    await expect(compileCharts(metrics, REPORTS)).rejects.toThrow('chart by-victim-type needs metric INC-09');
+    await expect(compileCharts(boardCharts(), metrics)).rejects.toThrow('chart by-victim-type needs metric INC-09');
   });
 });

@@ -28,7 +28,7 @@ export function metricResult(id: string, fields: Partial<MetricResult>): MetricR
     id, title: id, definition: `${id} definition.`, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'Owner', caveats: [],
     value: null, previous: null, year_ago: null, change: null, change_pct: null, year_change: null, year_change_pct: null,
     numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null, target: null, tolerance: null, rag: null, suppressed: false,
-    sql_sha256: '', definition_sha256: '', sql_path: `queries/metrics/${id}.sql`,
+    sql_sha256: '', definition_sha256: '', sql_path: `queries/metrics/${id}.sql`, datasets: ['incidents'],
     ...fields,
   };
 }

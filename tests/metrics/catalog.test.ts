@@ -8,16 +8,20 @@ import { ensureSchema, writeReferenceTables } from '../../pipelines/ingest/schem
 import { buildModels } from '../../pipelines/model/buildModels.ts';
 import { runSql } from '../../pipelines/metrics/runSql.ts';
 import { createTestEnv } from '../support/env.ts';
+import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 
 // The metric catalogue of metrics.md: every core ID present once, with metadata that
 // matches its definition; the catalogue refuses broken twins; every SQL file keeps the
 // house style.
 
 const QUERIES = resolve(import.meta.dirname, '../../queries');
+const BOARD = loadPackDefinition(resolve(import.meta.dirname, '../../reports/packs'), 'board');
+/** The board pack's section of a metric (the pack definition holds sections, not the metric). */
+const sectionOf = (id: string) => BOARD.sections.find((s) => s.metrics.includes(id))?.id;
 const METRICS = join(QUERIES, 'metrics');
 
 /** The core metrics of metrics.md with the unit, decimals and direction their definitions give. */
-const CORE: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction' | 'section'>> = {
+const CORE: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> & { section: string }> = {
   'INC-01': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
   'INC-02': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
   'INC-03': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
@@ -50,7 +54,7 @@ const BREAKDOWN = ['INC-02'];
  * Metrics added beyond metrics.md for the pack's charts: each a breakdown with every
  * category listed in the order a reader expects (the contract's order of datasets.md).
  */
-const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction' | 'section'> & { keys: string[] }> = {
+const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> & { section: string } & { keys: string[] }> = {
   'INC-09': {
     unit: 'count', decimals: 0, direction: 'neutral', section: 'crime',
     keys: ['Individual', 'Business', 'Charity', 'Public sector', 'Education', 'Other'],
@@ -73,6 +77,13 @@ describe('the real catalogue', () => {
   const catalog = loadCatalog(QUERIES);
   const byId = new Map<string, MetricDefinition>(catalog.map((m) => [m.meta.id, m]));
 
+  it('declares in each metric the datasets its SQL reads (the staged models it names)', () => {
+    for (const { meta, sql } of catalog) {
+      const read = [...new Set([...sql.matchAll(/\bstg_([a-z_]+)\b/g)].map((m) => m[1]!))].sort();
+      expect([...meta.datasets].sort(), meta.id).toEqual(read);
+    }
+  });
+
   it('holds every core metric of metrics.md exactly once', () => {
     const ids = catalog.map((m) => m.meta.id);
     for (const id of Object.keys(CORE)) expect(ids.filter((i) => i === id), id).toHaveLength(1);
@@ -83,7 +94,7 @@ describe('the real catalogue', () => {
     for (const [id, expected] of Object.entries(CORE)) {
       const { meta } = byId.get(id)!;
       expect(checkMeta(id, meta), id).toBeNull();
-      expect({ unit: meta.unit, decimals: meta.decimals, direction: meta.direction, section: meta.section }, id).toEqual(expected);
+      expect({ unit: meta.unit, decimals: meta.decimals, direction: meta.direction, section: sectionOf(id) }, id).toEqual(expected);
       expect({ target: meta.target, tolerance: meta.tolerance }, id).toEqual(TARGETS[id] ?? { target: null, tolerance: null });
       expect(Boolean(meta.series), `${id} series`).toBe(SERIES.includes(id));
       expect(Boolean(meta.at_as_of), `${id} at_as_of`).toBe(AT_AS_OF.includes(id));
@@ -102,7 +113,7 @@ describe('the real catalogue', () => {
       expect(found, id).toBeDefined();
       const { meta } = found!;
       expect(checkMeta(id, meta), id).toBeNull();
-      expect({ unit: meta.unit, decimals: meta.decimals, direction: meta.direction, section: meta.section }, id).toEqual(expected);
+      expect({ unit: meta.unit, decimals: meta.decimals, direction: meta.direction, section: sectionOf(id) }, id).toEqual(expected);
       expect({ target: meta.target, tolerance: meta.tolerance }, id).toEqual({ target: null, tolerance: null });
       expect(Boolean(meta.breakdown), `${id} breakdown`).toBe(true);
       expect(Boolean(meta.series), `${id} series`).toBe(false);

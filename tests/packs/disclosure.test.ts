@@ -11,7 +11,7 @@ function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
   return {
     id, title: `Measure ${id}`, definition: `Definition of ${id}.`, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'Owner',
     caveats: ['A caveat.'], value: 20, previous: 10, year_ago: 8, change: 10, change_pct: 100, year_change: 12, year_change_pct: 150, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, ...extra,
+    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, datasets: ['incidents'], ...extra,
   };
 }
 

@@ -4,6 +4,7 @@ import { packageRoot } from '../../pipelines/lib/config.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
 import { renderPack } from '../../pipelines/packs/renderPack.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
+import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 
 // The rendered pack's structure, accessibility attributes and escaping, from a small manifest.
 
@@ -13,13 +14,13 @@ function metric(id: string, section: string, extra: Partial<MetricResult> = {}):
   return {
     id, title: `Measure ${id}`, definition: `Definition of ${id}.`, unit: 'count', decimals: 0, direction: 'neutral', section, owner: 'Owner',
     caveats: [], value: 10, previous: 8, year_ago: 5, change: 2, change_pct: 25, year_change: 5, year_change_pct: 100, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, ...extra,
+    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, datasets: ['incidents'], ...extra,
   };
 }
 
 function manifest(): Manifest {
   return {
-    pack: { period: '2025-26-Q2', label: 'Q2 2025-26 (July to September 2025)', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', version: '0.1.0', force: 'West Mercia', partial: false, marking: 'OFFICIAL-SENSITIVE' },
+    pack: { period: '2025-26-Q2', label: 'Q2 2025-26 (July to September 2025)', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', version: '0.1.0', force: 'West Mercia', partial: false, marking: 'OFFICIAL-SENSITIVE', name: 'board', title: 'Strategic Cyber Crime Board', definition_sha256: 'f'.repeat(64) },
     comparisons: { previous: { id: '2025-26-Q1', start: '2025-04-01', end: '2025-06-30', covered: true }, year_ago: { id: '2024-25-Q2', start: '2024-07-01', end: '2024-09-30', covered: true } },
     inputs: [{ dataset: 'incidents', file: HOSTILE, sha256: 'c'.repeat(64), loaded_at: '2025-10-14T12:00:00Z', rows_read: 3, rows_loaded: 3, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }],
     snapshot: {
@@ -40,7 +41,8 @@ function manifest(): Manifest {
   };
 }
 
-const render = (m = manifest()) => renderPack({ manifest: m, charts: [], sql: { 'INC-01': `select 1 -- ${HOSTILE}` }, reportsDir: join(packageRoot, 'reports') });
+const definition = loadPackDefinition(join(packageRoot, 'reports', 'packs'), 'board');
+const render = (m = manifest()) => renderPack({ manifest: m, charts: [], sql: { 'INC-01': `select 1 -- ${HOSTILE}` }, reportsDir: join(packageRoot, 'reports'), definition });
 
 describe('renderPack', () => {
   it('has the pack structure: landmarks, language, marking, contents and every section', () => {
