@@ -46,25 +46,39 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
     return dayStar ? byDate && byWeekday : byDate || byWeekday;
   };
 
-  /** Wall times of a day's slots, as UTC milliseconds of the same reading, in order. */
-  function* wallTimes(y: number, m: number, d: number, reverse: boolean) {
+  /**
+   * Wall times of a day's slots, as UTC milliseconds of the same reading, in order (`reverse`:
+   * latest first). Forwards, whole hours and minutes with no slot after `bound` are skipped;
+   * backwards, those with no slot at or before it: a per-second schedule need not walk the day.
+   */
+  function* wallTimes(y: number, m: number, d: number, reverse: boolean, bound: number) {
     const order = <T>(list: T[]) => (reverse ? [...list].reverse() : list);
-    for (const h of order(hours)) for (const mi of order(minutes)) for (const s of order(seconds)) yield Date.UTC(y, m - 1, d, h, mi, s);
+    const skip = (start: number, length: number) => (reverse ? start > bound : start + length - 1000 <= bound);
+    for (const h of order(hours)) {
+      const hour = Date.UTC(y, m - 1, d, h);
+      if (skip(hour, HOUR)) continue;
+      for (const mi of order(minutes)) {
+        const minute = hour + mi * 60_000;
+        if (skip(minute, 60_000)) continue;
+        for (const s of order(seconds)) yield minute + s * 1000;
+      }
+    }
   }
 
   /**
-   * The instants of a day's slots, in order (`reverse`: latest first), lazily. With one offset
+   * The instants of a day's slots, in order (`reverse`: latest first), lazily, from about `near`
+   * (those before it forwards, after it backwards, may be left out). With one offset
    * around the day, each wall time less the offset. On a day the clocks change, a wall time
    * before the change uses the old offset and one after it the new one; in a gap a fixed-time
    * job runs at the change and a wildcard job not at all; in a repeated hour a fixed-time job
    * runs the first time and a wildcard job both times.
    */
-  function* daySlots(y: number, m: number, d: number, reverse: boolean): Generator<number> {
+  function* daySlots(y: number, m: number, d: number, reverse: boolean, near: number): Generator<number> {
     const midnight = Date.UTC(y, m - 1, d);
     let [lo, hi] = [midnight - 14 * HOUR, midnight + DAY + 14 * HOUR];
     const [oldOffset, newOffset] = [wall(lo) - lo, wall(hi) - hi];
     if (oldOffset === newOffset) {
-      for (const w of wallTimes(y, m, d, reverse)) yield w - oldOffset;
+      for (const w of wallTimes(y, m, d, reverse, near + oldOffset)) yield w - oldOffset;
       return;
     }
     while (hi - lo > 1000) {
@@ -74,7 +88,7 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
     }
     const change = hi;
     const instants = new Set<number>();
-    for (const w of wallTimes(y, m, d, false)) {
+    for (const w of wallTimes(y, m, d, false, -Infinity)) {
       const [before, after] = [w - oldOffset, w - newOffset];
       if (before < change) instants.add(before);
       if (after >= change && (wildcard || before >= change)) instants.add(after);
@@ -97,7 +111,7 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
     for (let i = 0; i <= CYCLE_DAYS + 2; i++) {
       const [y, m, d] = ymd(start + i * DAY);
       if (!matchesDay(y, m, d)) continue;
-      for (const instant of daySlots(y, m, d, false)) if (instant > t) return new Date(instant);
+      for (const instant of daySlots(y, m, d, false, t)) if (instant > t) return new Date(instant);
     }
     throw new UsageError(`Configuration "schedule.cron" "${expression}" never runs: no day in a 400-year calendar cycle matches it; fix the expression.`);
   };
@@ -109,7 +123,7 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
       const day = start - i * DAY;
       const [y, m, d] = ymd(day);
       if (!matchesDay(y, m, d)) continue;
-      for (const instant of daySlots(y, m, d, true)) if (instant <= t) return new Date(instant);
+      for (const instant of daySlots(y, m, d, true, t)) if (instant <= t) return new Date(instant);
     }
     return null;
   };

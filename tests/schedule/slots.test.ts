@@ -64,6 +64,20 @@ describe('compileSchedule', () => {
     expect(iso(london('@yearly').previousAtOrBefore(new Date('2027-12-31T23:59:59Z')))).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('agrees backwards with forwards: the slot found back is at or before the instant and the next slot after it is later', () => {
+    // Instants every 61 h 7 min 13 s from 2027 to 2029 (both clock changes each year), plus the changes themselves.
+    const instants = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2027, 0, 1) + i * 219_633_000));
+    instants.push(...['2027-03-28T01:00:00Z', '2027-10-31T00:59:59Z', '2027-10-31T01:00:00Z', '2027-10-31T01:30:00Z'].map((t) => new Date(t)));
+    for (const expression of ['30 1 29 3 *', '0 0 13 * 5', '30 1 * * *', '0,30 * * * *', '@yearly', '0 0 29 2 *', '0 6 L * *', '15 1 * 3,10 0']) {
+      const schedule = london(expression);
+      for (const at of instants) {
+        const back = schedule.previousAtOrBefore(at)!;
+        expect(back.getTime(), `${expression} at ${at.toISOString()}`).toBeLessThanOrEqual(at.getTime());
+        expect(schedule.nextAfter(back).getTime(), `${expression} at ${at.toISOString()}`).toBeGreaterThan(at.getTime());
+      }
+    }
+  });
+
   it('combines a restricted day of month and day of week with OR, as cron does, backwards too', () => {
     // Every 13th and every Friday: from Wednesday 1 September 2027 back, Friday 27 August is the latest.
     expect(iso(london('0 0 13 * 5').previousAtOrBefore(new Date('2027-09-01T12:00:00Z')))).toBe('2027-08-26T23:00:00.000Z');
