@@ -106,7 +106,8 @@ export function compileSchedule(expression: string, timezone: string): Schedule 
 
   const nextAfter = (after: Date): Date => {
     const t = after.getTime();
-    // A slot after `after` falls on its local date or later (a day's slots begin after the previous day's end).
+    // A slot after `after` falls on its local date or later, except where the clocks go back across
+    // midnight and the day before repeats its last hour: so the search starts a day early.
     const start = localDay(t) - DAY;
     for (let i = 0; i <= CYCLE_DAYS + 2; i++) {
       const [y, m, d] = ymd(start + i * DAY);
