@@ -112,6 +112,8 @@ describe('compileSchedule', () => {
       '2027-03-28T00:30:00.000Z', // 00:30 GMT; 01:00 and 01:30 do not exist
       '2027-03-28T01:00:00.000Z', '2027-03-28T01:30:00.000Z', // 02:00 and 02:30 BST
     ]);
+    // A fixed-time job with two times in the gap: one run when the clocks jump, at 02:00 BST.
+    expect(slotsBetween('0,30 1 * * *', '2027-03-28T00:00:00Z', '2027-03-29T00:00:00Z')).toEqual(['2027-03-28T01:00:00.000Z']);
   });
 
   it('refuses a bad expression or time zone with one sentence naming the setting', () => {
