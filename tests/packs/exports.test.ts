@@ -73,6 +73,15 @@ describe('exports beside a pack', () => {
     ]);
   });
 
+  it('types the other Arrow files as docs/exports.md lists them: figures Float64, as each column mixes units', () => {
+    const types = (file: string) => Object.fromEntries(tableFromIPC(readFileSync(join(dir, 'out', '2025-26-Q2-board', file))).schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types('metrics.arrow')).toEqual({
+      metric_id: 'Utf8', title: 'Utf8', unit: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64',
+      change: 'Float64', change_pct: 'Float64', target: 'Float64', rag: 'Utf8', suppressed: 'Bool',
+    });
+    expect(types('breakdowns.arrow')).toEqual({ metric_id: 'Utf8', key: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64' });
+  });
+
   it('reads the Parquet tables back with DuckDB', async () => {
     const db = await createDb(':memory:');
     const rows = await db.all<{ n: number; q2: number }>(
