@@ -43,21 +43,36 @@ export function toCsv(columns: string[], rows: Rows): string {
 }
 
 /**
- * Plain Utf8, Float64 and Bool columns: the same rows always give the same bytes (tableFromArrays
- * would dictionary-encode text with ids from a process-wide counter).
+ * Plain Utf8, Date32 (days), Float64 and Bool columns: the same rows always give the same bytes
+ * (tableFromArrays would dictionary-encode text with ids from a process-wide counter). Figures
+ * stay Float64: each column holds every metric's unit (counts, percentages, hours, pounds) side
+ * by side, so none holds money only and none is a decimal.
  */
 function toArrow(arrow: typeof import('apache-arrow'), columns: string[], rows: Rows): Uint8Array {
-  const { Bool, Float64, Table, Utf8, tableToIPC, vectorFromArray } = arrow;
+  const { Bool, DateDay, Float64, Table, Utf8, tableToIPC, vectorFromArray } = arrow;
   const vectors: Record<string, Vector> = {};
   for (const c of columns) {
-    const type = TEXT.has(c) ? new Utf8() : c === 'suppressed' ? new Bool() : new Float64();
-    vectors[c] = vectorFromArray(rows.map((r) => r[c] ?? null), type as DataType);
+    const kind = arrowKind(c);
+    const type = kind === 'text' ? new Utf8() : kind === 'date' ? new DateDay() : kind === 'flag' ? new Bool() : new Float64();
+    const values = rows.map((r) => r[c] ?? null);
+    vectors[c] = vectorFromArray(kind === 'date' ? values.map(dayMillis) : values, type as DataType);
   }
   return tableToIPC(new Table(vectors), 'file');
 }
 
-/** Columns of text; `suppressed` is a flag; the rest are numbers. */
-const TEXT = new Set(['metric_id', 'title', 'unit', 'rag', 'key', 'period', 'start', 'end']);
+/** Columns of text and of dates; `suppressed` is a flag; the rest are numbers. */
+const TEXT = new Set(['metric_id', 'title', 'unit', 'rag', 'key', 'period']);
+const DATES = new Set(['start', 'end']);
+const arrowKind = (column: string): 'text' | 'date' | 'flag' | 'number' =>
+  TEXT.has(column) ? 'text' : DATES.has(column) ? 'date' : column === 'suppressed' ? 'flag' : 'number';
+
+/** A calendar date (YYYY-MM-DD) as the UTC midnight Arrow's day type is built from. */
+function dayMillis(value: Cell): number | null {
+  if (value === null) return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
+  if (!match) throw new Error(`Export date "${String(value)}" is not YYYY-MM-DD.`);
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+}
 
 function metricRows(metrics: MetricResult[]) {
   const results: Rows = metrics.map((m) => ({

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { DateUnit, Type, tableFromIPC, type DateDay } from 'apache-arrow';
 import { main } from '../../pipelines/cli.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
 import { createDb } from '../../pipelines/lib/db.ts';
@@ -57,6 +57,29 @@ describe('exports beside a pack', () => {
     const breakdowns = tableFromIPC(readFileSync(join(folder, 'breakdowns.arrow')));
     const rows = breakdowns.toArray().map((r) => r.toJSON()).filter((r) => r.metric_id === 'INC-02' && r.key === 'Hacking - server');
     expect(rows.map((r) => Number(r.value))).toEqual([12]);
+  });
+
+  it('stores the series dates as Arrow dates (date32, days), text as text and figures as numbers', () => {
+    const table = tableFromIPC(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'series.arrow')));
+    expect(Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]))).toEqual({ metric_id: 'Utf8', period: 'Utf8', start: 'Date32<DAY>', end: 'Date32<DAY>', value: 'Float64' });
+    const dates = table.schema.fields.filter((f) => f.type.typeId === Type.Date && (f.type as DateDay).unit === DateUnit.DAY).map((f) => f.name);
+    expect(dates).toEqual(['start', 'end']);
+    // 4 crimes in each of July, August and September 2025.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const rows = table.toArray().map((r) => r.toJSON()).filter((r) => r.metric_id === 'INC-01' && ['2025-07-01', '2025-09-01'].includes(day(r.start)));
+    expect(rows.map((r) => [r.period, day(r.start), day(r.end), r.value])).toEqual([
+      ['2025-07', '2025-07-01', '2025-07-31', 4],
+      ['2025-09', '2025-09-01', '2025-09-30', 4],
+    ]);
+  });
+
+  it('types the other Arrow files as docs/exports.md lists them: figures Float64, as each column mixes units', () => {
+    const types = (file: string) => Object.fromEntries(tableFromIPC(readFileSync(join(dir, 'out', '2025-26-Q2-board', file))).schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types('metrics.arrow')).toEqual({
+      metric_id: 'Utf8', title: 'Utf8', unit: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64',
+      change: 'Float64', change_pct: 'Float64', target: 'Float64', rag: 'Utf8', suppressed: 'Bool',
+    });
+    expect(types('breakdowns.arrow')).toEqual({ metric_id: 'Utf8', key: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64' });
   });
 
   it('reads the Parquet tables back with DuckDB', async () => {
