@@ -81,6 +81,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     const computed = await computePack(db, request, config, snapshot);
     const { manifest, sql, previousLabel, chartRows } = computed;
     stage('metrics');
+    ctx.logger.log('debug', 'pack_computed', { pack: request.pack, period: options.period.id, edition: options.edition });
     const keys = datasetKeys(loadContracts(config));
     manifest.metrics = await findRestatements(db, manifest, sql, keys);
     stage('restatements');
