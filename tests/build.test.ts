@@ -122,7 +122,7 @@ describe('build', () => {
     const counts: number[] = [];
     const walk = (node: unknown, key = ''): void => {
       if (typeof node === 'number' && !/sha|_at|decimals|min_|tolerance|target/.test(key)) counts.push(node);
-      else if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+      else if (Array.isArray(node)) for (const n of node) walk(n, key);
       else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
     };
     walk(manifest.metrics);

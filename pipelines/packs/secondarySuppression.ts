@@ -103,7 +103,7 @@ function fix(tables: Table[], exposed: Slot): boolean {
   let near = new Set<Slot>([exposed]);
   while (near.size > 0) {
     const level = tables.filter((t) => !seen.has(t) && (near.has(t.total) || t.cells.some((c) => near.has(c))));
-    level.forEach((t) => seen.add(t));
+    for (const t of level) seen.add(t);
     let best: { cell: Slot; table: Table } | null = null;
     for (const t of level) {
       for (const c of t.cells) {

@@ -75,7 +75,7 @@ function readerSees(tables: { displays: string[]; values: (number | null)[] }[],
       }),
     );
     if (each.some((cells) => cells.some((vs) => vs.length === 0))) continue; // this total is impossible
-    each.forEach((cells, k) => cells.forEach((vs, i) => vs.forEach((v) => possible[k]![i]!.add(v))));
+    for (const [k, cells] of each.entries()) for (const [i, vs] of cells.entries()) for (const v of vs) possible[k]![i]!.add(v);
   }
   return possible;
 }
@@ -265,13 +265,13 @@ describe('applyDisclosureControl: secondary suppression', () => {
           { displays: quarter.map((p) => p.display), values: quarter.map((p) => p.value), truth: split },
         ];
         const possible = readerSees(tables, { display: totalDisplay, value: shownTotal }, m);
-        tables.forEach((t, k) =>
-          t.values.forEach((v, i) => {
-            if (v !== null) return;
+        for (const [k, t] of tables.entries()) {
+          for (const [i, v] of t.values.entries()) {
+            if (v !== null) continue;
             expect(possible[k]![i]!.has(t.truth[i]!), 'the truth is among what the reader sees as possible').toBe(true);
             if (t.displays[i] === `<${m}`) expect(possible[k]![i]!.size, `table ${k} cell ${i} of ${JSON.stringify(t.truth)}`).toBeGreaterThan(1);
-          }),
-        );
+          }
+        }
         // The brief's plainer test: a hidden cell is never the only unknown beside a shown total.
         for (const t of tables) {
           const hidden = t.values.filter((v) => v === null).length;
