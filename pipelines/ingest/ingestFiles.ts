@@ -14,7 +14,7 @@ import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
 import type { RowCounts } from './status.ts';
 
-/** What happened to one file: the `ingest --json` shape of interface.md, plus detail for analysts. */
+/** What happened to one file: the `ingest --json` shape of docs/interface.md, plus detail for analysts. */
 export interface FileReport extends RowCounts {
   file: string;
   dataset: string | null;

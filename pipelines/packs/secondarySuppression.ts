@@ -1,5 +1,5 @@
 /**
- * Secondary suppression for the public edition (metrics.md, "disclosure control"): given
+ * Secondary suppression for the public edition (docs/metrics.md, "disclosure control"): given
  * published counts tied together by sums (a breakdown and its total, the months of a
  * series and the quarter they make up, two metrics that are the same number), hide more
  * figures until no hidden count can be worked back out. Pure: it only changes the marks

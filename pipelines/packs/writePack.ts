@@ -12,7 +12,7 @@ import type { Restatement } from './restatements.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
- * `manifest.json` (interface.md) and `index.html`. Written to a temp folder and
+ * `manifest.json` (docs/interface.md) and `index.html`. Written to a temp folder and
  * renamed into place, so a reader never sees half a pack.
  */
 

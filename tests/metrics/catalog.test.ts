@@ -9,14 +9,14 @@ import { buildModels } from '../../pipelines/model/buildModels.ts';
 import { runSql } from '../../pipelines/metrics/runSql.ts';
 import { createTestEnv } from '../support/env.ts';
 
-// The metric catalogue of metrics.md: every core ID present once, with metadata that
+// The metric catalogue of docs/metrics.md: every core ID present once, with metadata that
 // matches its definition; the catalogue refuses broken twins; every SQL file keeps the
 // house style.
 
 const QUERIES = resolve(import.meta.dirname, '../../queries');
 const METRICS = join(QUERIES, 'metrics');
 
-/** The core metrics of metrics.md with the unit, decimals and direction their definitions give. */
+/** The core metrics of docs/metrics.md with the unit, decimals and direction their definitions give. */
 const CORE: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction' | 'section'>> = {
   'INC-01': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
   'INC-02': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
@@ -47,8 +47,8 @@ const AT_AS_OF = ['ACT-01', 'ACT-02'];
 const BREAKDOWN = ['INC-02'];
 
 /**
- * Metrics added beyond metrics.md for the pack's charts: each a breakdown with every
- * category listed in the order a reader expects (the contract's order of datasets.md).
+ * Metrics added beyond docs/metrics.md for the pack's charts: each a breakdown with every
+ * category listed in the order a reader expects (the contract's order of docs/datasets.md).
  */
 const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction' | 'section'> & { keys: string[] }> = {
   'INC-09': {
@@ -73,7 +73,7 @@ describe('the real catalogue', () => {
   const catalog = loadCatalog(QUERIES);
   const byId = new Map<string, MetricDefinition>(catalog.map((m) => [m.meta.id, m]));
 
-  it('holds every core metric of metrics.md exactly once', () => {
+  it('holds every core metric of docs/metrics.md exactly once', () => {
     const ids = catalog.map((m) => m.meta.id);
     for (const id of Object.keys(CORE)) expect(ids.filter((i) => i === id), id).toHaveLength(1);
     expect(new Set(ids).size).toBe(ids.length);
@@ -95,7 +95,7 @@ describe('the real catalogue', () => {
     }
   });
 
-  it('holds the chart breakdowns beyond metrics.md once each, with valid metadata', () => {
+  it('holds the chart breakdowns beyond docs/metrics.md once each, with valid metadata', () => {
     for (const [id, { keys, ...expected }] of Object.entries(EXTRA)) {
       expect(Object.keys(CORE), id).not.toContain(id);
       const found = byId.get(id);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
 import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines/packs/disclosure.ts';
 
-// Disclosure control for the public edition (metrics.md): every expected figure below is
+// Disclosure control for the public edition (docs/metrics.md): every expected figure below is
 // worked out by hand from the rule, and a reader who knows every shown figure, every sum
 // and the algorithm must not be able to work a hidden count back out.
 
@@ -169,7 +169,7 @@ describe('applyDisclosureControl: percentages, averages and money', () => {
     expect(one(metric('INC-04', { ...base, denominator: null })).value).toBeNull();
   });
 
-  it('shows a sum of hours (VOL-02) as it is: metrics.md sets no rule for it', () => {
+  it('shows a sum of hours (VOL-02) as it is: docs/metrics.md sets no rule for it', () => {
     const hours = one(metric('VOL-02', { unit: 'hours', decimals: 1, value: 3.5, previous: 2, series: series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 3.5]) }));
     expect(hours).toMatchObject({ value: 3.5, previous: 2, change: 10, suppressed: false });
     expect(hours.display.value).toBe('3.5');
