@@ -14,7 +14,7 @@ import { createJsonLogger, silentLogger } from './lib/logging.ts';
 import { createProgressLine } from './commands/progress.ts';
 
 /**
- * The `boardpack` command line (interface.md). Exit codes: 0 success, 1 the work
+ * The `boardpack` command line (docs/interface.md). Exit codes: 0 success, 1 the work
  * failed or a file was rejected, 2 bad usage or configuration. Errors reach stderr
  * as one sentence, never a stack trace.
  */

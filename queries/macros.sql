@@ -6,7 +6,7 @@
 create or replace temp macro round_half_up(x, dp) as round(cast(x as decimal(38, 9)), dp);
 
 -- A percentage of numerator over denominator, rounded half up to dp decimals; null when
--- the denominator is 0 (metrics.md: null, never 0 or NaN).
+-- the denominator is 0 (docs/metrics.md: null, never 0 or NaN).
 create or replace temp macro percent_of(numerator, denominator, dp) as
   case when denominator = 0 or denominator is null then null
        else round_half_up(100.0 * numerator / denominator, dp) end;

@@ -20,7 +20,7 @@ const warmup = Number(values.warmup);
 const [period, asOf] = ['2025-26-Q2', '2025-10-14'];
 
 const dir = workDir('charts');
-let times;
+let times: Awaited<ReturnType<typeof chartTimes>>;
 try {
   await validatedIngest([join(repoRoot, 'fixtures/sample')], dir);
   const metrics = await metricResults(join(dir, 'boardpack.duckdb'), period, asOf);

@@ -4,7 +4,7 @@
  *
  *   npm run bench                              # force, 1m and 10m
  *   npm run bench -- --sizes force,1m --runs 5
- *   npm run bench -- --update-readme           # also replace the table in README.md
+ *   npm run bench -- --update-docs             # also replace the table in docs/performance.md
  *
  * Per size and run, each step in its own process: the floor (DuckDB's bare read_csv of
  * each file into a table), boardpack's validated ingest, a full refresh through the CLI
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'chart-renders': { type: 'string', default: '20' },
     out: { type: 'string', default: 'docs/bench-latest.md' },
+    'update-docs': { type: 'boolean', default: false },
+    // The table lived in the README before docs/performance.md; the old name still works.
     'update-readme': { type: 'boolean', default: false },
   },
 });
@@ -69,12 +71,13 @@ function writeReport(final: boolean): void {
     `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
   ];
   const report = fullReport(results, header);
-  writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see README, Performance.\n\n${report}`);
+  writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see docs/performance.md.\n\n${report}`);
   if (!final) return;
   console.log(`\n${report}`);
   for (const v of verdicts(results)) console.log(v);
-  if (values['update-readme']) updateReadme(summaryTable(results), header);
-  log(`\nWritten: ${values.out}${values['update-readme'] ? ' and README.md' : ''}`);
+  const updateDocs = values['update-docs'] || values['update-readme'];
+  if (updateDocs) updatePerformanceDoc(summaryTable(results), header);
+  log(`\nWritten: ${values.out}${updateDocs ? ` and ${PERFORMANCE_DOC}` : ''}`);
 }
 
 async function benchSize(size: BenchSize): Promise<SizeResult> {
@@ -157,14 +160,16 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
   };
 }
 
-/** Replaces the table between the bench markers in README.md, so the README shows the latest run. */
-function updateReadme(table: string, header: string[]): void {
-  const path = join(repoRoot, 'README.md');
+const PERFORMANCE_DOC = 'docs/performance.md';
+
+/** Replaces the table between the bench markers in docs/performance.md, so it shows the latest run. */
+function updatePerformanceDoc(table: string, header: string[]): void {
+  const path = join(repoRoot, PERFORMANCE_DOC);
   const text = readFileSync(path, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers to put the table between.`);
+  if (from < 0 || to < from) throw new Error(`${PERFORMANCE_DOC} has no ${start} ... ${end} markers to put the table between.`);
   writeFileSync(path, `${text.slice(0, from + start.length)}\n${header.join('\n')}\n\n${table}\n${text.slice(to)}`);
 }

@@ -2,7 +2,7 @@
  * Command line for the seeded, deterministic generator of synthetic West Mercia
  * cyber-dependent crime exports (scripts/generate/: one module per dataset,
  * plus the PRNG, the CSV writer and the `--messy` defect injector). The shape
- * follows the data contract (/work/shared/spec/datasets.md), but the files
+ * follows the data contract (docs/datasets.md), but the files
  * look like an analyst's Excel exports: alias headers, dd/mm/yyyy dates, CRLF,
  * UTF-8 without BOM, quoting only where needed, and personal-data columns that
  * the pipeline must drop. All data is synthetic.

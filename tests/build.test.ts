@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('build', () => {
-  it('writes manifest.json with the pack, inputs and metrics of interface.md, and an index.html', async () => {
+  it('writes manifest.json with the pack, inputs and metrics of docs/interface.md, and an index.html', async () => {
     const result = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json; snapshot ${JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8')).snapshot.id})\n`);
@@ -122,7 +122,7 @@ describe('build', () => {
     const counts: number[] = [];
     const walk = (node: unknown, key = ''): void => {
       if (typeof node === 'number' && !/sha|_at|decimals|min_|tolerance|target/.test(key)) counts.push(node);
-      else if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+      else if (Array.isArray(node)) for (const n of node) walk(n, key);
       else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
     };
     walk(manifest.metrics);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-// The real command, as an analyst runs it: exit codes and one-sentence messages of interface.md.
+// The real command, as an analyst runs it: exit codes and one-sentence messages of docs/interface.md.
 
 const run = promisify(execFile);
 const BIN = resolve('bin/boardpack.js');
@@ -81,7 +81,7 @@ describe('bad input and bad use', () => {
 });
 
 describe('ingest and status', () => {
-  it('prints the ingest --json report shape of interface.md; a rejected file makes exit 1 while the others load', async () => {
+  it('prints the ingest --json report shape of docs/interface.md; a rejected file makes exit 1 while the others load', async () => {
     const result = await boardpack('--json', 'ingest', 'good.csv', 'empty.csv');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { files: Record<string, unknown>[] };

@@ -171,7 +171,7 @@ describe('verify', () => {
       const altered = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');
       expect(altered.code).toBe(1);
       expect(altered.stderr).toMatch(/^boardpack: Verification failed: The archived export a\.csv has been altered \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\); restore it from backup\. \(and 1 more problem, listed above\)\n$/);
-      expect(altered.stdout).toMatch(/ALTERED  archived export a\.csv \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\)\n/);
+      expect(altered.stdout).toMatch(/ALTERED {2}archived export a\.csv \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\)\n/);
       expect(altered.stdout).not.toContain('match    WM-');
       renameSync(archived, `${archived}.moved`);
       const deleted = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');
@@ -194,7 +194,7 @@ describe('verify', () => {
     appendFileSync(join(dir, folder, 'metrics.csv'), 'INC-01,999\r\n');
     const result = await boardpack('2026-02-01T10:00:00Z', 'verify', folder);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/ALTERED  pack file metrics\.csv \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\)/);
+    expect(result.stdout).toMatch(/ALTERED {2}pack file metrics\.csv \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\)/);
     // The figures themselves still recompute.
     expect(result.stdout).toContain('match    WM-2025-26-Q2-INC-01\n');
   });

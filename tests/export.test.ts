@@ -84,7 +84,7 @@ describe('export --parquet', () => {
     for (const table of ['volunteers', 'actions']) {
       expect(readdirSync(join(lake, table, force)).every((f) => f.endsWith('.parquet'))).toBe(true);
     }
-    expect(firstOutput).toMatch(/^Parquet written: .*lake\n  incidents: [\d,]+ rows, \d+ files?, partitioned by force, year\n/);
+    expect(firstOutput).toMatch(/^Parquet written: .*lake\n {2}incidents: [\d,]+ rows, \d+ files?, partitioned by force, year\n/);
   });
 
   it('replaces an earlier export whole, leaving no temp folder behind', async () => {

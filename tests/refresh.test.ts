@@ -52,7 +52,7 @@ describe('boardpack refresh', () => {
     inbox('a.csv', [HEADER, 'C1,02/07/2025,NFIB52A,Individual,03/07/2025,', 'C2,15/08/2025,NFIB53A,Business,,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025,']);
     inbox('bad.csv', ['Name,Colour', 'x,y']);
     const result = await boardpack('2025-10-14T01:31:00Z', 'refresh');
-    // A rejected file makes exit 1 (interface.md), but the run built its pack.
+    // A rejected file makes exit 1 (docs/interface.md), but the run built its pack.
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('✓ a.csv (incidents): 3 rows loaded; moved to processed/.');
     expect(result.stdout).toContain(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html`);

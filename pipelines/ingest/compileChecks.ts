@@ -28,7 +28,7 @@ export interface CompiledChecks {
 
 // Excel's non-breaking space counts as white space.
 const WS = `' \t\r\n\u00a0'`;
-// Money as datasets.md: 1234.56, £1,234.56, 1,234 (a sign is allowed so negatives get their own reason).
+// Money as docs/datasets.md: 1234.56, £1,234.56, 1,234 (a sign is allowed so negatives get their own reason).
 const MONEY = String.raw`\s*(-\s*£?|£\s*-?)?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?\s*`;
 const INTEGER = String.raw`\s*[+-]?(\d{1,3}(,\d{3})+|\d{1,9})\s*`;
 const DECIMAL = String.raw`\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*`;

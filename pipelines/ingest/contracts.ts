@@ -7,7 +7,7 @@ import { checkAgainstSchema } from '../lib/schemas.ts';
 import { normalizeHeader } from './headers.ts';
 
 /**
- * Dataset contracts (datasets.md) are declarative data under queries/contracts;
+ * Dataset contracts (docs/datasets.md) are declarative data under queries/contracts;
  * this module only reads and checks them, so an analyst changes a contract,
  * an alias or a reference list without touching code.
  */

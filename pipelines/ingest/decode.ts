@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
 /**
- * Encodings of exports as analysts receive them (datasets.md): UTF-8 with or
+ * Encodings of exports as analysts receive them (docs/datasets.md): UTF-8 with or
  * without BOM, Windows-1252 (Excel "CSV" on Windows) and UTF-16 with BOM.
  * Everything is turned into UTF-8 bytes chunk by chunk, so a character split
  * across two chunks is never decoded wrongly and a file never sits in memory whole.

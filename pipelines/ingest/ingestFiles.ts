@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, type Stats, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { londonDate, type Clock } from '../lib/clock.ts';
@@ -14,7 +14,7 @@ import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
 import type { RowCounts } from './status.ts';
 
-/** What happened to one file: the `ingest --json` shape of interface.md, plus detail for analysts. */
+/** What happened to one file: the `ingest --json` shape of docs/interface.md, plus detail for analysts. */
 export interface FileReport extends RowCounts {
   file: string;
   dataset: string | null;
@@ -68,7 +68,7 @@ export function expandPaths(paths: string[], cwd = process.cwd()): string[] {
   const files: string[] = [];
   for (const path of paths) {
     const full = resolve(cwd, path);
-    let stats;
+    let stats: Stats;
     try {
       stats = statSync(full);
     } catch {

@@ -248,10 +248,6 @@ async function writeLedger(db: Db, file: NormalizedExport, mapping: HeaderMappin
   );
 }
 
-function firstLine(error: unknown): string {
-  return ((error as Error).message ?? String(error)).split('\n')[0]!.replace(/\.$/, '');
-}
-
 function percent(share: number): string {
   return `${(share * 100).toFixed(1).replace(/\.0$/, '')} %`;
 }

@@ -3,7 +3,7 @@ import { DATASETS } from './contracts.ts';
 
 /** What is loaded, from which files, and what was quarantined: read from the ledger tables. */
 
-/** The reconciliation counts every file carries (datasets.md): read = loaded + quarantined + excluded + duplicate. */
+/** The reconciliation counts every file carries (docs/datasets.md): read = loaded + quarantined + excluded + duplicate. */
 export interface RowCounts {
   rows_read: number;
   rows_loaded: number;
@@ -75,7 +75,7 @@ export async function readIngestStatus(db: Db): Promise<IngestStatus> {
 
 /**
  * Unknown values recorded at ingest (for current loads), and duty hours by volunteer ids
- * missing from the current roster: a warning, not an error (datasets.md), worked out now
+ * missing from the current roster: a warning, not an error (docs/datasets.md), worked out now
  * because the roster and the hours arrive in separate files, in any order.
  */
 export async function readDataQualityWarnings(db: Db): Promise<DataQualityWarning[]> {

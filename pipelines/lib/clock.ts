@@ -1,6 +1,6 @@
 /**
  * The clock is a parameter so stages and tests never read the global time.
- * Calendar dates are Europe/London dates (metrics.md): no time-zone arithmetic on dates.
+ * Calendar dates are Europe/London dates (docs/metrics.md): no time-zone arithmetic on dates.
  */
 export interface Clock {
   now(): Date;

@@ -14,7 +14,7 @@ export interface PackSetting {
   pack: string;
 }
 
-/** Every setting of boardpack.config.json (interface.md), resolved to absolute paths and defaults. */
+/** Every setting of boardpack.config.json (docs/interface.md), resolved to absolute paths and defaults. */
 export interface Config {
   configPath: string | null;
   force: string;
@@ -41,7 +41,7 @@ export interface Config {
   /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
   targets: Record<string, { target?: number | null; tolerance?: number | null }>;
   dataQuality: { maxAgeDays: number };
-  /** Public-edition disclosure control thresholds (metrics.md). */
+  /** Public-edition disclosure control thresholds (docs/metrics.md). */
   disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
   /** A file in the inbox is taken once unchanged this long (it may still be being copied in). */
   inboxSettleSeconds: number;

@@ -1,6 +1,6 @@
 /**
  * The two kinds of failure the CLI reports, each carrying its exit code from
- * interface.md. Messages are written as one sentence for an analyst: what is
+ * docs/interface.md. Messages are written as one sentence for an analyst: what is
  * wrong and what to do.
  */
 

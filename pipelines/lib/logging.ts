@@ -14,6 +14,6 @@ export const silentLogger: Logger = { log: () => {} };
 export function createJsonLogger(write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   return {
     log: (level, event, fields = {}) =>
-      write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }) + '\n'),
+      write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`),
   };
 }

@@ -1,7 +1,7 @@
 import { UsageError } from './errors.ts';
 
 /**
- * Reporting periods (metrics.md): calendar months, UK police financial quarters
+ * Reporting periods (docs/metrics.md): calendar months, UK police financial quarters
  * (Q1 = April-June) and financial years (April-March). Dates are calendar dates
  * (yyyy-mm-dd), compared as strings; no time-zone arithmetic.
  */

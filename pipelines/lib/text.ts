@@ -2,6 +2,7 @@
 
 export function displayValue(value: unknown, max = 60): string {
   if (value === null || value === undefined) return '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this one.
   const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

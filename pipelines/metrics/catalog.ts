@@ -24,7 +24,7 @@ export interface MetricMeta {
   grain: string;
   owner: string;
   target: number | null;
-  /** How far short of target is still Amber; null means metrics.md's default (10 points, or 10 % of target). */
+  /** How far short of target is still Amber; null means docs/metrics.md's default (10 points, or 10 % of target). */
   tolerance: number | null;
   caveats: string[];
   /** Rows of (key, value) instead of one value. */

@@ -3,7 +3,7 @@ import type { Direction, Unit } from './catalog.ts';
 export type Rag = 'Green' | 'Amber' | 'Red';
 
 /**
- * metrics.md: Green at or beyond target; Amber within 10 percentage points (or 10 % of
+ * docs/metrics.md: Green at or beyond target; Amber within 10 percentage points (or 10 % of
  * target for non-percentages) short of it; Red beyond. The tolerance can be configured.
  */
 export function ragFor(value: number | null, target: number | null, direction: Direction, unit: Unit, tolerance: number | null): Rag | null {

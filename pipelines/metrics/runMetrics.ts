@@ -200,7 +200,7 @@ function difference(value: number | null, base: number | null, decimals: number)
   return value === null || base === null ? null : round(value - base, decimals);
 }
 
-/** Change as a percentage of the base, 1 dp; null where the base is 0 (metrics.md). */
+/** Change as a percentage of the base, 1 dp; null where the base is 0 (docs/metrics.md). */
 function percentChange(value: number | null, base: number | null): number | null {
   if (value === null || base === null || base === 0) return null;
   return round(((value - base) / Math.abs(base)) * 100, 1);

@@ -29,7 +29,7 @@ export function citeMetrics(manifest: Manifest, forceCode: string, inputs: PackI
 /** A ready-to-paste citation of one figure. */
 export function formatCitation(manifest: Manifest, id: string, packPath: string): string | null {
   const m = manifest.metrics.find((x) => x.citation_id === id || x.id === id);
-  if (!m || !m.citation_id) return null;
+  if (!m?.citation_id) return null;
   const display = (m as { display?: { value?: string } }).display?.value;
   const value = m.value === null && display !== undefined ? display : formatFigure(m.value, m.unit, m.decimals);
   const lines = [

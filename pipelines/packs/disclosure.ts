@@ -3,7 +3,7 @@ import type { BreakdownRow, MetricResult, SeriesPoint } from '../metrics/runMetr
 import { protect, slot, type Slot, type Table } from './secondarySuppression.ts';
 
 /**
- * Disclosure control for the public edition (metrics.md, "Public edition: disclosure
+ * Disclosure control for the public edition (docs/metrics.md, "Public edition: disclosure
  * control"). Pure: returns new results and never changes its input. Every number a reader
  * of the public pack could see is controlled, and `display` gives the text to print so a
  * template never prints a raw figure: "12", "<5", "0", "[c]" (suppressed), "n/a" (none).
@@ -24,14 +24,14 @@ import { protect, slot, type Slot, type Table } from './secondarySuppression.ts'
  *    for percentages, the others are sums of hours or scores).
  *  - gbp: the value is suppressed when the denominator (crimes with a loss) is unknown or
  *    below minCrimesForMoney; a sum of £0 is shown (it gives no one's loss away).
- *  - hours without a denominator (VOL-02, a sum of hours): metrics.md sets no rule, so shown.
+ *  - hours without a denominator (VOL-02, a sum of hours): docs/metrics.md sets no rule, so shown.
  * Previous and year-ago values are judged by their own periods' denominators
  * (previous_denominator, year_ago_denominator). Monthly series points carry none, so a
  * ratio's series points, and a money series' other than £0, are always suppressed. The
  * comparison denominators themselves are not published. Any change, and the RAG, is removed when
  * either side of it is controlled. Sums across metrics other than `links` (INC-03 within
  * INC-01, TRN-03 within TRN-02, joiners and leavers against active volunteers) and a
- * percentage's implied numerator (value x denominator) are not controlled: metrics.md's
+ * percentage's implied numerator (value x denominator) are not controlled: docs/metrics.md's
  * rule for a percentage is its denominator.
  */
 

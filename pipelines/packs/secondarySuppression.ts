@@ -1,5 +1,5 @@
 /**
- * Secondary suppression for the public edition (metrics.md, "disclosure control"): given
+ * Secondary suppression for the public edition (docs/metrics.md, "disclosure control"): given
  * published counts tied together by sums (a breakdown and its total, the months of a
  * series and the quarter they make up, two metrics that are the same number), hide more
  * figures until no hidden count can be worked back out. Pure: it only changes the marks
@@ -103,7 +103,7 @@ function fix(tables: Table[], exposed: Slot): boolean {
   let near = new Set<Slot>([exposed]);
   while (near.size > 0) {
     const level = tables.filter((t) => !seen.has(t) && (near.has(t.total) || t.cells.some((c) => near.has(c))));
-    level.forEach((t) => seen.add(t));
+    for (const t of level) seen.add(t);
     let best: { cell: Slot; table: Table } | null = null;
     for (const t of level) {
       for (const c of t.cells) {

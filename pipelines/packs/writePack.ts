@@ -6,7 +6,7 @@ import { packFolderName, type Manifest } from './manifest.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
- * `manifest.json` (interface.md) and `index.html`. Written to a temp folder and
+ * `manifest.json` (docs/interface.md) and `index.html`. Written to a temp folder and
  * renamed into place, so a reader never sees half a pack.
  */
 

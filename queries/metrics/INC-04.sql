@@ -1,7 +1,7 @@
 -- INC-04 Reported loss (£): sum of loss_gbp over INC-01 crimes (reported_on in the
 -- period), a null loss counting as 0, 2 dp. The denominator is the number of those
 -- crimes with a loss above £0: the crimes the sum is made of, so that the public
--- edition can suppress a sum made of fewer than 5 crimes' losses (metrics.md).
+-- edition can suppress a sum made of fewer than 5 crimes' losses (docs/metrics.md).
 with incidents as (
   select * from stg_incidents
   where reported_on between $start and $end

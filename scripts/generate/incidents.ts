@@ -93,7 +93,7 @@ function incidentLine(rng: Rng, pii: Rng, ctx: Ctx, day: number, ref: string, lo
   const assigned = (p.escalate || size === LARGE ? ASSIGNED_SERIOUS : ASSIGNED).pick(rng);
   const summary = rng.chance(0.03) ? '' : rng.pick(p.summaries);
 
-  let line = ref + ',' + cal.cell(day) + offence + received + p.codeCell + victim.cell;
+  let line = `${ref},${cal.cell(day)}${offence}${received}${p.codeCell}${victim.cell}`;
   if (ctx.personal) {
     const id = pad(index, 6);
     line += `Person ${id},${pii.chance(0.8) ? `person${id}@example.invalid` : ''},`;

@@ -60,7 +60,7 @@ export class TransformingSink implements RowSink {
 
   private changed(fields: () => string[]): string[][] | null {
     const t = this.transform;
-    return t !== null && t.wants(this.index) ? t.apply(fields(), this.index, this.nextLine) : null;
+    return t?.wants(this.index) ? t.apply(fields(), this.index, this.nextLine) : null;
   }
 
   private writeAll(records: readonly string[][]): void {

@@ -99,7 +99,7 @@ function binomial(n: number, p: number, rng: Rng): number {
   if (mean < 30) {
     // Inversion: walk the pmf from k = 0 (cheap because the mean is small).
     const ratio = p / (1 - p);
-    let pmf = Math.pow(1 - p, n);
+    let pmf = (1 - p) ** n;
     let cdf = pmf;
     const u = rng.next();
     let k = 0;

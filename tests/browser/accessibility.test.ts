@@ -38,7 +38,9 @@ describeInBrowser('the pack in a browser', () => {
 
       // On the phone, with every data table and query opened, as a reader might.
       await page.setViewportSize({ width: 320, height: 1400 });
-      await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      await page.$$eval('details', (all) => {
+        for (const d of all) (d as HTMLDetailsElement).open = true;
+      });
       expect(await page.evaluate(() => [document.scrollingElement!.scrollWidth, document.scrollingElement!.clientWidth])).toEqual([320, 320]);
       const phone = await runAxe(page);
       expect(describeViolations(phone.violations)).toEqual([]);

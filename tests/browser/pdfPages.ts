@@ -47,7 +47,7 @@ export async function markFragments(page: Page): Promise<{ captions: number; dra
       into.append(a);
     };
     const captions = [...document.querySelectorAll<HTMLElement>('figure.chart > figcaption')];
-    captions.forEach((caption, i) => cover(caption, caption, `caption/${i}`));
+    for (const [i, caption] of captions.entries()) cover(caption, caption, `caption/${i}`);
     const drawings = [...document.querySelectorAll<SVGSVGElement>('figure.chart > svg')];
     drawings.forEach((svg, i) => {
       const ns = 'http://www.w3.org/2000/svg';
@@ -60,7 +60,7 @@ export async function markFragments(page: Page): Promise<{ captions: number; dra
     });
     // A row's link sits in its first cell but covers the whole row, the row being its containing block.
     const rows = [...document.querySelectorAll<HTMLTableRowElement>('tbody > tr')];
-    rows.forEach((row, i) => cover(row, row.cells[0]!, `row/${i}`));
+    for (const [i, row] of rows.entries()) cover(row, row.cells[0]!, `row/${i}`);
     return { captions: captions.length, drawings: drawings.length, rows: rows.length };
   }, MARK);
 }

@@ -40,8 +40,8 @@ async function observe(files: string[]): Promise<unknown> {
     })),
     quarantine: await json(`select file_name as file, line::integer as line, field, raw_value, reason, detail from quarantine order by load_id, line, field`),
     history: await json(
-      DATASETS.map((d) => `select '${d}' as dataset, h."${env!.contracts.datasets[d].key}" as key, f.file_name as file, h._line::integer as line, h._load_id as load
-        from "${d}_versions" h join ingested_files f on f.load_id = h._load_id`).join(' union all ') + ' order by load, line',
+      `${DATASETS.map((d) => `select '${d}' as dataset, h."${env!.contracts.datasets[d].key}" as key, f.file_name as file, h._line::integer as line, h._load_id as load
+        from "${d}_versions" h join ingested_files f on f.load_id = h._load_id`).join(' union all ')} order by load, line`,
     ).then((rows) => rows.map(({ load: _load, ...row }) => row)),
     tables,
   };

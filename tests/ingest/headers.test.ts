@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEnv, csv, type TestEnv } from '../support/env.ts';
 import { normalizeHeader } from '../../pipelines/ingest/headers.ts';
 
-// Header matching and dataset detection (datasets.md, "Headers").
+// Header matching and dataset detection (docs/datasets.md, "Headers").
 
 let env: TestEnv;
 afterEach(() => env.close());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sha256Text } from '../../pipelines/lib/hashing.ts';
 import { createTestEnv, csv, reconciles, type TestEnv } from '../support/env.ts';
 
-// Loading rules of datasets.md ("Row errors and reconciliation", "Loading"), counts worked out by hand.
+// Loading rules of docs/datasets.md ("Row errors and reconciliation", "Loading"), counts worked out by hand.
 
 let env: TestEnv;
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import { normalizeFile } from '../../pipelines/ingest/normalizeFile.ts';
 import { createTranscoder } from '../../pipelines/ingest/decode.ts';
 import { createTestEnv, csv, type TestEnv } from '../support/env.ts';
 
-// Encodings, delimiters, quoting and physical line numbers (datasets.md, "Encoding and shape").
+// Encodings, delimiters, quoting and physical line numbers (docs/datasets.md, "Encoding and shape").
 
 let env: TestEnv;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestEnv, csv, type TestEnv } from '../support/env.ts';
 
-// Every value rule of datasets.md, with expected values worked out by hand.
+// Every value rule of docs/datasets.md, with expected values worked out by hand.
 // The clock is pinned to 14 October 2025, so that is the load date.
 
 let env: TestEnv;

@@ -10,7 +10,7 @@ import { runSql } from '../../pipelines/metrics/runSql.ts';
 import { createTestEnv } from '../support/env.ts';
 import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 
-// The metric catalogue of metrics.md: every core ID present once, with metadata that
+// The metric catalogue of docs/metrics.md: every core ID present once, with metadata that
 // matches its definition; the catalogue refuses broken twins; every SQL file keeps the
 // house style.
 
@@ -20,7 +20,7 @@ const BOARD = loadPackDefinition(resolve(import.meta.dirname, '../../reports/pac
 const sectionOf = (id: string) => BOARD.sections.find((s) => s.metrics.includes(id))?.id;
 const METRICS = join(QUERIES, 'metrics');
 
-/** The core metrics of metrics.md with the unit, decimals and direction their definitions give. */
+/** The core metrics of docs/metrics.md with the unit, decimals and direction their definitions give. */
 const CORE: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> & { section: string }> = {
   'INC-01': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
   'INC-02': { unit: 'count', decimals: 0, direction: 'neutral', section: 'crime' },
@@ -51,8 +51,8 @@ const AT_AS_OF = ['ACT-01', 'ACT-02'];
 const BREAKDOWN = ['INC-02'];
 
 /**
- * Metrics added beyond metrics.md for the pack's charts: each a breakdown with every
- * category listed in the order a reader expects (the contract's order of datasets.md).
+ * Metrics added beyond docs/metrics.md for the pack's charts: each a breakdown with every
+ * category listed in the order a reader expects (the contract's order of docs/datasets.md).
  */
 const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> & { section: string } & { keys: string[] }> = {
   'INC-09': {
@@ -84,7 +84,7 @@ describe('the real catalogue', () => {
     }
   });
 
-  it('holds every core metric of metrics.md exactly once', () => {
+  it('holds every core metric of docs/metrics.md exactly once', () => {
     const ids = catalog.map((m) => m.meta.id);
     for (const id of Object.keys(CORE)) expect(ids.filter((i) => i === id), id).toHaveLength(1);
     expect(new Set(ids).size).toBe(ids.length);
@@ -106,7 +106,7 @@ describe('the real catalogue', () => {
     }
   });
 
-  it('holds the chart breakdowns beyond metrics.md once each, with valid metadata', () => {
+  it('holds the chart breakdowns beyond docs/metrics.md once each, with valid metadata', () => {
     for (const [id, { keys, ...expected }] of Object.entries(EXTRA)) {
       expect(Object.keys(CORE), id).not.toContain(id);
       const found = byId.get(id);

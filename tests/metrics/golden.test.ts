@@ -9,7 +9,7 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 
 // Golden metric cases: each folder under tests/golden/metrics holds small exports, a
 // case.json (period, as_of, the hand working) and an expected.json written by hand from
-// metrics.md, never copied from the code's output. expected.json pins only some keys of
+// docs/metrics.md, never copied from the code's output. expected.json pins only some keys of
 // some metrics: { "INC-05": { "value": 60, "numerator": 3, ... } }; a breakdown pins the
 // row fields its rows name. A case with "steps" ingests in stages and checks each stage
 // against its own file (a later export restating a past period). On a mismatch the test

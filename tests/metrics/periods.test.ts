@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPartial, monthsEnding, parsePeriod, previousPeriod, yearAgo } from '../../pipelines/lib/periods.ts';
 
-// Periods of metrics.md, with boundaries worked out by hand.
+// Periods of docs/metrics.md, with boundaries worked out by hand.
 
 const span = (p: { id: string; start: string; end: string }) => [p.id, p.start, p.end];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ragFor } from '../../pipelines/metrics/rag.ts';
 import { round } from '../../pipelines/metrics/runMetrics.ts';
 
-// RAG of metrics.md: Green at or beyond target, Amber within 10 percentage points
+// RAG of docs/metrics.md: Green at or beyond target, Amber within 10 percentage points
 // (or 10 % of target for non-percentages) short of it, Red beyond.
 
 describe('ragFor', () => {

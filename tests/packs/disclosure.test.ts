@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
 import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines/packs/disclosure.ts';
 
-// Disclosure control for the public edition (metrics.md): every expected figure below is
+// Disclosure control for the public edition (docs/metrics.md): every expected figure below is
 // worked out by hand from the rule, and a reader who knows every shown figure, every sum
 // and the algorithm must not be able to work a hidden count back out.
 
@@ -75,7 +75,7 @@ function readerSees(tables: { displays: string[]; values: (number | null)[] }[],
       }),
     );
     if (each.some((cells) => cells.some((vs) => vs.length === 0))) continue; // this total is impossible
-    each.forEach((cells, k) => cells.forEach((vs, i) => vs.forEach((v) => possible[k]![i]!.add(v))));
+    for (const [k, cells] of each.entries()) for (const [i, vs] of cells.entries()) for (const v of vs) possible[k]![i]!.add(v);
   }
   return possible;
 }
@@ -169,7 +169,7 @@ describe('applyDisclosureControl: percentages, averages and money', () => {
     expect(one(metric('INC-04', { ...base, denominator: null })).value).toBeNull();
   });
 
-  it('shows a sum of hours (VOL-02) as it is: metrics.md sets no rule for it', () => {
+  it('shows a sum of hours (VOL-02) as it is: docs/metrics.md sets no rule for it', () => {
     const hours = one(metric('VOL-02', { unit: 'hours', decimals: 1, value: 3.5, previous: 2, series: series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 3.5]) }));
     expect(hours).toMatchObject({ value: 3.5, previous: 2, change: 10, suppressed: false });
     expect(hours.display.value).toBe('3.5');
@@ -265,13 +265,13 @@ describe('applyDisclosureControl: secondary suppression', () => {
           { displays: quarter.map((p) => p.display), values: quarter.map((p) => p.value), truth: split },
         ];
         const possible = readerSees(tables, { display: totalDisplay, value: shownTotal }, m);
-        tables.forEach((t, k) =>
-          t.values.forEach((v, i) => {
-            if (v !== null) return;
+        for (const [k, t] of tables.entries()) {
+          for (const [i, v] of t.values.entries()) {
+            if (v !== null) continue;
             expect(possible[k]![i]!.has(t.truth[i]!), 'the truth is among what the reader sees as possible').toBe(true);
             if (t.displays[i] === `<${m}`) expect(possible[k]![i]!.size, `table ${k} cell ${i} of ${JSON.stringify(t.truth)}`).toBeGreaterThan(1);
-          }),
-        );
+          }
+        }
         // The brief's plainer test: a hidden cell is never the only unknown beside a shown total.
         for (const t of tables) {
           const hidden = t.values.filter((v) => v === null).length;

@@ -77,7 +77,7 @@ export function csv(...lines: string[]): string {
   return lines.map((l) => `${l}\r\n`).join('');
 }
 
-/** The reconciliation identity of datasets.md, which every loaded file must satisfy. */
+/** The reconciliation identity of docs/datasets.md, which every loaded file must satisfy. */
 export function reconciles(r: FileReport): boolean {
   return r.rows_read === r.rows_loaded + r.rows_quarantined + r.rows_excluded + r.rows_duplicate;
 }
