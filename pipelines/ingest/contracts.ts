@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import type { Config } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { checkAgainstSchema } from '../lib/schemas.ts';
-import { normalizeHeader } from './headers.ts';
+import { normalizeHeader } from './headerName.ts';
 
 /**
  * Dataset contracts (docs/datasets.md) are declarative data under queries/contracts;

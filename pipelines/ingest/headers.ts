@@ -1,5 +1,6 @@
 import { FileRejected } from '../lib/errors.ts';
 import { DATASETS, type Contract, type Contracts, type DatasetName } from './contracts.ts';
+import { normalizeHeader } from './headerName.ts';
 
 /**
  * Matches a file's header row to a dataset contract: which column is which
@@ -21,10 +22,7 @@ export interface HeaderMapping {
   ignored: string[];
 }
 
-/** Case-insensitive, ignoring spaces, `_ - . ( ) £` and a BOM: `Crime Reference`, `crime_ref`, `CRIME-REF` agree once aliased. */
-export function normalizeHeader(header: string): string {
-  return header.replace(/\uFEFF/g, '').toLowerCase().replace(/[\s_\-.()£]/g, '');
-}
+export { normalizeHeader };
 
 function fieldIndex(contract: Contract): Map<string, string> {
   const byName = new Map<string, string>();

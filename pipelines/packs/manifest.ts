@@ -7,13 +7,27 @@ import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import type { ExportedFile } from './exportTables.ts';
-import type { Restatement } from './restatements.ts';
 
 /**
  * The manifest: what a pack holds and where every figure came from. Its types live here, apart
  * from the writer, so the modules that read manifests (cite, restatements, verify) depend on
  * this file alone.
  */
+
+/** A figure of a pack that an earlier pack reported otherwise (packs/restatements.ts). */
+export type FigureRole = 'value' | 'previous' | 'year_ago';
+
+export interface Restatement {
+  figure: FigureRole;
+  period: string;
+  label: string;
+  reported: number;
+  now: number;
+  reported_display: string;
+  now_display: string;
+  reported_in: { pack: string; citation_id: string | null; generated_at: string; snapshot: string };
+  reasons: string[];
+}
 
 export interface PackInput extends RowCounts {
   dataset: string;

@@ -4,7 +4,9 @@ import { ident, storedTables } from '../lib/db.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { formatFigure } from './format.ts';
-import type { Manifest, PackMetric } from './manifest.ts';
+import type { FigureRole, Manifest, PackMetric, Restatement } from './manifest.ts';
+
+export type { FigureRole, Restatement };
 
 /**
  * Restatements: a figure a pack shows for a period that an earlier pack already reported
@@ -12,20 +14,6 @@ import type { Manifest, PackMetric } from './manifest.ts';
  * Where late data or a changed definition moved it, the new pack shows both and why;
  * nothing is silently rewritten. Every build records its headline figures for this.
  */
-
-export type FigureRole = 'value' | 'previous' | 'year_ago';
-
-export interface Restatement {
-  figure: FigureRole;
-  period: string;
-  label: string;
-  reported: number;
-  now: number;
-  reported_display: string;
-  now_display: string;
-  reported_in: { pack: string; citation_id: string | null; generated_at: string; snapshot: string };
-  reasons: string[];
-}
 
 const DDL = `create table if not exists published_figures (
   pack_period varchar not null,
