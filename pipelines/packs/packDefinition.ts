@@ -75,10 +75,10 @@ export function metricsOfPack(definition: PackDefinition, charts: ChartSpec[]): 
   const add = (id: string) => {
     if (!ids.includes(id)) ids.push(id);
   };
-  for (const section of definition.sections) section.metrics.forEach(add);
+  for (const section of definition.sections) for (const id of section.metrics) add(id);
   for (const chart of charts) if (chart.metric) add(chart.metric);
-  for (const section of definition.sections) (section.tables ?? []).forEach((t) => add(t.metric));
-  definition.headline.forEach((h) => add(h.metric));
+  for (const section of definition.sections) for (const t of section.tables ?? []) add(t.metric);
+  for (const h of definition.headline) add(h.metric);
   return ids;
 }
 
@@ -107,12 +107,12 @@ export function checkPackDefinition(definition: PackDefinition, catalog: MetricD
     const near = nearest(id, ids);
     throw new UsageError(`${file}: "${key}" names the metric ${id}, which has no queries/metrics/${id}.sql${near ? `; did you mean ${near}?` : '; add the metric or remove it here.'}`);
   };
-  definition.headline.forEach((h, i) => known(h.metric, `headline[${i}].metric`));
+  for (const [i, h] of definition.headline.entries()) known(h.metric, `headline[${i}].metric`);
   const seen = new Set<string>();
   definition.sections.forEach((section, s) => {
     if (seen.has(section.id)) throw new UsageError(`${file}: "sections[${s}].id" repeats the section id "${section.id}"; give each section its own id.`);
     seen.add(section.id);
-    section.metrics.forEach((id, i) => known(id, `sections[${s}].metrics[${i}]`));
+    for (const [i, id] of section.metrics.entries()) known(id, `sections[${s}].metrics[${i}]`);
     (section.tables ?? []).forEach((t, i) => {
       known(t.metric, `sections[${s}].tables[${i}].metric`);
       if (!meta.get(t.metric)?.breakdown) throw new UsageError(`${file}: "sections[${s}].tables[${i}].metric" names ${t.metric}, which is not a breakdown; a table shows a breakdown metric's categories.`);
