@@ -71,5 +71,7 @@ export function listNames(names: string[]): string {
 
 /** Lower-cases a sentence-case label's first letter for use mid-sentence ("Previous period" -> "previous period"). */
 export function midSentence(text: string): string {
+  // Month names keep their capital ("September 2026"); only a common word such as "This period" is lowered.
+  if (/^(January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text)) return text;
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }

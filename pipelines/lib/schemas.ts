@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from './paths.ts';
@@ -25,7 +25,7 @@ function validator(name: SchemaName): ValidateFunction {
   if (ajv === null) {
     // Loaded on first use: commands that read no analyst file start without it.
     const Ajv = createRequire(import.meta.url)('ajv').default as new (options: object) => Ajv;
-    ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   }
   const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as object;
   const validate = ajv.compile(schema);
@@ -40,14 +40,19 @@ function validator(name: SchemaName): ValidateFunction {
 export function checkAgainstSchema<T>(name: SchemaName, data: unknown, file: string, within = ''): T {
   const validate = validator(name);
   if (validate(data)) return data as T;
-  const error = (validate.errors ?? [])[0];
+  // A mistyped key explains most other errors (a "required" key it was meant to be): name it first.
+  const errors = validate.errors ?? [];
+  const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
   throw new UsageError(describeSchemaError(error, shownPath(file), within));
 }
 
-/** A path as an analyst would type it: relative to the working folder when inside it. */
+/** A path as an analyst would read it: relative to the project (or else the working folder) when inside it. */
 export function shownPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
+  for (const base of [packageRoot, process.cwd()]) {
+    const rel = relative(base, file);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
+  }
+  return file;
 }
 
 export function describeSchemaError(error: ErrorObject | undefined, file: string, within = ''): string {
