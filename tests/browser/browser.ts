@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { main } from '../../pipelines/cli.ts';
 import { chromiumMissing, launchChromium } from '../../pipelines/lib/chromium.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { artefactDir } from '../support/artefacts.ts';
 
 /**
  * What every browser test file shares: Debian's Chromium (one launch per file), the sample
@@ -19,7 +20,7 @@ import { fixedClock } from '../../pipelines/lib/clock.ts';
  * pass by checking nothing.
  */
 
-export const SCREENSHOTS = resolve('out/screenshots');
+export const SCREENSHOTS = artefactDir('screenshots');
 /** The sample exports run from October 2024 to September 2026: its last quarter, with a year before it to compare. */
 export const PERIOD = '2026-27-Q2';
 export const AS_OF = '2026-10-14';

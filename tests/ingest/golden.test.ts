@@ -3,10 +3,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { DATASETS } from '../../pipelines/ingest/contracts.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { artefactDir } from '../support/artefacts.ts';
 
 // Golden folders: each case under tests/golden/ingest is input exports plus an
 // expected.json written by hand. On a mismatch the test writes expected-changed.json
-// beside it (git-ignored) to diff against.
+// under the test artefacts folder (tests/support/artefacts.ts) to diff against.
 
 const ROOT = resolve('tests/golden/ingest');
 const cases = readdirSync(ROOT).filter((name) => existsSync(join(ROOT, name, 'expected.json'))).sort();
@@ -55,7 +56,7 @@ describe('golden ingest cases', () => {
     const inputs = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, f));
     const actual = await observe(inputs);
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as unknown;
-    const changed = join(dir, 'expected-changed.json');
+    const changed = join(artefactDir('golden', 'ingest', name), 'expected-changed.json');
     if (JSON.stringify(actual) !== JSON.stringify(expected)) writeFileSync(changed, `${JSON.stringify(actual, null, 2)}\n`);
     else rmSync(changed, { force: true });
     expect(actual).toEqual(expected);

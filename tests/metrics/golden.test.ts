@@ -6,6 +6,7 @@ import { runMetrics, type MetricResult } from '../../pipelines/metrics/runMetric
 import { buildModels } from '../../pipelines/model/buildModels.ts';
 import { parsePeriod } from '../../pipelines/lib/periods.ts';
 import { createTestEnv, type TestEnv } from '../support/env.ts';
+import { artefactDir } from '../support/artefacts.ts';
 
 // Golden metric cases: each folder under tests/golden/metrics holds small exports, a
 // case.json (period, as_of, the hand working) and an expected.json written by hand from
@@ -13,7 +14,7 @@ import { createTestEnv, type TestEnv } from '../support/env.ts';
 // some metrics: { "INC-05": { "value": 60, "numerator": 3, ... } }; a breakdown pins the
 // row fields its rows name. A case with "steps" ingests in stages and checks each stage
 // against its own file (a later export restating a past period). On a mismatch the test
-// writes <expect>-changed.json beside the expected file (git-ignored) to diff against.
+// writes <expect>-changed.json under the test artefacts folder (tests/support/artefacts.ts) to diff against.
 
 const ROOT = resolve('tests/golden/metrics');
 const cases = readdirSync(ROOT).filter((name) => existsSync(join(ROOT, name, 'case.json'))).sort();
@@ -96,7 +97,7 @@ describe('golden metric cases', () => {
       const expectedPath = join(dir, step.expect);
       const expected = readJson<Pinned>(expectedPath);
       const actual = pick(run.results, expected);
-      const changed = expectedPath.replace(/\.json$/, '-changed.json');
+      const changed = join(artefactDir('golden', 'metrics', name), step.expect.replace(/\.json$/, '-changed.json'));
       if (JSON.stringify(actual) !== JSON.stringify(expected)) writeFileSync(changed, `${JSON.stringify(actual, null, 2)}\n`);
       else rmSync(changed, { force: true });
       actuals[step.expect] = actual;

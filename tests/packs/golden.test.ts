@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { artefactDir } from '../support/artefacts.ts';
 
 // Golden pack outlines: each case builds a pack from exports and compares its outline
 // (headings, sections, scorecard rows, charts and their accessibility) with a hand-written
-// expected.json; on a mismatch it writes expected-changed.json beside it.
+// expected.json; on a mismatch it writes expected-changed.json under the test artefacts folder.
 
 const ROOT = resolve('tests/golden/packs');
 let dir: string;
@@ -50,7 +51,7 @@ describe('golden pack outlines', () => {
     const html = readFileSync(join(dir, name, `${setup.period}-${setup.edition}`, 'index.html'), 'utf8');
     const actual = outline(html);
     const expected = JSON.parse(readFileSync(join(ROOT, name, 'expected.json'), 'utf8')) as unknown;
-    const changed = join(ROOT, name, 'expected-changed.json');
+    const changed = join(artefactDir('golden', 'packs', name), 'expected-changed.json');
     if (JSON.stringify(actual) !== JSON.stringify(expected)) writeFileSync(changed, `${JSON.stringify(actual, null, 2)}\n`);
     else rmSync(changed, { force: true });
     expect(actual).toEqual(expected);

@@ -128,7 +128,7 @@ describe('an analyst adds a metric, a chart and a section by files only', () => 
     const built = await run('build', '--period', '2026-09', '--as-of', '2026-10-14', '--edition', 'public');
     expect(built.code).toBe(0);
     const manifest = manifestOf('2026-09-public');
-    const rows = manifest.metrics.find((m) => m.id === 'INC-11')!.breakdown as { key: string; value: number | null; display: { value: string } }[];
+    const rows = manifest.metrics.find((m) => m.id === 'INC-11')!.breakdown as unknown as { key: string; value: number | null; display: { value: string } }[];
     const shown = Object.fromEntries(rows.map((r) => [r.key, r.display.value]));
     expect(shown.Herefordshire).toBe('<5');
     // The total (47) is published as INC-01, so one more non-zero cell is suppressed with it.
