@@ -1,4 +1,5 @@
-import { DuckDBDateValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from '../lib/cjsPackages.ts';
 import type { Db } from '../lib/db.ts';
 
 /**
@@ -59,7 +60,7 @@ function plainRow(row: Record<string, unknown>): Record<string, unknown> {
 
 function dateOf(text: string): DuckDBDateValue {
   const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-  return DuckDBDateValue.fromParts({ year, month, day });
+  return duckdb().DuckDBDateValue.fromParts({ year, month, day });
 }
 
 /** Numbers as numbers, dates as yyyy-mm-dd. */
