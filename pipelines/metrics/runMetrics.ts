@@ -2,6 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
+import { runForPeriods } from './periodsSql.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
 
 /**
@@ -84,9 +85,14 @@ async function measure(statement: PreparedSql, metric: MetricDefinition, p: Peri
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
     return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown };
   }
-  const [row] = rows;
+  return singleRow(rows[0]);
+}
+
+function singleRow(row: Record<string, unknown> | undefined): Measured {
   return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
 }
+
+type MeasureAt = (p: Period) => Promise<Measured>;
 
 export async function runMetrics(db: Db, catalog: MetricDefinition[], options: { period: Period; asOf: string; targets?: Targets }): Promise<MetricRun> {
   const { period, asOf } = options;
@@ -94,11 +100,20 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
   const ago = yearAgo(period);
   const months = monthsEnding(period.end, 13);
   const results: MetricResult[] = [];
+  const context = { period, previous, ago, months, asOf, targets: options.targets };
   for (const metric of catalog) {
-    // Planned once, run for the period, the previous one, a year earlier and each month of a series.
+    if (!metric.meta.breakdown) {
+      // One query for every period the metric is shown for (periodsSql.ts).
+      const periods = [period, ...(metric.meta.at_as_of ? [] : [previous, ago]), ...(metric.meta.series ? months : [])];
+      const rows = await runForPeriods(db, metric.sql, periods, { as_of: asOf });
+      const measured = new Map(periods.map((p, i) => [`${p.start}/${p.end}`, singleRow(rows[i])]));
+      results.push(await resultFor(async (p) => measured.get(`${p.start}/${p.end}`)!, metric, context));
+      continue;
+    }
+    // A breakdown keeps the order of its SQL's rows: planned once, run for each period.
     const statement = await prepareSql(db, metric.sql);
     try {
-      results.push(await resultFor(statement, metric, { period, previous, ago, months, asOf, targets: options.targets }));
+      results.push(await resultFor((p) => measure(statement, metric, p, asOf), metric, context));
     } finally {
       statement.close();
     }
@@ -107,15 +122,15 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: {
 }
 
 async function resultFor(
-  statement: PreparedSql,
+  measureAt: MeasureAt,
   metric: MetricDefinition,
-  { period, previous, ago, months, asOf, targets }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets },
+  { period, previous, ago, months, targets }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets },
 ): Promise<MetricResult> {
   const meta = metric.meta;
-    const current = await measure(statement, metric, period, asOf);
+    const current = await measureAt(period);
     // A stock measured at as_of (open actions) has no earlier value in this data.
-    const before = meta.at_as_of ? null : await measure(statement, metric, previous, asOf);
-    const yearBefore = meta.at_as_of ? null : await measure(statement, metric, ago, asOf);
+    const before = meta.at_as_of ? null : await measureAt(previous);
+    const yearBefore = meta.at_as_of ? null : await measureAt(ago);
     const configured = targets?.[meta.id] ?? {};
     const target = configured.target !== undefined ? configured.target : meta.target;
     const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
@@ -158,7 +173,7 @@ async function resultFor(
     }
     if (meta.series && !meta.breakdown) {
       result.series = [];
-      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measure(statement, metric, m, asOf)).value });
+      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measureAt(m)).value });
     }
   return result;
 }

@@ -12,7 +12,7 @@ export type SqlParams = Record<string, string | number>;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
-  const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bind(sql, params));
+  const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bindParams(sql, params));
   return rows.map(plainRow);
 }
 
@@ -31,7 +31,7 @@ export async function prepareSql(db: Db, sql: string): Promise<PreparedSql> {
   return {
     async run(params) {
       statement.clearBindings();
-      statement.bind(bind(sql, params));
+      statement.bind(bindParams(sql, params));
       const reader = await statement.runAndReadAll();
       return (reader.getRowObjectsJS() as Record<string, unknown>[]).map(plainRow);
     },
@@ -43,8 +43,9 @@ function bodyOf(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
 
-function bind(sql: string, params: SqlParams): Record<string, DuckDBValue> {
-  const used = new Set([...sql.matchAll(/\$([a-z_]+)\b/g)].map((m) => m[1]!));
+/** The parameters the SQL names, with dates as DATE values. */
+export function bindParams(sql: string, params: SqlParams): Record<string, DuckDBValue> {
+  const used = new Set([...sql.matchAll(/\$([a-z_][a-z0-9_]*)\b/g)].map((m) => m[1]!));
   const bound: Record<string, DuckDBValue> = {};
   for (const name of used) {
     const value = params[name];
@@ -54,7 +55,7 @@ function bind(sql: string, params: SqlParams): Record<string, DuckDBValue> {
   return bound;
 }
 
-function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+export function plainRow(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }
 
