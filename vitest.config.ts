@@ -1,13 +1,29 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Shared by both projects below.
+const common = {
+  // DuckDB is a native addon: the `forks` pool runs the files in child processes, each loading it once.
+  pool: 'forks' as const,
+  // A worker runs file after file with the modules it has loaded (DuckDB, Vega, the pipelines)
+  // instead of loading them again for every file: no test file changes process-wide state
+  // it does not put back (each has its own temp folder, database and clock).
+  isolate: false,
+  env: { TZ: 'Europe/London' },
+  testTimeout: 60_000,
+  // Set-up that builds packs or ingests (beforeAll) shares two cores with the other files on CI.
+  hookTimeout: 120_000,
+};
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // DuckDB is a native addon: the default `forks` pool keeps each test file in its own process.
-    pool: 'forks',
-    env: { TZ: 'Europe/London' },
-    testTimeout: 60_000,
-    // Set-up that builds packs or ingests (beforeAll) shares two cores with the other files on CI.
-    hookTimeout: 120_000,
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, so
+    // the suite ran a file at a time. Many files wait on child processes, Chromium or the disk.
+    maxWorkers: Math.max(2, availableParallelism()),
+    projects: [
+      { test: { ...common, name: 'node', include: ['tests/**/*.test.ts'], exclude: ['tests/browser/**'] } },
+      // One Chromium and one build of the sample packs for all browser test files.
+      { test: { ...common, name: 'browser', include: ['tests/browser/**/*.test.ts'], globalSetup: ['tests/support/browserServer.ts'] } },
+    ],
   },
 });

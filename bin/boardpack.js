@@ -7,6 +7,7 @@
 // the sources run through tsx as before.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -45,9 +46,11 @@ async function sourcesThroughTsx() {
   // them in the module cache. Commands that never draw or write a pack start without Vega and Arrow.
   const light = new Set(['ingest', 'status', 'quarantine', 'cite', 'export']);
   const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--db' && args[i - 1] !== '--config');
-  const packages = ['@duckdb/node-api', 'commander'];
+  const packages = ['commander'];
   if (!light.has(command)) packages.push('vega-lite', 'vega', 'apache-arrow', 'handlebars');
   await Promise.all(packages.map((name) => import(name)));
+  // DuckDB is CommonJS, and the pipeline require()s it (pipelines/lib/cjsPackages.ts).
+  createRequire(import.meta.url)('@duckdb/node-api');
   const { register } = await import('tsx/esm/api');
   register();
   return import('../pipelines/cli.ts');

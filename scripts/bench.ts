@@ -5,12 +5,15 @@
  *   npm run bench                              # force, 1m and 10m
  *   npm run bench -- --sizes force,1m --runs 5
  *   npm run bench -- --update-docs             # also replace the table in docs/performance.md
+ *   npm run bench -- --sizes force --suite     # also time `npm test` (on a quiet machine)
  *
  * Per size and run, each step in its own process: the floor (DuckDB's bare read_csv of
  * each file into a table), boardpack's validated ingest, a full refresh through the CLI
  * (ingest into a fresh database, then build the pack), a refresh with nothing new (the
  * same again: every file already loaded, then the build), the metrics for a quarter and
- * the pack's chart renders. Prints Markdown tables and writes them, with the machine, to
+ * the pack's chart renders. Before the sizes: the CLI's start-up (`--help`, `status`, a refresh
+ * with nothing new, on the sample exports) and, with --suite, the test suite's time. Prints
+ * Markdown tables, each target marked met or missed, and writes them, with the machine, to
  * docs/bench-latest.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +25,7 @@ import { describeMachine, loadLine, machineLine } from './bench/machine.ts';
 import { median, peak, rssMethod } from './bench/measure.ts';
 import { cliRefresh, REFRESH, type RefreshRun } from './bench/refresh.ts';
 import { fullReport, summaryTable, verdicts, type SizeResult } from './bench/report.ts';
+import { measureStartup, measureSuite, startupTable, startupVerdicts, type StartupResults } from './bench/startup.ts';
 import { runStep } from './bench/worker.ts';
 
 const { values } = parseArgs({
@@ -33,6 +37,8 @@ const { values } = parseArgs({
     'update-docs': { type: 'boolean', default: false },
     // The table lived in the README before docs/performance.md; the old name still works.
     'update-readme': { type: 'boolean', default: false },
+    suite: { type: 'boolean', default: false },
+    'startup-runs': { type: 'string', default: '5' },
   },
 });
 const sizes = parseSizes(values.sizes!);
@@ -48,6 +54,8 @@ log(`Machine: ${machineLine(machine)}; load average ${loadBefore}; peak RSS by $
 spawnSync(process.execPath, [join(repoRoot, 'bin/boardpack.js'), '--help'], { stdio: 'ignore' });
 
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
+const startupRuns = Number(values['startup-runs']);
+const startup: StartupResults = { commands: await measureStartup(startupRuns, log), suite: values.suite ? await measureSuite(log) : null };
 const results: SizeResult[] = [];
 const failures: string[] = [];
 for (const size of sizes) {
@@ -70,13 +78,14 @@ function writeReport(final: boolean): void {
     `Machine: ${machineLine(machine)}. Load average (1 min) ${loadBefore} at the start, ${loadLine()} at the end; the benchmark itself adds up to ${machine.cores}, so more means other work shared the cores.`,
     `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
   ];
-  const report = fullReport(results, header);
+  const startupSection = `Start-up (medians of ${startupRuns} runs, wall time from spawn to exit, ms) and the test suite:\n\n${startupTable(startup)}`;
+  const report = `${fullReport(results, header)}\n${startupSection}\n`;
   writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see docs/performance.md.\n\n${report}`);
   if (!final) return;
   console.log(`\n${report}`);
-  for (const v of verdicts(results)) console.log(v);
+  for (const v of [...verdicts(results), ...startupVerdicts(startup)]) console.log(v);
   const updateDocs = values['update-docs'] || values['update-readme'];
-  if (updateDocs) updatePerformanceDoc(summaryTable(results), header);
+  if (updateDocs) updatePerformanceDoc(`${summaryTable(results)}\n\n${startupSection}`, header);
   log(`\nWritten: ${values.out}${updateDocs ? ` and ${PERFORMANCE_DOC}` : ''}`);
 }
 

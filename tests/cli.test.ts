@@ -4,20 +4,44 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { main } from '../pipelines/cli.ts';
+import { systemClock } from '../pipelines/lib/clock.ts';
 
-// The real command, as an analyst runs it: exit codes and one-sentence messages of docs/interface.md.
+// The command as an analyst runs it: exit codes and one-sentence messages of docs/interface.md.
+// In-process through main(), as bin/boardpack.js runs it; a few cases run the real
+// command as a process, to hold the exit code and the streams of bin/boardpack.js itself.
 
 const run = promisify(execFile);
 const BIN = resolve('bin/boardpack.js');
 let dir: string;
 
-async function boardpack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+type Result = { code: number; stdout: string; stderr: string };
+
+async function boardpack(...args: string[]): Promise<Result> {
   return boardpackWith({}, ...args);
 }
 
-async function boardpackWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** main() with the environment variables given set for the call, and put back after it. */
+async function boardpackWith(env: Record<string, string>, ...args: string[]): Promise<Result> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  let stdout = '';
+  let stderr = '';
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, '--db', join(dir, 'db.duckdb'), ...args], { cwd: dir, env: { ...process.env, TZ: 'Europe/London', ...env } });
+    const code = await main(['--db', join(dir, 'db.duckdb'), ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), clock: systemClock, cwd: dir });
+    return { code, stdout, stderr };
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** bin/boardpack.js as a process. */
+async function boardpackProcess(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, '--db', join(dir, 'db.duckdb'), ...args], { cwd: dir, env: { ...process.env, TZ: 'Europe/London' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -122,5 +146,28 @@ describe('build --pdf without a working Chromium', () => {
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^boardpack: Chromium at \/bin\/false could not be started \(.+\); check that "\/bin\/false --headless --version" runs\.$/);
     expect(result.stdout).toMatch(/^Pack written: /);
     expect(readdirSync(join(dir, 'packs-false', '2025-26-Q2-board')).filter((f) => f.includes('pdf'))).toEqual([]);
+  });
+});
+
+describe('bin/boardpack.js as a process', () => {
+  it('a rejected file: exit 1, the one sentence on stderr, the summary on stdout', async () => {
+    const result = await boardpackProcess('ingest', 'empty.csv');
+    expect(result).toEqual({
+      code: 1,
+      stdout: `✗ empty.csv: rejected (the reason is on stderr).\n\n1 file: 0 loaded, 0 already loaded, 1 rejected. Database: ${join(dir, 'db.duckdb')}\n`,
+      stderr: 'boardpack: empty.csv is empty (0 bytes); export the data again.\n',
+    });
+  });
+
+  it('bad usage: exit 2, one sentence on stderr and nothing on stdout', async () => {
+    expect(await boardpackProcess('ingest', '--datset', 'x', 'good.csv')).toEqual({ code: 2, stdout: '', stderr: "boardpack: Unknown option '--datset'; see boardpack --help.\n" });
+  });
+
+  it('--help: exit 0, and the commands on stdout', async () => {
+    const result = await boardpackProcess('--help');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage: boardpack \[options\] \[command\]\n/);
+    for (const command of ['ingest', 'build', 'refresh', 'schedule', 'status', 'verify', 'export', 'cite']) expect(result.stdout).toContain(`\n  ${command} `);
   });
 });

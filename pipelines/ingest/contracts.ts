@@ -1,9 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import type { Config } from '../lib/config.ts';
 import { UsageError } from '../lib/errors.ts';
 import { checkAgainstSchema } from '../lib/schemas.ts';
+import { papaparse } from '../lib/cjsPackages.ts';
 import { normalizeHeader } from './headerName.ts';
 
 /**
@@ -125,7 +125,7 @@ function readContract(path: string, name: DatasetName): Contract {
 
 function readCsv(path: string): Record<string, string>[] {
   if (!existsSync(path)) throw new UsageError(`The reference file ${path} is missing; restore it from the repository.`);
-  const parsed = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
+  const parsed = papaparse().parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
   return parsed.data.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.trim(), (v ?? '').trim()])));
 }
 

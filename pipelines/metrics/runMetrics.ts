@@ -2,6 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
+import { runForPeriods } from './periodsSql.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
 
@@ -93,7 +94,10 @@ async function measure(statement: PreparedSql, metric: MetricDefinition, p: Peri
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
     return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown };
   }
-  const [row] = rows;
+  return singleRow(rows[0]);
+}
+
+function singleRow(row: Record<string, unknown> | undefined): Measured {
   return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
 }
 
@@ -105,6 +109,8 @@ export interface RunOptions {
   sections?: Record<string, string>;
 }
 
+type MeasureAt = (p: Period) => Promise<Measured>;
+
 export async function runMetrics(db: Db, catalog: MetricDefinition[], options: RunOptions): Promise<MetricRun> {
   const { period, asOf } = options;
   const previous = previousPeriod(period);
@@ -112,12 +118,24 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: R
   const months = monthsEnding(period.end, 13);
   const results: MetricResult[] = [];
   for (const metric of catalog) {
-    // Planned once, run for the period, the previous one, a year earlier and each month of a series.
+    const context = { period, previous, ago, months, asOf, targets: options.targets, section: options.sections?.[metric.meta.id] ?? '' };
+    if (!metric.meta.breakdown) {
+      // One query for every period the metric is shown for (periodsSql.ts).
+      const periods = [period, ...(metric.meta.at_as_of ? [] : [previous, ago]), ...(metric.meta.series ? months : [])];
+      const result = await runForPeriods(db, metric.sql, periods, { as_of: asOf }).catch((error: unknown) => {
+        throw queryFailed(metric.sqlPath, error);
+      });
+      checkMetricShape(metric.sqlPath, result.columns, result.mostRows, false);
+      const measured = new Map(periods.map((p, i) => [`${p.start}/${p.end}`, singleRow(result.rows[i])]));
+      results.push(await resultFor(async (p) => measured.get(`${p.start}/${p.end}`)!, metric, context));
+      continue;
+    }
+    // A breakdown keeps the order of its SQL's rows: planned once, run for each period.
     const statement = await prepareSql(db, metric.sql).catch((error: unknown) => {
       throw queryFailed(metric.sqlPath, error);
     });
     try {
-      results.push(await resultFor(statement, metric, { period, previous, ago, months, asOf, targets: options.targets, section: options.sections?.[metric.meta.id] ?? '' }));
+      results.push(await resultFor((p) => measure(statement, metric, p, asOf), metric, context));
     } finally {
       statement.close();
     }
@@ -126,15 +144,15 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: R
 }
 
 async function resultFor(
-  statement: PreparedSql,
+  measureAt: MeasureAt,
   metric: MetricDefinition,
-  { period, previous, ago, months, asOf, targets, section }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets; section: string },
+  { period, previous, ago, months, targets, section }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets; section: string },
 ): Promise<MetricResult> {
   const meta = metric.meta;
-    const current = await measure(statement, metric, period, asOf);
+    const current = await measureAt(period);
     // A stock measured at as_of (open actions) has no earlier value in this data.
-    const before = meta.at_as_of ? null : await measure(statement, metric, previous, asOf);
-    const yearBefore = meta.at_as_of ? null : await measure(statement, metric, ago, asOf);
+    const before = meta.at_as_of ? null : await measureAt(previous);
+    const yearBefore = meta.at_as_of ? null : await measureAt(ago);
     const configured = targets?.[meta.id] ?? {};
     const target = configured.target !== undefined ? configured.target : meta.target;
     const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
@@ -178,7 +196,7 @@ async function resultFor(
     }
     if (meta.series && !meta.breakdown) {
       result.series = [];
-      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measure(statement, metric, m, asOf)).value });
+      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measureAt(m)).value });
     }
   return result;
 }

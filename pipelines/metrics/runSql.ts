@@ -1,4 +1,5 @@
-import { DuckDBDateValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from '../lib/cjsPackages.ts';
 import type { Db } from '../lib/db.ts';
 
 /**
@@ -11,7 +12,7 @@ export type SqlParams = Record<string, string | number>;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
-  const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bind(sql, params));
+  const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bindParams(sql, params));
   return rows.map(plainRow);
 }
 
@@ -37,7 +38,7 @@ export async function prepareSql(db: Db, sql: string): Promise<PreparedSql> {
     },
     async run(params) {
       statement.clearBindings();
-      statement.bind(bind(sql, params));
+      statement.bind(bindParams(sql, params));
       const reader = await statement.runAndReadAll();
       columns = reader.columnNames();
       return (reader.getRowObjectsJS() as Record<string, unknown>[]).map(plainRow);
@@ -50,8 +51,9 @@ function bodyOf(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
 
-function bind(sql: string, params: SqlParams): Record<string, DuckDBValue> {
-  const used = new Set([...sql.matchAll(/\$([a-z_]+)\b/g)].map((m) => m[1]!));
+/** The parameters the SQL names, with dates as DATE values. */
+export function bindParams(sql: string, params: SqlParams): Record<string, DuckDBValue> {
+  const used = new Set([...sql.matchAll(/\$([a-z_][a-z0-9_]*)\b/g)].map((m) => m[1]!));
   const bound: Record<string, DuckDBValue> = {};
   for (const name of used) {
     const value = params[name];
@@ -61,13 +63,13 @@ function bind(sql: string, params: SqlParams): Record<string, DuckDBValue> {
   return bound;
 }
 
-function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+export function plainRow(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }
 
 function dateOf(text: string): DuckDBDateValue {
   const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-  return DuckDBDateValue.fromParts({ year, month, day });
+  return duckdb().DuckDBDateValue.fromParts({ year, month, day });
 }
 
 /** Numbers as numbers, dates as yyyy-mm-dd. */

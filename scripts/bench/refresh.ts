@@ -65,14 +65,20 @@ export async function cliRefresh(exportsDir: string, period: string, asOf: strin
   return run;
 }
 
-/** Sums the `stage` log lines of --verbose by stage name (ingest logs them per file). */
+/**
+ * Sums the `stage` log lines of --verbose by stage name (ingest logs them per file). Ingest and
+ * build both have a `write` stage: they are kept apart (`ingest write`, `pack write`), as summed
+ * together they once made the refresh's ingest look twice as slow to write as a bare ingest.
+ */
 function stageTimings(stderr: string): Record<string, number> {
   const stages: Record<string, number> = {};
   for (const line of stderr.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const entry = JSON.parse(line) as { event?: string; stage?: string; ms?: number };
-      if (entry.event === 'stage' && entry.stage && typeof entry.ms === 'number') stages[entry.stage] = (stages[entry.stage] ?? 0) + entry.ms;
+      const entry = JSON.parse(line) as { event?: string; stage?: string; ms?: number; file?: string; command?: string };
+      if (entry.event !== 'stage' || !entry.stage || typeof entry.ms !== 'number') continue;
+      const name = entry.stage === 'write' ? (entry.file ? 'ingest write' : 'pack write') : entry.stage;
+      stages[name] = (stages[name] ?? 0) + entry.ms;
     } catch {
       // Not a log line.
     }

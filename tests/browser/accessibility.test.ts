@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildSamplePacks, describeInBrowser, describeViolations, launchBrowser, openPack, runAxe, screenshotPath } from './browser.ts';
+import { describeInBrowser, describeViolations, connectBrowser, openPack, runAxe, samplePacks, screenshotPath } from './browser.ts';
 
 // Both editions of the sample pack in Chromium, as people use them: axe with the WCAG
 // 2.0-2.2 A and AA rules, on a desktop and a 320 px phone; no console errors, no requests,
@@ -17,8 +17,8 @@ let packs: Record<string, string>;
 describeInBrowser('the pack in a browser', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'boardpack-browser-'));
-    packs = await buildSamplePacks(dir, [...EDITIONS]);
-    browser = await launchBrowser();
+    packs = await samplePacks();
+    browser = await connectBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +52,42 @@ export function describeInBrowser(name: string, body: () => void, needs: { poppl
 
 export function launchBrowser(): Promise<Browser> {
   return launchChromium();
+}
+
+/** The Chromium all browser test files share (tests/support/browserServer.ts), or a new one when run without it. */
+export async function connectBrowser(): Promise<Browser> {
+  const endpoint = inject('browserEndpoint');
+  if (!endpoint) return launchChromium();
+  const { chromium } = await import('playwright-core');
+  return chromium.connect(endpoint);
+}
+
+/**
+ * Both editions of the sample pack, built with --pdf once for all browser test files, in the
+ * folder the global set-up gives: the first file to ask builds them while the others wait.
+ * Read them, never change them: a file that needs a changed pack writes a copy in its own folder.
+ */
+export async function samplePacks(): Promise<Record<'board' | 'public', string>> {
+  const dir = inject('samplePacksDir');
+  const built = join(dir, 'packs.json');
+  const building = join(dir, 'building');
+  for (;;) {
+    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
+    try {
+      mkdirSync(building);
+      break;
+    } catch {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+  }
+  try {
+    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
+    const packs = (await buildSamplePacks(dir, ['board', 'public'], ['--pdf'])) as Record<'board' | 'public', string>;
+    writeFileSync(built, JSON.stringify(packs));
+    return packs;
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
 }
 
 /** Ingests fixtures/sample into a fresh database in `dir` and builds Q2 2026-27 in each edition; returns their index.html paths. */

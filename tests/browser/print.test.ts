@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PDF_OPTIONS } from '../../pipelines/packs/printPdf.ts';
-import { buildSamplePacks, describeInBrowser, launchBrowser, openPack, screenshotPath } from './browser.ts';
+import { describeInBrowser, connectBrowser, openPack, samplePacks, screenshotPath } from './browser.ts';
 import { fragmentPages, markFragments, pageCount, pageTexts, pdfInfo, renderPage, splits } from './pdfPages.ts';
 
 // `boardpack build --pdf` on the sample packs, read back with poppler-utils: A4 with the
@@ -20,8 +20,8 @@ const pdfOf = (edition: string) => join(dirname(packs[edition]!), 'pack.pdf');
 describeInBrowser('the pack on paper', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'boardpack-print-'));
-    packs = await buildSamplePacks(dir, ['board', 'public'], ['--pdf']);
-    browser = await launchBrowser();
+    packs = await samplePacks();
+    browser = await connectBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
 import { systemClock } from '../../pipelines/lib/clock.ts';
 import { createDb } from '../../pipelines/lib/db.ts';
+import { DEFAULTS, generateExports } from '../../scripts/generate-exports.ts';
 
 // The nightly job as real processes: `boardpack schedule` on a seconds-level cron, ended by
 // SIGTERM; and `boardpack refresh` killed with SIGKILL in the middle of ingest and of build.
@@ -112,18 +113,19 @@ describe('a refresh killed with SIGKILL', () => {
   let packManifest: string;
   let big: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     home = join(dir, 'kill');
     mkdirSync(join(home, 'inbox'), { recursive: true });
     writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ inbox_settle_seconds: 0 }));
     for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) copyFileSync(join(SAMPLE, name), join(home, 'inbox', name));
-    execFileSync(process.execPath, [BIN, 'refresh'], { cwd: home, stdio: 'ignore' });
+    // Set-up, in-process: only the runs killed below need to be processes.
+    expect(await main(['refresh'], { stdout: () => {}, stderr: () => {}, clock: systemClock, cwd: home })).toBe(0);
     const { packs } = JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')) as { packs: string[] };
     packManifest = join(home, 'out', packs[0]!, 'manifest.json');
     // Later exports large enough to be caught midway: 200,000 incidents, one for each moment.
     big = join(dir, 'big');
-    for (const seed of ['7', '8']) {
-      execFileSync(process.execPath, ['--import', 'tsx', resolve('scripts/generate-exports.ts'), '--out', join(big, seed), '--only', 'incidents', '--incidents', '200000', '--no-personal', '--seed', seed, '--start', '2024-10-01', '--end', '2026-09-30'], { stdio: 'ignore' });
+    for (const seed of [7, 8]) {
+      generateExports({ ...DEFAULTS, out: join(big, String(seed)), only: ['incidents'], incidents: 200_000, personal: false, seed, start: '2024-10-01', end: '2026-09-30' });
     }
   }, 120_000);
 
@@ -142,13 +144,13 @@ describe('a refresh killed with SIGKILL', () => {
   }
 
   for (const [moment, pattern, seed] of [
-    ['ingest', /"stage":"read_and_check"/, '7'],
-    ['build', /"event":"pack_computed"/, '8'],
+    ['ingest', /"stage":"read_and_check"/, 7],
+    ['build', /"event":"pack_computed"/, 8],
   ] as const) {
     it(`in the middle of ${moment} leaves the database consistent and the previous pack intact; the next run succeeds`, async () => {
       const before = await consistent();
       const manifest = readFileSync(packManifest, 'utf8');
-      copyFileSync(join(big, seed, 'incidents.csv'), join(home, 'inbox', `incidents-${moment}.csv`));
+      copyFileSync(join(big, String(seed), 'incidents.csv'), join(home, 'inbox', `incidents-${moment}.csv`));
       const run = start(['--verbose', 'refresh'], home);
       await run.waitFor(pattern, 90_000);
       run.process.kill('SIGKILL');
