@@ -21,7 +21,9 @@ describe('runForPeriods', () => {
     const sql = `with events as (select * from events),
       final as (select count(*) as value, sum(n) filter (where on_day <= $as_of - 30) as numerator from events where on_day between $start and $end)
       select * from final`;
-    const rows = await runForPeriods(db, sql, [QUARTER, JULY, AUGUST, SEPTEMBER], { as_of: '2025-08-31' });
+    const { rows, columns, mostRows } = await runForPeriods(db, sql, [QUARTER, JULY, AUGUST, SEPTEMBER], { as_of: '2025-08-31' });
+    expect(columns).toEqual(['value', 'numerator']);
+    expect(mostRows).toBe(1);
     // As of 31 August, 30 days back is 1 August: July's events (2 + 3) are old enough, August's 5 is not.
     expect(rows).toEqual([
       { value: 3, numerator: 5 },
@@ -32,8 +34,14 @@ describe('runForPeriods', () => {
   });
 
   it('gives no row for a period where the SQL gives none, and the same period twice alike', async () => {
-    const rows = await runForPeriods(db, 'select max(n) as value from events where on_day between $start and $end having count(*) > 0', [SEPTEMBER, AUGUST, AUGUST], {});
+    const { rows } = await runForPeriods(db, 'select max(n) as value from events where on_day between $start and $end having count(*) > 0', [SEPTEMBER, AUGUST, AUGUST], {});
     expect(rows).toEqual([undefined, { value: 5 }, { value: 5 }]);
+  });
+
+  it('counts the rows a period gives, so a metric meant to give one row can be refused for giving two', async () => {
+    const { mostRows } = await runForPeriods(db, 'select n as value from events where on_day between $start and $end', [QUARTER, SEPTEMBER], {});
+    // The quarter holds July's two events and August's one: three rows where a single-row metric gives one.
+    expect(mostRows).toBe(3);
   });
 
   it('binds the dates as parameters: a period is never written into the SQL', async () => {
