@@ -13,6 +13,7 @@ import { loadExport, type LoadCounts } from './loadExport.ts';
 import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
 import type { RowCounts } from './status.ts';
+import type { LineCounts } from './scanRecords.ts';
 
 /** What happened to one file: the `ingest --json` shape of interface.md, plus detail for analysts. */
 export interface FileReport extends RowCounts {
@@ -30,6 +31,8 @@ export interface FileReport extends RowCounts {
   columns_ignored: string[];
   quarantine_by_reason: Record<string, number>;
   warnings: LoadCounts['warnings'];
+  /** Every physical line of the file: header + blank + data = total, and the data lines' records = rows_read + rows_blank. */
+  lines?: LineCounts;
 }
 
 export interface IngestReport {
@@ -157,6 +160,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
     report.sha256 = normalized.sha256;
     report.encoding = normalized.encoding;
     report.delimiter = normalized.delimiter;
+    report.lines = normalized.lines;
     const mapping = mapHeaders(report.file, normalized.headers, options.contracts, options.dataset);
     report.dataset = mapping.dataset;
     report.columns_dropped = mapping.dropped;
