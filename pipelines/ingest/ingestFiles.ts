@@ -6,7 +6,9 @@ import type { Db } from '../lib/db.ts';
 import { FileRejected, UsageError } from '../lib/errors.ts';
 import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
-import { archiveRelativePath, stageArchiveCopy } from './archive.ts';
+import { canonicalRelativePath, stageArchiveCopy } from './archive.ts';
+import { keepExport, removeWritten } from '../archive/keepExport.ts';
+import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
 import { mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
@@ -50,6 +52,13 @@ export interface IngestOptions {
   dataset?: DatasetName;
   /** The folder relative paths are read from (default: the process's). */
   cwd?: string;
+  /**
+   * Key file, retention and conversion of the archive; without it no original is kept
+   * (a verify's scratch load).
+   */
+  archive?: ArchiveSettings;
+  /** The SHA-256 to record for the file (verify loads a canonical copy under its original's identity). */
+  sha256?: string;
   /** Told how far a file has got: a terminal shows it as a progress line. */
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -92,8 +101,9 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
   await options.db.transaction(() => writeReferenceTables(options.db, options.contracts));
   const tempDir = mkdtempSync(join(tempRoot(files), 'boardpack-'));
   try {
+    const key = options.archive ? await prepareArchive(options, tempDir) : null;
     const reports: FileReport[] = [];
-    for (const file of files) reports.push(await ingestFile(file, options, tempDir));
+    for (const file of files) reports.push(await ingestFile(file, { ...options, key }, tempDir));
     return { files: reports };
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
@@ -123,7 +133,7 @@ function emptyReport(path: string, sha256: string): FileReport {
   };
 }
 
-export async function ingestFile(path: string, options: IngestOptions, tempDir: string): Promise<FileReport> {
+export async function ingestFile(path: string, options: IngestOptions & { key?: Buffer | null }, tempDir: string): Promise<FileReport> {
   const { db, logger } = options;
   const started = Date.now();
   let mark = performance.now();
@@ -135,7 +145,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
     mark = performance.now();
     progress(`${name} done`, bytes);
   };
-  const report = emptyReport(path, sha256File(path));
+  const report = emptyReport(path, options.sha256 ?? sha256File(path));
   stage('hash');
   const earlier = await findLoaded(db, report.sha256);
   if (earlier) {
@@ -145,9 +155,11 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
   const copy = stageArchiveCopy(options.archiveDir, path);
   stage('copy');
   let normalizedPath: string | null = null;
+  let written: string[] = [];
   try {
     const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file, onProgress: (read) => progress('reading', read) });
     normalizedPath = normalized.normalizedPath;
+    if (options.sha256) normalized.sha256 = options.sha256;
     stage('normalize');
     // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
     if (normalized.sha256 !== report.sha256) {
@@ -171,16 +183,21 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
       loadDate: londonDate(now),
       loadedAt: now,
       maxQuarantineShare: options.maxQuarantineShare,
-      archivePath: archiveRelativePath(normalized.sha256),
-      beforeCommit: () => copy.keep(normalized.sha256),
+      archivePath: canonicalRelativePath(normalized.sha256),
+      beforeCommit: async () => {
+        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now });
+      },
       onStage: (name, ms) => stage(name, ms),
     });
+    copy.discard();
     Object.assign(report, counts, { status: 'loaded' });
     progress('loaded', bytes, report.rows_read);
     logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });
     return report;
   } catch (error) {
     copy.discard();
+    // The load rolled back: the archive keeps nothing of it either.
+    removeWritten(written);
     if (!(error instanceof FileRejected)) throw error;
     report.error = error.message;
     report.dataset ??= error.dataset;

@@ -6,6 +6,7 @@ import { describeError, WorkError } from '../lib/errors.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
+import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { ingestPaths } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { updateLatest } from '../packs/writePack.ts';
@@ -81,7 +82,7 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
     for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
-        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive,
+        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive, archive: archiveSettingsOf(config),
         maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger, onProgress: ctx.progress,
       });
       for (const f of report.files) {
