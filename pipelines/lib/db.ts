@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { UsageError, WorkError } from './errors.ts';
@@ -50,6 +50,8 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
     throw describeOpenError(path, error);
   }
   const connection = await instance.connect();
+  // Police data: the database file is its owner's only, whatever the umask.
+  if (location !== ':memory:' && existsSync(location)) chmodSync(location, 0o600);
   let inTransaction = false;
 
   const db: Db = {
