@@ -26,8 +26,10 @@ export interface ArchiveSettings extends KeySource {
 
 /** The archive settings of a configuration: the data folder and the archive must not hold the key. */
 export function archiveSettingsOf(config: Config, env: Record<string, string | undefined> = process.env): ArchiveSettings {
-  const base = config.configPath ? dirname(config.configPath) : null;
-  const dataDirs = [config.archive, ...(dirname(config.db) !== base ? [dirname(config.db)] : [])];
+  // A database kept straight in the project folder (--db x.duckdb) makes that folder no data
+  // folder of its own: the key beside it, in keys/, is still outside data and archive.
+  const dataDir = dirname(config.db);
+  const dataDirs = [config.archive, ...(dataDir !== dirname(dirname(config.archiveKeyFile)) ? [dataDir] : [])];
   return { keyFile: config.archiveKeyFile, dataDirs, env, retentionYears: config.archiveRetentionYears };
 }
 

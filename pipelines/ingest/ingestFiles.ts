@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { londonDate, type Clock } from '../lib/clock.ts';
@@ -8,6 +8,7 @@ import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
 import { canonicalRelativePath, stageArchiveCopy } from './archive.ts';
 import { keepExport, removeWritten } from '../archive/keepExport.ts';
+import { sweepLeftovers } from '../archive/sweepLeftovers.ts';
 import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
 import { mapHeaders } from './headers.ts';
@@ -89,17 +90,49 @@ export function expandPaths(paths: string[], cwd = process.cwd()): string[] {
     if (stats.isDirectory()) {
       const csvs = readdirSync(full).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(full, name));
       if (csvs.length === 0) throw new UsageError(`The folder ${path} holds no .csv files; pass a folder of CSV exports or the files themselves.`);
+      for (const csv of csvs) refuseUnlessRegular(csv, join(path, basename(csv)));
       files.push(...csvs);
-    } else files.push(full);
+    } else {
+      refuseUnlessRegular(full, path, stats);
+      files.push(full);
+    }
   }
   return files;
+}
+
+/**
+ * Only regular files are read: a FIFO or a device would block the read for ever (or never end),
+ * so each is refused at once, before anything loads.
+ */
+function refuseUnlessRegular(full: string, shown: string, known?: Stats): void {
+  let stats = known;
+  try {
+    stats ??= statSync(full);
+  } catch {
+    throw new UsageError(`${shown} cannot be read (it is a link to nothing, or was removed); pass the CSV export itself.`);
+  }
+  const kind = kindOf(stats);
+  if (kind) throw new UsageError(`${shown} is ${kind}, not a regular file; pass the CSV export itself.`);
+}
+
+/** What a non-regular file is, in words; null for a regular file. */
+export function kindOf(stats: Stats): string | null {
+  if (stats.isFile()) return null;
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
 }
 
 export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestReport> {
   const files = expandPaths(paths, options.cwd);
   await ensureSchema(options.db, options.contracts);
   await options.db.transaction(() => writeReferenceTables(options.db, options.contracts));
-  const tempDir = mkdtempSync(join(tempRoot(files), 'boardpack-'));
+  const root = tempRoot(files);
+  sweepLeftovers(options.archiveDir, root);
+  const tempDir = mkdtempSync(join(root, `boardpack-${process.pid}-`));
   try {
     const key = options.archive ? await prepareArchive(options, tempDir) : null;
     const reports: FileReport[] = [];

@@ -3,6 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
 import type { Db } from '../lib/db.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
+import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
+import { reconcileLatest } from '../packs/latestPointer.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
@@ -39,16 +41,24 @@ export async function runRefresh(ctx: CommandContext, trigger: RunTrigger, emit:
   try {
     if (lock.recovered) emit('stale_lock_recovered', { pid: lock.recovered.pid, since: lock.recovered.since });
     removeLeftovers(ctx.config.archive, ctx.config.out, processIsRunning);
+    if (reconcileLatest(ctx.config.out)) emit('latest_reconciled', { latest: 'moved to the packs latest.json lists' });
     const db = await openDb(ctx.config);
     try {
       await ensureRunsTable(db);
+      await recordKeptRunErrors(db, ctx.config.db, ctx.clock.now());
       const interrupted = await markInterrupted(db, ctx.clock.now());
       if (interrupted) emit('runs_interrupted', { runs: interrupted });
       const previous = (await readRuns(db, 1))[0] ?? null;
       const runId = await startRun(db, trigger, ctx.clock.now());
       emit('run_started', { run_id: runId, trigger });
       const outcome = await refreshOnce(db, ctx, runId, previous, emit);
-      await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
+      try {
+        await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
+      } catch (error) {
+        // A full disk: the run's own error, if it had one, is the one to keep.
+        keepRunError(ctx.config.db, runId, outcome.error ?? describeError(error));
+        throw error;
+      }
       const [record] = (await readRuns(db, 1)) as [RunRecord];
       emit('run_finished', { run_id: runId, status: record.status, error: record.error, stages: record.stages });
       await notify(ctx, record, emit);
@@ -80,6 +90,11 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
   try {
     const inbox = listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
     for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
+    for (const { path, error } of inbox.refused) {
+      setAside(path, config.inbox, 'rejected', error);
+      outcome.files.push({ file: basename(path), dataset: null, status: 'rejected', rows_loaded: 0, error });
+      emit('file_rejected', { file: basename(path), error });
+    }
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
         db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive, archive: archiveSettingsOf(config),
