@@ -12,6 +12,7 @@ import { loadConfig } from './lib/config.ts';
 import { describeError, exitCodeOf } from './lib/errors.ts';
 import { createJsonLogger, silentLogger } from './lib/logging.ts';
 import { createProgressLine } from './commands/progress.ts';
+import { withOwnerOnlyUmask } from './lib/ownerOnly.ts';
 
 /**
  * The `boardpack` command line (docs/interface.md). Exit codes: 0 success, 1 the work
@@ -125,8 +126,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('verify')
     .description('recompute every figure of a built pack from the archived exports in a fresh database; exit 1 on any mismatch or missing or altered file')
     .argument('<packdir>', 'a pack folder, e.g. out/2025-26-Q2-board')
-    .action(async (packDir: string) => {
-      exitCode = await runVerify(packDir, context());
+    .option('--originals', 'also decrypt each archived original and check it is the export the pack names (needs the archive key)')
+    .action(async (packDir: string, options: { originals?: boolean }) => {
+      exitCode = await runVerify(packDir, context(), { originals: options.originals === true });
     });
 
   program
@@ -156,6 +158,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       exitCode = await runStatus({ ...options, quarantine: true }, context());
     });
 
+  const restoreUmask = withOwnerOnlyUmask();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -168,6 +171,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     io.stderr(`boardpack: ${describeError(error)}\n`);
     return exitCodeOf(error);
+  } finally {
+    restoreUmask();
   }
 }
 

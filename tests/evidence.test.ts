@@ -170,8 +170,8 @@ describe('verify', () => {
       appendFileSync(archived, 'C9,01/08/2025,NFIB52A,Individual,,\r\n');
       const altered = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');
       expect(altered.code).toBe(1);
-      expect(altered.stderr).toMatch(/^boardpack: Verification failed: The archived export a\.csv has been altered \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\); restore it from backup\. \(and 1 more problem, listed above\)\n$/);
-      expect(altered.stdout).toMatch(/ALTERED {2}archived export a\.csv \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\)\n/);
+      expect(altered.stderr).toMatch(/^boardpack: Verification failed: The archived export a\.csv has been altered \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\); restore it from backup\. \(and 1 more problem, listed above\)\n$/);
+      expect(altered.stdout).toMatch(/ALTERED  archived export a\.csv \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\)\n/);
       expect(altered.stdout).not.toContain('match    WM-');
       renameSync(archived, `${archived}.moved`);
       const deleted = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');

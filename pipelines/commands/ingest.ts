@@ -1,5 +1,6 @@
 import { loadContracts, isDatasetName, DATASETS } from '../ingest/contracts.ts';
 import { ingestPaths, type FileReport, type IngestReport } from '../ingest/ingestFiles.ts';
+import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { UsageError } from '../lib/errors.ts';
 import { displayValue, formatCount } from '../lib/text.ts';
 import { openDb, type CommandContext } from './context.ts';
@@ -17,6 +18,7 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
       contracts,
       force: ctx.config.force,
       archiveDir: ctx.config.archive,
+      archive: archiveSettingsOf(ctx.config),
       maxQuarantineShare: ctx.config.ingest.maxQuarantineShare,
       clock: ctx.clock,
       logger: ctx.logger,

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, WorkError } from '../lib/errors.ts';
-import { checkFiles, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
+import { archiveSettingsOf } from '../archive/prepareArchive.ts';
+import { KEY_ENV, readKey } from '../archive/originalsKey.ts';
+import { checkFiles, checkOriginals, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
 import { packVersion } from '../packs/manifest.ts';
 import type { CommandContext } from './context.ts';
 
@@ -10,7 +12,7 @@ import type { CommandContext } from './context.ts';
  * `boardpack verify PACKDIR`: one line per file and per figure, match or not. Exit 1 when a
  * figure does not recompute, or a file the manifest names is missing or altered.
  */
-export async function runVerify(packDir: string, ctx: CommandContext): Promise<number> {
+export async function runVerify(packDir: string, ctx: CommandContext, options: { originals?: boolean } = {}): Promise<number> {
   const dir = resolve(ctx.cwd, packDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`There is no pack folder at ${packDir}; pass the folder that holds the pack's manifest.json, e.g. out/2025-26-Q2-board.`);
   const manifestPath = join(dir, 'manifest.json');
@@ -20,12 +22,17 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
 
   const files = checkFiles(dir, manifest, ctx.config.archive);
   const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match');
+  if (options.originals) {
+    const key = readKey(archiveSettingsOf(ctx.config));
+    if (!key) throw new UsageError(`There is no archive key (no ${KEY_ENV} and no key file at ${ctx.config.archiveKeyFile}), so the originals cannot be checked; restore the key file or set ${KEY_ENV}, or verify without --originals.`);
+    files.push(...checkOriginals(ctx.config.archive, manifest, key));
+  }
   let figures: FigureCheck[] = [];
   let problem: string | null = null;
   if (archiveIntact) {
     const scratch = mkdtempSync(join(tmpdir(), 'boardpack-verify-'));
     try {
-      figures = compareFigures(manifest, await recomputePack(manifest, ctx.config, scratch, ctx.logger));
+      figures = compareFigures(manifest, await recomputePack(manifest, ctx.config, scratch, ctx.logger, files));
     } catch (error) {
       if (error instanceof UsageError || error instanceof WorkError) problem = error.message;
       else problem = `The figures could not be recomputed from the archived exports (${(error as Error).message.split('\n')[0]}).`;
@@ -34,7 +41,7 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
     }
   }
   const failures = [
-    ...files.filter((f) => f.status !== 'match').map(describeFile),
+    ...files.filter((f) => f.status !== 'match' && f.status !== 'deleted').map(describeFile),
     ...figures.filter((f) => f.status === 'mismatch').map(describeFigure),
     ...(problem ? [problem] : []),
     ...(archiveIntact ? [] : ['The figures were not recomputed: the archived exports they come from are missing or altered.']),
@@ -43,7 +50,7 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   else {
     ctx.out(`Verifying ${dir}: snapshot ${manifest.snapshot.id}, ${manifest.snapshot.files.length} archived exports, ${manifest.metrics.length} figures.`);
     if (manifest.pack.version !== packVersion()) ctx.out(`Note: the pack was made by boardpack ${manifest.pack.version}; recomputed with ${packVersion()}.`);
-    for (const f of files) ctx.out(`${f.status === 'match' ? 'match   ' : f.status.toUpperCase().padEnd(8)} ${f.role === 'archive' ? 'archived export' : 'pack file'} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
+    for (const f of files) ctx.out(`${f.status === 'match' ? 'match   ' : f.status.toUpperCase().padEnd(8)} ${ROLE[f.role]} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
     for (const f of figures) ctx.out(f.status === 'match' ? `match    ${f.citation_id ?? f.id}` : `MISMATCH ${describeFigure(f)}`);
     if (failures.length === 0) ctx.out(`Verified: all ${figures.length} figures recompute from the archived exports and all ${files.length} files match the manifest.`);
   }
@@ -52,8 +59,10 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   return 1;
 }
 
+const ROLE: Record<FileCheck['role'], string> = { pack: 'pack file', archive: 'archived export', original: 'encrypted original' };
+
 function describeFile(f: FileCheck): string {
-  const what = f.role === 'archive' ? `The archived export ${f.file}` : `The pack file ${f.file}`;
+  const what = f.role === 'archive' ? `The archived export ${f.file}` : f.role === 'original' ? `The encrypted original of ${f.file}` : `The pack file ${f.file}`;
   return f.status === 'missing' ? `${what} is missing (${f.detail}); restore it from backup.` : `${what} has been altered (${f.detail}); restore it from backup.`;
 }
 

@@ -1,6 +1,7 @@
 import { FileRejected } from '../lib/errors.ts';
 import { DATASETS, type Contract, type Contracts, type DatasetName } from './contracts.ts';
 import { normalizeHeader } from './headerName.ts';
+import { quoteForMessage, showForMessage, summarizeList } from './messages.ts';
 
 /**
  * Matches a file's header row to a dataset contract: which column is which
@@ -55,7 +56,7 @@ export function mapHeaders(fileName: string, headers: string[], contracts: Contr
     if (field !== undefined) {
       const clash = columns.find((c) => c.field === field);
       if (clash) {
-        throw new FileRejected(`${fileName} has two columns for ${chosen} field ${field} ("${clash.header}" and "${header}"); nothing was loaded: remove or rename one of them.`, chosen);
+        throw new FileRejected(`${fileName} has two columns for ${chosen} field ${field} (${quoteForMessage(clash.header)} and ${quoteForMessage(header)}); nothing was loaded: remove or rename one of them.`, chosen);
       }
       columns.push({ field, index, header });
     } else if (normalized === '') {
@@ -91,7 +92,7 @@ export function detectDataset(fileName: string, headers: string[], contracts: Co
     return { name, matched: fields.size, required };
   }).sort((a, b) => b.matched - a.matched || b.required - a.required);
   const [best, second] = scores;
-  const found = headers.filter((h) => h.trim() !== '').slice(0, 20).join(', ') || '(none)';
+  const found = summarizeList(headers.filter((h) => h.trim() !== '').map((h) => showForMessage(h))) || '(none)';
   if (!best || best.matched < 2) {
     throw new FileRejected(`${fileName} is not recognised as any dataset (headers found: ${found}); name it with --dataset ${DATASETS.join('|')} or add aliases in boardpack.config.json.`);
   }

@@ -6,13 +6,17 @@ import type { Db } from '../lib/db.ts';
 import { FileRejected, UsageError } from '../lib/errors.ts';
 import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
-import { archiveRelativePath, stageArchiveCopy } from './archive.ts';
+import { canonicalRelativePath, stageArchiveCopy } from './archive.ts';
+import { keepExport, removeWritten } from '../archive/keepExport.ts';
+import { sweepLeftovers } from '../archive/sweepLeftovers.ts';
+import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
 import { mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
 import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
 import type { RowCounts } from './status.ts';
+import type { LineCounts } from './scanRecords.ts';
 
 /** What happened to one file: the `ingest --json` shape of docs/interface.md, plus detail for analysts. */
 export interface FileReport extends RowCounts {
@@ -30,6 +34,8 @@ export interface FileReport extends RowCounts {
   columns_ignored: string[];
   quarantine_by_reason: Record<string, number>;
   warnings: LoadCounts['warnings'];
+  /** Every physical line of the file: header + blank + data = total, and the data lines' records = rows_read + rows_blank. */
+  lines?: LineCounts;
 }
 
 export interface IngestReport {
@@ -47,6 +53,13 @@ export interface IngestOptions {
   dataset?: DatasetName;
   /** The folder relative paths are read from (default: the process's). */
   cwd?: string;
+  /**
+   * Key file, retention and conversion of the archive; without it no original is kept
+   * (a verify's scratch load).
+   */
+  archive?: ArchiveSettings;
+  /** The SHA-256 to record for the file (verify loads a canonical copy under its original's identity). */
+  sha256?: string;
   /** Told how far a file has got: a terminal shows it as a progress line. */
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -77,20 +90,53 @@ export function expandPaths(paths: string[], cwd = process.cwd()): string[] {
     if (stats.isDirectory()) {
       const csvs = readdirSync(full).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(full, name));
       if (csvs.length === 0) throw new UsageError(`The folder ${path} holds no .csv files; pass a folder of CSV exports or the files themselves.`);
+      for (const csv of csvs) refuseUnlessRegular(csv, join(path, basename(csv)));
       files.push(...csvs);
-    } else files.push(full);
+    } else {
+      refuseUnlessRegular(full, path, stats);
+      files.push(full);
+    }
   }
   return files;
+}
+
+/**
+ * Only regular files are read: a FIFO or a device would block the read for ever (or never end),
+ * so each is refused at once, before anything loads.
+ */
+function refuseUnlessRegular(full: string, shown: string, known?: Stats): void {
+  let stats = known;
+  try {
+    stats ??= statSync(full);
+  } catch {
+    throw new UsageError(`${shown} cannot be read (it is a link to nothing, or was removed); pass the CSV export itself.`);
+  }
+  const kind = kindOf(stats);
+  if (kind) throw new UsageError(`${shown} is ${kind}, not a regular file; pass the CSV export itself.`);
+}
+
+/** What a non-regular file is, in words; null for a regular file. */
+export function kindOf(stats: Stats): string | null {
+  if (stats.isFile()) return null;
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
 }
 
 export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestReport> {
   const files = expandPaths(paths, options.cwd);
   await ensureSchema(options.db, options.contracts);
   await options.db.transaction(() => writeReferenceTables(options.db, options.contracts));
-  const tempDir = mkdtempSync(join(tempRoot(files), 'boardpack-'));
+  const root = tempRoot(files);
+  sweepLeftovers(options.archiveDir, root);
+  const tempDir = mkdtempSync(join(root, `boardpack-${process.pid}-`));
   try {
+    const key = options.archive ? await prepareArchive(options, tempDir) : null;
     const reports: FileReport[] = [];
-    for (const file of files) reports.push(await ingestFile(file, options, tempDir));
+    for (const file of files) reports.push(await ingestFile(file, { ...options, key }, tempDir));
     return { files: reports };
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
@@ -120,7 +166,7 @@ function emptyReport(path: string, sha256: string): FileReport {
   };
 }
 
-export async function ingestFile(path: string, options: IngestOptions, tempDir: string): Promise<FileReport> {
+export async function ingestFile(path: string, options: IngestOptions & { key?: Buffer | null }, tempDir: string): Promise<FileReport> {
   const { db, logger } = options;
   const started = Date.now();
   let mark = performance.now();
@@ -132,7 +178,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
     mark = performance.now();
     progress(`${name} done`, bytes);
   };
-  const report = emptyReport(path, sha256File(path));
+  const report = emptyReport(path, options.sha256 ?? sha256File(path));
   stage('hash');
   const earlier = await findLoaded(db, report.sha256);
   if (earlier) {
@@ -142,9 +188,11 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
   const copy = stageArchiveCopy(options.archiveDir, path);
   stage('copy');
   let normalizedPath: string | null = null;
+  let written: string[] = [];
   try {
     const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file, onProgress: (read) => progress('reading', read) });
     normalizedPath = normalized.normalizedPath;
+    if (options.sha256) normalized.sha256 = options.sha256;
     stage('normalize');
     // The staged copy's hash is the one that counts: those are the bytes loaded and kept.
     if (normalized.sha256 !== report.sha256) {
@@ -157,6 +205,7 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
     report.sha256 = normalized.sha256;
     report.encoding = normalized.encoding;
     report.delimiter = normalized.delimiter;
+    report.lines = normalized.lines;
     const mapping = mapHeaders(report.file, normalized.headers, options.contracts, options.dataset);
     report.dataset = mapping.dataset;
     report.columns_dropped = mapping.dropped;
@@ -167,16 +216,21 @@ export async function ingestFile(path: string, options: IngestOptions, tempDir: 
       loadDate: londonDate(now),
       loadedAt: now,
       maxQuarantineShare: options.maxQuarantineShare,
-      archivePath: archiveRelativePath(normalized.sha256),
-      beforeCommit: () => copy.keep(normalized.sha256),
+      archivePath: canonicalRelativePath(normalized.sha256),
+      beforeCommit: async () => {
+        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now });
+      },
       onStage: (name, ms) => stage(name, ms),
     });
+    copy.discard();
     Object.assign(report, counts, { status: 'loaded' });
     progress('loaded', bytes, report.rows_read);
     logger.log('info', 'file_loaded', { file: report.file, dataset: report.dataset, rows: counts.rows_loaded, ms: Date.now() - started });
     return report;
   } catch (error) {
     copy.discard();
+    // The load rolled back: the archive keeps nothing of it either.
+    removeWritten(written);
     if (!(error instanceof FileRejected)) throw error;
     report.error = error.message;
     report.dataset ??= error.dataset;

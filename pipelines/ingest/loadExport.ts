@@ -32,8 +32,8 @@ export interface LoadContext {
   loadedAt: Date;
   maxQuarantineShare: number;
   archivePath: string;
-  /** Called after the rows are written and before the transaction commits (archive the original here). */
-  beforeCommit?: () => void;
+  /** Called after the rows are written and before the transaction commits (archive the export here). */
+  beforeCommit?: () => void | Promise<void>;
   /** Receives each stage's duration, for logs and benchmarks. */
   onStage?: (stage: string, ms: number) => void;
 }
@@ -88,7 +88,7 @@ export async function loadExport(db: Db, file: NormalizedExport, mapping: Header
       for (const w of counts.warnings) {
         await db.run('insert into data_quality_warnings values ($1, $2, $3, $4, $5, $6)', [load_id, contract.dataset, w.field, w.kind, w.raw_value, w.rows]);
       }
-      context.beforeCommit?.();
+      await context.beforeCommit?.();
     });
     stage('write');
     return counts;

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FileRejected } from '../lib/errors.ts';
-import { createTranscoder, NotUtf8, sniffEncoding, type Encoding } from './decode.ts';
+import { createTranscoder, isMojibake, looksUtf8, NotUtf8, sniffEncoding, utf8Evidence, type Encoding } from './decode.ts';
 import { detectDelimiter, type Delimiter } from './dialect.ts';
-import { createRecordScanner, detectLineBreak, RecordTooLong, type MalformedRecord } from './scanRecords.ts';
+import { createRecordScanner, MAX_RECORD_BYTES, RecordTooLong, type LineCounts, type MalformedRecord } from './scanRecords.ts';
+import { MAX_COLUMNS, quoteForMessage, summarizeList } from './messages.ts';
 
 /**
  * Stage one of ingest: read an export once, byte by byte in chunks, and write its
@@ -25,6 +26,8 @@ export interface NormalizedExport {
   /** Temp file: `line<delim>field<delim>field...` per record, LF-terminated. */
   normalizedPath: string;
   recordsWritten: number;
+  /** Physical lines in the file (LF, CRLF and lone CR each end one), and where each went. */
+  lines: LineCounts;
   /** Records the scanner could not split (an unterminated quote, a re-split with the wrong field count). */
   malformed: MalformedRecord[];
 }
@@ -44,11 +47,14 @@ export function normalizeFile(path: string, tempDir: string, options: { fileName
     throw new FileRejected(`${fileName} is not a CSV text file (it holds binary data); export the sheet as CSV and try again.`);
   }
   try {
-    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize, options.onProgress);
+    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize, false, options.onProgress);
   } catch (error) {
-    // Provisional UTF-8 that fails further in is Windows-1252 (Excel on Windows).
-    if (error instanceof NotUtf8) return normalizeAs(path, fileName, size, 'windows-1252', 0, tempDir, chunkSize, options.onProgress);
-    throw error;
+    if (!(error instanceof NotUtf8)) throw error;
+    // Not all UTF-8: mostly valid UTF-8 (or a header that is) keeps UTF-8 and sets aside the rows
+    // holding the bad bytes; otherwise it is Windows-1252 (Excel on Windows).
+    const utf8 = sniffed.encoding === 'utf-8-bom' || looksUtf8(utf8Evidence(path, sniffed.bomLength));
+    const encoding: Encoding = utf8 ? sniffed.encoding : 'windows-1252';
+    return normalizeAs(path, fileName, size, encoding, utf8 ? sniffed.bomLength : 0, tempDir, chunkSize, utf8, options.onProgress);
   }
 }
 
@@ -62,22 +68,24 @@ function readHead(path: string): Buffer {
   }
 }
 
-function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number, onProgress?: (bytesRead: number) => void): NormalizedExport {
+function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number, lenient: boolean, onProgress?: (bytesRead: number) => void): NormalizedExport {
   const normalizedPath = join(tempDir, `${basename(path)}.normalized.csv`);
   const hash = createHash('sha256');
-  const transcoder = createTranscoder(encoding);
+  const transcoder = createTranscoder(encoding, lenient);
   const input = openSync(path, 'r');
   const output = createOutput(normalizedPath);
   const result: NormalizedExport = {
     path, fileName, sha256: '', bytes: size, encoding, delimiter: ',', headers: [], headerLine: 0,
-    normalizedPath, recordsWritten: 0, malformed: [],
+    normalizedPath, recordsWritten: 0, lines: { total: 0, header: 0, blank: 0, data: 0, records: 0 }, malformed: [],
   };
   let scanner: ReturnType<typeof createRecordScanner> | null = null;
   let sample: Buffer[] = [];
   let sampleBytes = 0;
 
   const startScanner = () => {
-    const text = Buffer.concat(sample).toString('utf8');
+    // The first 64 KiB decide the delimiter (a first chunk of megabytes would only slow the guess).
+    const joined = Buffer.concat(sample);
+    const text = joined.toString('utf8', 0, Math.min(joined.length, SAMPLE));
     const delimiter = detectDelimiter(text);
     if (!delimiter) {
       throw new FileRejected(`${fileName} has no comma, semicolon or tab separating its header into columns; export it as CSV with a header row.`);
@@ -85,6 +93,7 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
     result.delimiter = delimiter;
     scanner = createRecordScanner(delimiter, {
       header: (fields, line) => {
+        checkHeader(fileName, fields, line);
         result.headers = fields;
         result.headerLine = line;
       },
@@ -98,7 +107,7 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
         result.recordsWritten++;
       },
       malformed: (record) => result.malformed.push(record),
-    }, detectLineBreak(text));
+    });
     for (const chunk of sample) scanner.push(chunk);
     sample = [];
   };
@@ -128,12 +137,11 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
     feed(transcoder.end());
     if (!scanner) startScanner();
     scanner!.finish();
+    result.lines = scanner!.lines;
     output.close();
   } catch (error) {
     output.discard();
-    if (error instanceof RecordTooLong) {
-      throw new FileRejected(`${fileName} has a quoted value starting on line ${error.line} that never closes; fix the quotes in the export and try again.`);
-    }
+    if (error instanceof RecordTooLong) throw tooLong(fileName, error);
     throw error;
   } finally {
     closeSync(input);
@@ -144,6 +152,33 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
     throw new FileRejected(`${fileName} has no header row (it holds only blank lines); export the data again.`);
   }
   return result;
+}
+
+const LIMIT = `${MAX_RECORD_BYTES / (1 << 20)} MiB`;
+
+function tooLong(fileName: string, error: RecordTooLong): FileRejected {
+  if (error.inQuotes) {
+    return new FileRejected(`${fileName} has a quoted value starting on line ${error.line} that runs past ${LIMIT} without closing; fix the quotes in the export and try again.`);
+  }
+  if (!error.sawLineBreak) {
+    return new FileRejected(`${fileName} has no line break (LF, CRLF or CR) in its first ${LIMIT}, so its line endings cannot be read; export it again as CSV.`);
+  }
+  return new FileRejected(`${fileName} has a record on line ${error.line} longer than the ${LIMIT} limit for one record; shorten that value in the export and try again.`);
+}
+
+/** A header that could not be read as text, or too wide to load, refuses the file before any row is read. */
+function checkHeader(fileName: string, fields: string[], line: number): void {
+  if (fields.length > MAX_COLUMNS) {
+    throw new FileRejected(`${fileName} has ${fields.length} columns in its header (line ${line}), more than the ${MAX_COLUMNS} boardpack reads; export only the columns needed.`);
+  }
+  const unreadable = fields.find((f) => f.includes('\uFFFD'));
+  if (unreadable !== undefined) {
+    throw new FileRejected(`${fileName} has a header on line ${line} with bytes that are not valid text (${quoteForMessage(unreadable)}); save the export as UTF-8 and try again.`);
+  }
+  const garbled = fields.filter(isMojibake);
+  if (garbled.length > 0) {
+    throw new FileRejected(`${fileName} has headers on line ${line} that look wrongly decoded (${summarizeList(garbled.map((h) => quoteForMessage(h)))}); save the export again as UTF-8 and try again.`);
+  }
 }
 
 /** Quotes a field for the normalised file when it holds a delimiter, a quote or a line break. */

@@ -4,6 +4,7 @@ import type { CompiledChecks } from './compileChecks.ts';
 import type { Contract } from './contracts.ts';
 import type { NormalizedExport } from './normalizeFile.ts';
 import type { MalformedRecord } from './scanRecords.ts';
+import { quoteForMessage } from './messages.ts';
 
 /**
  * Quarantine: the rows a file could not load, one entry per failed check, with the
@@ -36,7 +37,7 @@ export async function quarantineEntries(db: Db, compiled: CompiledChecks, contra
 }
 
 export function describeEntry(e: QuarantineEntry): string {
-  return `line ${e.line} ${e.field ?? 'row'} ${e.reason}${e.raw_value !== null && e.raw_value !== undefined ? ` "${e.raw_value.slice(0, 40)}"` : ''}`;
+  return `line ${e.line} ${e.field ?? 'row'} ${e.reason}${e.raw_value !== null && e.raw_value !== undefined ? ` ${quoteForMessage(e.raw_value)}` : ''}`;
 }
 
 export async function writeQuarantine(db: Db, file: NormalizedExport, compiled: CompiledChecks, contract: Contract, malformed: MalformedRecord[], loadId: number): Promise<void> {

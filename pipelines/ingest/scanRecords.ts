@@ -18,14 +18,15 @@ const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 
-/** A record longer than this (1 MiB; DuckDB reads lines up to 2 MiB) is taken as a quote that never closes. */
+/** A record longer than this (1 MiB; DuckDB reads lines up to 2 MiB) is refused with its line and the limit. */
 export const MAX_RECORD_BYTES = 1 << 20;
 
-export type LineBreak = 'lf' | 'cr';
+/** U+FFFD as UTF-8: what the decoder puts where bytes could not be read as text. */
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
 export interface MalformedRecord {
   line: number;
-  reason: 'wrong_field_count' | 'unterminated_quote';
+  reason: 'wrong_field_count' | 'unterminated_quote' | 'unreadable_character';
   detail: string;
 }
 
@@ -34,28 +35,44 @@ export interface RecordSink {
   header(fields: string[], line: number): void;
   /** A record's bytes exactly as in the file: source[start, end), without the line break. */
   record(source: Buffer, start: number, end: number, line: number): void;
-  /** A record with stray quotes or CRs, re-split leniently; the sink writes it canonically. */
+  /** A record with stray quotes, re-split leniently; the sink writes it canonically. */
   irregular(fields: string[], line: number): void;
   malformed(record: MalformedRecord): void;
 }
 
+/**
+ * Every physical line of a file, accounted for: total = header + blank + data. `data` lines
+ * make up `records` records (a quoted value may span lines), each of which is read, or blank.
+ */
+export interface LineCounts {
+  total: number;
+  header: number;
+  blank: number;
+  data: number;
+  records: number;
+}
+
+/** A record past MAX_RECORD_BYTES: inside a quoted value that never closes, or a line that never ends. */
 export class RecordTooLong extends Error {
-  constructor(readonly line: number) {
+  constructor(readonly line: number, readonly inQuotes: boolean, readonly sawLineBreak: boolean) {
     super(`record at line ${line} is longer than ${MAX_RECORD_BYTES} bytes`);
   }
 }
 
-/** CR-only files (old Mac Excel) end lines with CR; everything else with LF (a CR before it is dropped). */
-export function detectLineBreak(sample: string): LineBreak {
-  return !sample.includes('\n') && sample.includes('\r') ? 'cr' : 'lf';
-}
-
-export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, lineBreak: LineBreak = 'lf') {
+/**
+ * Line breaks: LF, CRLF and a lone CR (old Mac Excel, or one pasted into a cell) each end a
+ * physical line, in any mix. Outside quotes each ends the record; inside quotes each is part of
+ * the value and still counts as a line, so every later record keeps its true line number.
+ */
+export function createRecordScanner(delimiter: Delimiter, sink: RecordSink) {
   const delim = delimiter.charCodeAt(0);
-  const BREAK = lineBreak === 'cr' ? CR : LF;
   let buf: Buffer = Buffer.alloc(0);
   let pos = 0;
   let width = -1; // fields in the header, once seen
+  let sawLineBreak = false;
+  let lastByte = -1;
+  const lines: LineCounts = { total: 0, header: 0, blank: 0, data: 0, records: 0 };
+  let nextBad: number | null = null; // next U+FFFD in buf, found lazily
   const state = { recStart: 0, line: 1, recLine: 1, inQuotes: false, irregular: false };
 
   function isWhitespace(start: number, end: number): boolean {
@@ -63,17 +80,36 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
     return true;
   }
 
-  function emit(start: number, end: number, irregular: boolean, unterminated: boolean, line: number) {
+  function holdsReplacement(start: number, end: number): boolean {
+    if (nextBad === null || (nextBad !== -1 && nextBad < start)) nextBad = buf.indexOf(REPLACEMENT, start);
+    return nextBad !== -1 && nextBad < end;
+  }
+
+  function emit(start: number, end: number, irregular: boolean, unterminated: boolean, line: number, span: number) {
     // Blank lines, and lines of spaces, are not records.
-    if (start === end || ((buf[start] === SPACE || buf[start] === TAB) && isWhitespace(start, end))) return;
+    if (start === end || ((buf[start] === SPACE || buf[start] === TAB) && isWhitespace(start, end))) {
+      lines.blank += span;
+      return;
+    }
+    // A whole record inside one chunk can be long too: the limit holds for every record.
+    if (end - start > MAX_RECORD_BYTES) throw new RecordTooLong(line, false, true);
     if (width < 0) {
       const header = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];
-      if (header.every((h) => h.trim() === '')) return; // an empty row before the header
+      if (header.every((h) => h.trim() === '')) {
+        lines.blank += span; // an empty row before the header
+        return;
+      }
       width = header.length;
+      lines.header += span;
       return sink.header(header, line);
     }
+    lines.data += span;
+    lines.records++;
     if (unterminated) {
       return sink.malformed({ line, reason: 'unterminated_quote', detail: 'a quoted value is never closed before the end of the file' });
+    }
+    if (holdsReplacement(start, end)) {
+      return sink.malformed({ line, reason: 'unreadable_character', detail: 'holds bytes that are not valid text in the file\'s encoding' });
     }
     if (!irregular) return sink.record(buf, start, end, line);
     const fields = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];
@@ -83,26 +119,40 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
     sink.irregular(fields, line);
   }
 
-  /** Physical line breaks in buf[from, to). */
-  function countBreaks(from: number, to: number): number {
-    let breaks = 0;
-    for (let k = buf.indexOf(BREAK, from); k !== -1 && k < to; k = buf.indexOf(BREAK, k + 1)) breaks++;
-    return breaks;
-  }
-
   function scan(final: boolean) {
     const b = buf;
     const n = b.length;
     let { recStart, line, recLine, inQuotes, irregular } = state;
     let i = pos;
     let nextQuote = b.indexOf(QUOTE, i);
-    let nextCR = BREAK === LF ? b.indexOf(CR, i) : -1;
+    let nextLF = b.indexOf(LF, i);
+    let nextCR = b.indexOf(CR, i);
+    // Physical line breaks in b[from, to): every LF, and every CR not followed by LF. The cached
+    // positions only move forward, so a chunk is searched once however many quoted values it holds.
+    const countBreaks = (from: number, to: number): number => {
+      let breaks = 0;
+      if (nextLF !== -1 && nextLF < from) nextLF = b.indexOf(LF, from);
+      while (nextLF !== -1 && nextLF < to) {
+        breaks++;
+        nextLF = b.indexOf(LF, nextLF + 1);
+      }
+      if (nextCR !== -1 && nextCR < from) nextCR = b.indexOf(CR, from);
+      while (nextCR !== -1 && nextCR < to) {
+        if (b[nextCR + 1] !== LF) breaks++;
+        nextCR = b.indexOf(CR, nextCR + 1);
+      }
+      if (breaks > 0) sawLineBreak = true;
+      return breaks;
+    };
     while (i < n) {
+      if (nextQuote !== -1 && nextQuote < i) nextQuote = b.indexOf(QUOTE, i);
       if (inQuotes) {
-        const q = nextQuote >= i ? nextQuote : b.indexOf(QUOTE, i);
+        const q = nextQuote;
         if (q === -1) {
-          line += countBreaks(i, n);
-          i = n;
+          // A CR at the end of the buffer may be the first half of a CRLF: wait for the next byte.
+          const to = !final && b[n - 1] === CR ? n - 1 : n;
+          line += countBreaks(i, to);
+          i = to;
           break;
         }
         line += countBreaks(i, q);
@@ -114,47 +164,48 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
         if (nextQuote === q + 1) {
           // A doubled quote: a quote character inside the value.
           i = q + 2;
-          nextQuote = b.indexOf(QUOTE, i);
           continue;
         }
         inQuotes = false;
         i = q + 1;
         // After a closing quote only a delimiter or the end of the record is regular.
         const after = b[i];
-        if (i < n && after !== delim && after !== BREAK && !(after === CR && b[i + 1] === LF)) irregular = true;
+        if (i < n && after !== delim && after !== LF && after !== CR) irregular = true;
         continue;
       }
-      const t = b.indexOf(BREAK, i);
-      if (nextQuote !== -1 && nextQuote < i) nextQuote = b.indexOf(QUOTE, i);
+      if (nextLF !== -1 && nextLF < i) nextLF = b.indexOf(LF, i);
+      if (nextCR !== -1 && nextCR < i) nextCR = b.indexOf(CR, i);
+      const t = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
       if (nextQuote !== -1 && (t === -1 || nextQuote < t)) {
         const q = nextQuote;
         // A quote opens a value only at the start of a field; elsewhere it is a character.
         if (q === recStart || b[q - 1] === delim) inQuotes = true;
         else irregular = true;
         i = q + 1;
-        nextQuote = b.indexOf(QUOTE, i);
         continue;
       }
       if (t === -1) {
         i = n;
         break;
       }
-      let end = t;
-      if (BREAK === LF && end > recStart && b[end - 1] === CR) end--;
-      // A CR left inside the record (outside quotes) would read as a line break elsewhere.
-      if (nextCR !== -1 && nextCR < recStart) nextCR = b.indexOf(CR, recStart);
-      if (nextCR !== -1 && nextCR < end) irregular = true;
-      emit(recStart, end, irregular, false, recLine);
+      let breakLength = 1;
+      if (b[t] === CR) {
+        if (t + 1 >= n && !final) {
+          i = t; // a CR at the end of the buffer may be the first half of a CRLF
+          break;
+        }
+        if (b[t + 1] === LF) breakLength = 2;
+      }
+      sawLineBreak = true;
+      emit(recStart, t, irregular, false, recLine, line - recLine + 1);
       irregular = false;
       line++;
       recLine = line;
-      recStart = t + 1;
-      i = t + 1;
+      recStart = t + breakLength;
+      i = recStart;
     }
     if (final && recStart < n) {
-      let end = n;
-      if (BREAK === LF && b[end - 1] === CR) end--;
-      emit(recStart, end, irregular, inQuotes, recLine);
+      emit(recStart, n, irregular, inQuotes, recLine, line - recLine + 1);
       recStart = n;
       i = n;
       inQuotes = false;
@@ -166,15 +217,21 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink, line
   return {
     push(chunk: Buffer) {
       if (chunk.length === 0) return;
+      lastByte = chunk[chunk.length - 1]!;
       const { recStart } = state;
       buf = recStart >= buf.length ? chunk : Buffer.concat([buf.subarray(recStart), chunk]);
       pos = Math.max(0, pos - recStart);
       state.recStart = 0;
+      nextBad = null;
       scan(false);
-      if (buf.length - state.recStart > MAX_RECORD_BYTES) throw new RecordTooLong(state.recLine);
+      if (buf.length - state.recStart > MAX_RECORD_BYTES) throw new RecordTooLong(state.recLine, state.inQuotes, sawLineBreak);
     },
     finish() {
       scan(true);
+    },
+    /** Where every physical line went, once finished (a last line without a line break counts as one). */
+    get lines(): LineCounts {
+      return { ...lines, total: state.line - 1 + (lastByte === -1 || lastByte === LF || lastByte === CR ? 0 : 1) };
     },
   };
 }

@@ -44,6 +44,20 @@ create table if not exists quarantine (
   reason varchar not null,
   detail varchar
 );
+create table if not exists archived_files (
+  sha256 varchar primary key,
+  canonical_path varchar not null,
+  canonical_sha256 varchar not null,
+  original_path varchar,
+  converted_at timestamp,
+  original_deleted_at timestamp
+);
+create table if not exists archive_events (
+  event_at timestamp not null,
+  sha256 varchar not null,
+  event varchar not null,
+  detail varchar
+);
 create table if not exists data_quality_warnings (
   load_id integer not null,
   dataset varchar not null,

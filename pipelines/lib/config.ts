@@ -23,8 +23,12 @@ export interface Config {
   db: string;
   inbox: string;
   out: string;
-  /** Content-addressed store of original exports. */
+  /** Content-addressed store of exports: canonical copies and encrypted originals (docs/data-protection.md). */
   archive: string;
+  /** The key that encrypts archived originals; kept outside the data folder (BOARDPACK_ARCHIVE_KEY overrides it). */
+  archiveKeyFile: string;
+  /** Years encrypted originals are kept after their load; null (the default) keeps them. */
+  archiveRetentionYears: number | null;
   schedule: { cron: string; timezone: string };
   packs: PackSetting[];
   ingest: { maxQuarantineShare: number };
@@ -79,6 +83,8 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     inbox: at(raw.inbox, 'inbox', 'inbox'),
     out: at(raw.out, 'out', 'out'),
     archive: archiveSetting !== undefined ? resolve(base, archiveSetting) : resolve(dirname(db), 'archive'),
+    archiveKeyFile: at(raw.archive_key_file, 'archive_key_file', 'keys/archive.key'),
+    archiveRetentionYears: retentionSetting(raw.archive_retention_years),
     schedule: scheduleSetting(raw.schedule),
     packs: packsSetting(raw.packs),
     ingest: { maxQuarantineShare: shareSetting(raw.ingest) },
@@ -225,6 +231,14 @@ function aliasesSetting(value: unknown): Config['aliases'] {
     }
   }
   return result;
+}
+
+function retentionSetting(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new UsageError('Configuration "archive_retention_years" must be a whole number of years, 1 or more, or null to keep encrypted originals (the default).');
+  }
+  return value;
 }
 
 function settleSetting(value: unknown): number {

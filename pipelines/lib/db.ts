@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { duckdb } from './cjsPackages.ts';
@@ -51,6 +51,8 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
     throw describeOpenError(path, error);
   }
   const connection = await instance.connect();
+  // Police data: the database file is its owner's only, whatever the umask.
+  if (location !== ':memory:' && existsSync(location)) chmodSync(location, 0o600);
   let inTransaction = false;
 
   const db: Db = {
@@ -95,16 +97,26 @@ function instanceOptions(settings: DbSettings): Record<string, string> {
 
 function describeOpenError(path: string, error: unknown): Error {
   const text = error instanceof Error ? error.message : String(error);
-  if (/lock/i.test(text)) {
+  // Checked first: DuckDB's corruption message names a "block", which a loose /lock/ would take for a lock.
+  if (CORRUPT.test(text)) return corruptDatabase(path);
+  if (/Could not set lock|Conflicting lock/i.test(text)) {
     return new WorkError(`The database ${path} is in use by another boardpack process; wait for it to finish and try again.`);
   }
   if (/permission denied|read-only/i.test(text)) {
     return new UsageError(`Cannot write the database ${path}: permission denied; pass a writable --db path.`);
   }
+  if (/No space left on device/i.test(text)) return new WorkError(`The disk holding the database ${path} is full; free some space and run the command again.`);
   if (/not a valid DuckDB database|invalid database|Unrecognized file/i.test(text)) {
     return new UsageError(`${path} is not a boardpack (DuckDB) database; pass a different --db path.`);
   }
   return new UsageError(`Cannot open the database ${path}: ${firstLine(text)}; check the --db path.`);
+}
+
+/** DuckDB's words for a database file whose blocks no longer match their checksums. */
+export const CORRUPT = /Corrupt database file|checksum .* does not match/i;
+
+export function corruptDatabase(path: string): WorkError {
+  return new WorkError(`The database ${path} is damaged (a block no longer matches its checksum); restore it from backup or rebuild it from the archive, then run the command again.`);
 }
 
 function firstLine(text: string): string {

@@ -43,8 +43,16 @@ export function messageOf(error: unknown): string {
 export function describeError(error: unknown): string {
   if (error instanceof UsageError || error instanceof WorkError) return error.message;
   const text = messageOf(error).split('\n')[0] ?? 'unknown error';
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return `Permission denied (${text}); check the paths and their permissions.`;
-  if (code === 'ENOSPC') return 'The disk is full; free some space and run the command again.';
-  return `The command failed unexpectedly (${text}); run it again with --verbose and report the output if it persists.`;
+  const errno = error as (NodeJS.ErrnoException & { dest?: string }) | null;
+  const code = errno?.code;
+  // The path actually refused, not the one the command was asked about.
+  const where = errno?.path ? ` on ${errno.dest ? `${errno.path} or ${errno.dest}` : errno.path}` : '';
+  if (code === 'EACCES' || code === 'EPERM') return `Permission denied${where}; give boardpack's user write access there, or point the configuration at a writable folder.`;
+  if (code === 'EROFS') return `The file system is read-only${where}; point the configuration at a writable folder.`;
+  if (code === 'ENOSPC' || /No space left on device/i.test(text)) return `The disk is full${where}; free some space and run the command again.`;
+  if (code === 'EDQUOT') return `The disk quota is used up${where}; free some space and run the command again.`;
+  if (/Corrupt database file|checksum .* does not match/i.test(text)) {
+    return 'The database is damaged (a block no longer matches its checksum); restore it from backup or rebuild it from the archive, then run the command again.';
+  }
+  return `The command failed unexpectedly (${text.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 300)}); run it again with --verbose and report the output if it persists.`;
 }

@@ -9,7 +9,9 @@ import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts, type DatasetName } from '../ingest/contracts.ts';
 import { ingestPaths } from '../ingest/ingestFiles.ts';
 import { restoreQuerySet } from '../model/querySet.ts';
-import { configForSnapshot, takeSnapshot } from '../model/snapshot.ts';
+import { configForSnapshot, takeSnapshot, type SnapshotFile } from '../model/snapshot.ts';
+import { canonicalRelativePath, legacyRelativePath, metaRelativePath, originalRelativePath, readMeta } from '../ingest/archive.ts';
+import { decryptFile } from '../archive/encryptFile.ts';
 import { computePack } from './buildPack.ts';
 import type { Manifest } from './manifest.ts';
 
@@ -22,9 +24,13 @@ import type { Manifest } from './manifest.ts';
 
 export interface FileCheck {
   file: string;
-  role: 'pack' | 'archive';
-  status: 'match' | 'missing' | 'altered';
+  /** archive: the copy figures recompute from; original: an encrypted original (verify --originals). */
+  role: 'pack' | 'archive' | 'original';
+  /** deleted: an original deleted at the end of its retention period, as the ledger records. */
+  status: 'match' | 'missing' | 'altered' | 'deleted';
   detail?: string;
+  /** For an archived export: the file to load, and the SHA-256 to load it under. */
+  source?: { path: string; sha256: string };
 }
 
 export interface FigureCheck {
@@ -52,26 +58,65 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
   };
   if (manifest.html_sha256) check('index.html', 'pack', join(packDir, 'index.html'), manifest.html_sha256);
   for (const e of manifest.exports ?? []) check(e.file, 'pack', join(packDir, e.file), e.sha256);
-  for (const f of manifest.snapshot.files) check(f.file, 'archive', join(archiveDir, f.archive_path), f.sha256);
+  for (const f of manifest.snapshot.files) checks.push(checkArchived(archiveDir, f));
   return checks;
 }
 
-export async function recomputePack(manifest: Manifest, config: Config, scratch: string, logger: Logger): Promise<Manifest> {
+/**
+ * An archived export as the pack needs it: a plain original from before canonical copies
+ * (checked against the export's SHA-256), or the canonical copy (checked against the SHA-256
+ * recorded beside it when it was written).
+ */
+export function checkArchived(archiveDir: string, f: SnapshotFile): FileCheck {
+  const legacy = join(archiveDir, legacyRelativePath(f.sha256));
+  if (existsSync(legacy)) {
+    const actual = sha256File(legacy);
+    return actual === f.sha256 ? { file: f.file, role: 'archive', status: 'match', source: { path: legacy, sha256: f.sha256 } } : { file: f.file, role: 'archive', status: 'altered', detail: `SHA-256 ${actual}, manifest ${f.sha256}` };
+  }
+  const canonical = join(archiveDir, canonicalRelativePath(f.sha256));
+  const meta = readMeta(archiveDir, f.sha256);
+  if (!existsSync(canonical) || !meta) return { file: f.file, role: 'archive', status: 'missing', detail: existsSync(canonical) ? join(archiveDir, metaRelativePath(f.sha256)) : canonical };
+  const actual = sha256File(canonical);
+  if (actual !== meta.canonical_sha256 || meta.sha256 !== f.sha256) return { file: f.file, role: 'archive', status: 'altered', detail: `canonical copy SHA-256 ${actual}, recorded ${meta.canonical_sha256}` };
+  return { file: f.file, role: 'archive', status: 'match', source: { path: canonical, sha256: f.sha256 } };
+}
+
+/** Decrypts each encrypted original (never to disk) and checks it is the export the manifest names. */
+export function checkOriginals(archiveDir: string, manifest: Manifest, key: Buffer): FileCheck[] {
+  return manifest.snapshot.files.map((f): FileCheck => {
+    if (existsSync(join(archiveDir, legacyRelativePath(f.sha256)))) return { file: f.file, role: 'original', status: 'match', detail: 'kept unencrypted, from before conversion' };
+    const meta = readMeta(archiveDir, f.sha256);
+    if (meta?.original_deleted_at) return { file: f.file, role: 'original', status: 'deleted', detail: `deleted ${meta.original_deleted_at.slice(0, 10)} at the end of its retention period` };
+    const path = join(archiveDir, originalRelativePath(f.sha256));
+    if (!existsSync(path)) return { file: f.file, role: 'original', status: 'missing', detail: path };
+    try {
+      const actual = decryptFile(path, null, key, f.sha256);
+      return actual === f.sha256 ? { file: f.file, role: 'original', status: 'match' } : { file: f.file, role: 'original', status: 'altered', detail: `SHA-256 ${actual}, manifest ${f.sha256}` };
+    } catch (error) {
+      return { file: f.file, role: 'original', status: 'altered', detail: (error as Error).message.replace(/\.$/, '') };
+    }
+  });
+}
+
+export async function recomputePack(manifest: Manifest, config: Config, scratch: string, logger: Logger, files: FileCheck[] = manifest.snapshot.files.map((f) => checkArchived(config.archive, f))): Promise<Manifest> {
   const { snapshot, pack } = manifest;
   const dirs = restoreQuerySet(config.archive, snapshot.queries_sha256, join(scratch, 'queries-set'), config.packsDir);
   const settings = configForSnapshot(config, snapshot.settings, dirs);
   const contracts = loadContracts(settings);
   const db = await createDb(join(scratch, 'verify.duckdb'), settings.duckdb);
   try {
-    for (const f of snapshot.files) {
-      // The archived bytes under their original name, so the ledger reads as it did.
+    const archived = files.filter((c) => c.role === 'archive');
+    for (const [i, f] of snapshot.files.entries()) {
+      const source = archived[i]?.source;
+      if (!source) throw new Error(`${f.file} is not in the archive`);
+      // The archived bytes under their original name and SHA-256, so the ledger reads as it did.
       const folder = join(scratch, 'files', String(f.load_id));
       mkdirSync(folder, { recursive: true });
       const link = join(folder, f.file);
-      symlinkSync(join(config.archive, f.archive_path), link);
+      symlinkSync(source.path, link);
       const [report] = (await ingestPaths([link], {
         db, contracts, force: settings.force, archiveDir: join(scratch, 'archive'), maxQuarantineShare: settings.ingest.maxQuarantineShare,
-        clock: fixedClock(f.loaded_at), logger, dataset: f.dataset as DatasetName,
+        clock: fixedClock(f.loaded_at), logger, dataset: f.dataset as DatasetName, sha256: source.sha256,
       })).files;
       if (report?.status !== 'loaded') throw new Error(`${f.file} did not load again (${report?.status}${report?.error ? `: ${report.error}` : ''})`);
     }

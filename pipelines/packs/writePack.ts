@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { makeOwnerOnly } from '../lib/ownerOnly.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Text } from '../lib/hashing.ts';
 import type { ExportedFile } from './exportTables.ts';
@@ -25,6 +26,8 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   manifest.html_sha256 = sha256Text(html);
   writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(temp, 'index.html'), html);
+  // A board pack holds figures not for publication: its owner's only, whatever the umask.
+  if (manifest.pack.edition === 'board') makeOwnerOnly(temp);
   const old = join(outDir, `.${name}.old-${process.pid}`);
   try {
     renameSync(final, old);

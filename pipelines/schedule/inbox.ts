@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { kindOf } from '../ingest/ingestFiles.ts';
 import { basename, extname, join } from 'node:path';
 
 /**
@@ -12,19 +13,37 @@ export interface InboxListing {
   ready: string[];
   /** Changed too recently: left for the next run. */
   settling: string[];
+  /** Entries that are not regular files (links, pipes, devices, folders): set aside unread, each with why. */
+  refused: { path: string; error: string }[];
 }
 
+/**
+ * Only regular files are taken. A symbolic link is never followed (it could point anywhere on
+ * the machine, or nowhere), and a pipe or device would block the read: each is set aside with a
+ * sentence, and the rest of the inbox still loads.
+ */
 export function listInbox(inbox: string, now: Date, settleSeconds: number): InboxListing {
   mkdirSync(inbox, { recursive: true });
-  const listing: InboxListing = { ready: [], settling: [] };
+  const listing: InboxListing = { ready: [], settling: [], refused: [] };
   for (const name of readdirSync(inbox).sort()) {
     if (name.startsWith('.') || !/\.csv$/i.test(name)) continue;
     const path = join(inbox, name);
-    const stats = statSync(path);
-    if (!stats.isFile()) continue;
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats) continue; // removed meanwhile
+    if (!stats.isFile()) {
+      listing.refused.push({ path, error: refusal(name, stats) });
+      continue;
+    }
     (settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
   }
   return listing;
+}
+
+function refusal(name: string, stats: Stats): string {
+  if (stats.isSymbolicLink()) {
+    return `${name} is a symbolic link, which boardpack does not follow in the inbox; copy the export itself into the inbox.`;
+  }
+  return `${name} is ${kindOf(stats)}, not a regular file, so it was not read; put the CSV export itself in the inbox.`;
 }
 
 /** Moves a file out of the inbox, never over another: a second file of the same name gets a suffix. */
@@ -33,7 +52,7 @@ export function setAside(path: string, inbox: string, outcome: 'processed' | 're
   mkdirSync(folder, { recursive: true });
   const name = basename(path);
   let target = join(folder, name);
-  for (let n = 2; existsSync(target); n++) target = join(folder, `${basename(name, extname(name))}-${n}${extname(name)}`);
+  for (let n = 2; existsSync(target) || lstatSync(target, { throwIfNoEntry: false }); n++) target = join(folder, `${basename(name, extname(name))}-${n}${extname(name)}`);
   renameSync(path, target);
   if (error) writeFileSync(`${target}.error.txt`, `${error}\n`);
   return target;

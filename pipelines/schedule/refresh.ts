@@ -6,9 +6,12 @@ import type { Clock } from '../lib/clock.ts';
 import type { Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
+import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
+import { reconcileLatest } from '../packs/latestPointer.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
+import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { ingestPaths, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { packFolderName } from '../packs/manifest.ts';
@@ -50,16 +53,24 @@ export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit:
   try {
     if (lock.recovered) emit('stale_lock_recovered', { pid: lock.recovered.pid, since: lock.recovered.since });
     removeLeftovers(ctx.config.archive, ctx.config.out, processIsRunning);
+    if (reconcileLatest(ctx.config.out)) emit('latest_reconciled', { latest: 'moved to the packs latest.json lists' });
     const db = await createDb(ctx.config.db, ctx.config.duckdb);
     try {
       await ensureRunsTable(db);
+      await recordKeptRunErrors(db, ctx.config.db, ctx.clock.now());
       const interrupted = await markInterrupted(db, ctx.clock.now());
       if (interrupted) emit('runs_interrupted', { runs: interrupted });
       const previous = (await readRuns(db, 1))[0] ?? null;
       const runId = await startRun(db, trigger, ctx.clock.now());
       emit('run_started', { run_id: runId, trigger });
       const outcome = await refreshOnce(db, ctx, runId, previous, emit);
-      await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
+      try {
+        await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
+      } catch (error) {
+        // A full disk: the run's own error, if it had one, is the one to keep.
+        keepRunError(ctx.config.db, runId, outcome.error ?? describeError(error));
+        throw error;
+      }
       const [record] = (await readRuns(db, 1)) as [RunRecord];
       emit('run_finished', { run_id: runId, status: record.status, error: record.error, stages: record.stages });
       await notify(ctx, record, emit);
@@ -91,9 +102,14 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
   try {
     const inbox = listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
     for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
+    for (const { path, error } of inbox.refused) {
+      setAside(path, config.inbox, 'rejected', error);
+      outcome.files.push({ file: basename(path), dataset: null, status: 'rejected', rows_loaded: 0, error });
+      emit('file_rejected', { file: basename(path), error });
+    }
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
-        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive,
+        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive, archive: archiveSettingsOf(config),
         maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger, onProgress: ctx.progress,
       });
       for (const f of report.files) {

@@ -3,6 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Text } from '../../pipelines/lib/hashing.ts';
 import { createTestEnv, csv, reconciles, type TestEnv } from '../support/env.ts';
+import { archiveSettingsOf } from '../../pipelines/archive/prepareArchive.ts';
+import { readOrCreateKey } from '../../pipelines/archive/originalsKey.ts';
+import { decryptFile } from '../../pipelines/archive/encryptFile.ts';
 
 // Loading rules of docs/datasets.md ("Row errors and reconciliation", "Loading"), counts worked out by hand.
 
@@ -101,7 +104,7 @@ describe('atomic, idempotent, keyed loading', () => {
     // Block the archive folder this file's hash would go to: the failure comes after
     // its rows were written inside the transaction, just before commit.
     const sha = sha256Text(text);
-    writeFileSync(join(env.config.archive, sha.slice(0, 2)), 'not a folder');
+    writeFileSync(join(env.config.archive, 'canonical', sha.slice(0, 2)), 'not a folder');
     await expect(env.ingestText('second.csv', text)).rejects.toThrow();
     expect(await snapshot()).toEqual(before);
   });
@@ -140,14 +143,21 @@ describe('atomic, idempotent, keyed loading', () => {
     expect(first.sha256).not.toBe(second.sha256);
   });
 
-  it('archives the original bytes unchanged under their SHA-256', async () => {
+  it('archives a canonical copy and the original encrypted, both under the original\'s SHA-256', async () => {
     const bytes = Buffer.from(csv('Crime Reference;Date Reported;NFIB Code;Victim Type;Summary', 'C1;01/10/2025;NFIB52A;Individual;caf\xe9'), 'latin1');
     const report = await env.ingestText('archive-me.csv', bytes);
     const [row] = await env.rows<{ archive_path: string; sha256: string }>('select archive_path, sha256 from ingested_files');
-    const archived = readFileSync(join(env.config.archive, row!.archive_path));
-    expect(archived.equals(bytes)).toBe(true);
     expect(row!.sha256).toBe(sha256Text(bytes));
-    expect(row!.archive_path).toBe(join(report.sha256.slice(0, 2), `${report.sha256}.csv`));
+    expect(row!.archive_path).toBe(join('canonical', report.sha256.slice(0, 2), `${report.sha256}.csv`));
+    // What ingest read, as UTF-8, each record on its line.
+    expect(readFileSync(join(env.config.archive, row!.archive_path), 'utf8')).toBe('"Crime Reference","Date Reported","NFIB Code","Victim Type","Summary"\n"C1","01/10/2025","NFIB52A","Individual","café"\n');
+    const [kept] = await env.rows<{ original_path: string }>('select original_path from archived_files');
+    const key = readOrCreateKey(archiveSettingsOf(env.config, {}));
+    const encrypted = join(env.config.archive, kept!.original_path);
+    expect(readFileSync(encrypted).includes(Buffer.from('NFIB52A'))).toBe(false);
+    const plain = join(env.dir, 'decrypted.csv');
+    expect(decryptFile(encrypted, plain, key, row!.sha256)).toBe(row!.sha256);
+    expect(readFileSync(plain).equals(bytes)).toBe(true);
   });
 
   it('stamps every record with the configured force', async () => {

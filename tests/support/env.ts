@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../pipelines/lib/config.ts';
 import { createDb, type Db } from '../../pipelines/lib/db.ts';
 import { loadContracts, type Contracts, type DatasetName } from '../../pipelines/ingest/contracts.ts';
 import { ingestPaths, type FileReport } from '../../pipelines/ingest/ingestFiles.ts';
+import { archiveSettingsOf } from '../../pipelines/archive/prepareArchive.ts';
 import { silentLogger } from '../../pipelines/lib/logging.ts';
 
 /** The pinned instant tests run at: 14 October 2025, 12:00 UTC (13:00 in London). */
@@ -52,6 +53,7 @@ export async function createTestEnv(options: { clock?: Clock; config?: Record<st
         contracts,
         force: config.force,
         archiveDir: config.archive,
+        archive: archiveSettingsOf(config, {}),
         maxQuarantineShare: opts.maxQuarantineShare ?? config.ingest.maxQuarantineShare,
         clock,
         logger: silentLogger,

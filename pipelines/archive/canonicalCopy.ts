@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { Db } from '../lib/db.ts';
+import { ident, literal } from '../lib/db.ts';
+import { parseRecords } from '../ingest/dialect.ts';
+import type { NormalizedExport } from '../ingest/normalizeFile.ts';
+import { createRecordScanner, type MalformedRecord } from '../ingest/scanRecords.ts';
+
+/**
+ * The canonical copy of an export: what ingest read, as UTF-8 CSV, without the personal data.
+ * Every record stays on its physical line (blank lines pad the gaps), so loading the copy gives
+ * the same rows, lines, quarantine and counts as the original. Columns the contract does not
+ * use (personal ones and unknown ones) keep their header, and each value becomes "~" and a
+ * number that is equal only where the original values were equal: duplicates are still found
+ * as they were, and no name, e-mail or phone number is kept. Records ingest could not split
+ * become placeholders that fail the same way (same field count, or an unreadable character).
+ */
+
+const BREAK = Buffer.from('\n');
+
+export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set<number>, target: string): Promise<string> {
+  const width = file.headers.length;
+  const columns = [`'__line': 'BIGINT'`, ...Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`)].join(', ');
+  const copied = `${target}.rows-${process.pid}`;
+  const temp = `${target}.tmp-${process.pid}`;
+  try {
+    await db.run(`create or replace temp table canon_source as select * from read_csv(${literal(file.normalizedPath)}, auto_detect = false, header = false,
+      delim = ${literal(file.delimiter)}, quote = '"', escape = '"', new_line = '\\n', columns = {${columns}},
+      store_rejects = true, rejects_table = 'canon_rejects', rejects_scan = 'canon_rejects_scan')`);
+    const values = Array.from({ length: width }, (_, i) => {
+      const c = ident(`c${i}`);
+      return mapped.has(i) ? c : `case when ${c} is null or trim(${c}) = '' then ${c} else '~' || dense_rank() over (order by ${c}) end as ${c}`;
+    });
+    const quoted = Array.from({ length: width }, (_, i) => ident(`c${i}`)).join(', ');
+    await db.run(`copy (select __line, ${values.join(', ')} from canon_source order by __line) to ${literal(copied)}
+      (format csv, header false, delimiter ',', quote '"', escape '"', force_quote (${quoted}))`);
+    const rejected = await db.all<{ line: bigint | null; csv_line: string }>(
+      `select try_cast(split_part(csv_line, ${literal(file.delimiter)}, 1) as bigint) as line, min(csv_line) as csv_line from canon_rejects group by 1 order by 1`,
+    );
+    const placeholders = [
+      ...file.malformed.map((m) => ({ line: m.line, text: placeholder(m) })),
+      ...rejected.filter((r) => r.line !== null).map((r) => {
+        const found = (parseRecords(r.csv_line, file.delimiter, 1)[0]?.fields.length ?? 1) - 1;
+        return { line: Number(r.line), text: Array(Math.max(found, 1)).fill('"~"').join(',') };
+      }),
+    ].sort((a, b) => a.line - b.line);
+    const sha256 = assemble(file, copied, placeholders, temp);
+    renameSync(temp, target);
+    return sha256;
+  } finally {
+    rmSync(copied, { force: true });
+    rmSync(temp, { force: true });
+    await db.run('drop table if exists canon_source; drop table if exists canon_rejects; drop table if exists canon_rejects_scan');
+  }
+}
+
+/** A record that fails as the original did, holding nothing of it. */
+function placeholder(m: MalformedRecord): string {
+  if (m.reason === 'unterminated_quote') return '"~';
+  if (m.reason === 'unreadable_character') return '\uFFFD';
+  const found = Number(/found (\d+)/.exec(m.detail)?.[1] ?? 1);
+  return Array(Math.max(found, 1)).fill('"~"').join(',');
+}
+
+/** Header, then records and placeholders in line order, each on its original line. */
+function assemble(file: NormalizedExport, copied: string, placeholders: { line: number; text: string }[], temp: string): string {
+  const out = openSync(temp, 'w', 0o600);
+  const hash = createHash('sha256');
+  let line = 1;
+  let next = 0;
+  const write = (bytes: Buffer) => {
+    hash.update(bytes);
+    for (let done = 0; done < bytes.length; ) done += writeSync(out, bytes, done, bytes.length - done);
+  };
+  const writeAt = (at: number, bytes: Buffer) => {
+    if (at > line) write(Buffer.alloc(at - line, 0x0a));
+    write(bytes);
+    write(BREAK);
+    line = Math.max(at, line) + breaks(bytes) + 1;
+  };
+  const flushPlaceholders = (before: number) => {
+    while (next < placeholders.length && placeholders[next]!.line < before) {
+      const p = placeholders[next++]!;
+      writeAt(p.line, Buffer.from(p.text, 'utf8'));
+    }
+  };
+  try {
+    writeAt(file.headerLine, Buffer.from(file.headers.map((h) => `"${h.replaceAll('"', '""')}"`).join(','), 'utf8'));
+    const scanner = createRecordScanner(',', {
+      header: () => {},
+      record: (source, start, end) => {
+        const comma = source.indexOf(0x2c, start);
+        const at = Number(source.toString('latin1', start, comma));
+        flushPlaceholders(at);
+        writeAt(at, source.subarray(comma + 1, end));
+      },
+      // DuckDB writes regular CSV; anything else would be a row lost, so it stops the load.
+      irregular: (_fields, at) => {
+        throw new Error(`canonical copy: record at line ${at} of the written rows is irregular`);
+      },
+      malformed: (m) => {
+        throw new Error(`canonical copy: record at line ${m.line} of the written rows is malformed`);
+      },
+    });
+    scanner.push(Buffer.from('h\n'));
+    const input = openSync(copied, 'r');
+    try {
+      const chunk = Buffer.allocUnsafe(4 << 20);
+      for (let n = readSync(input, chunk, 0, chunk.length, null); n > 0; n = readSync(input, chunk, 0, chunk.length, null)) scanner.push(Buffer.from(chunk.subarray(0, n)));
+    } finally {
+      closeSync(input);
+    }
+    scanner.finish();
+    flushPlaceholders(Infinity);
+  } finally {
+    closeSync(out);
+  }
+  return hash.digest('hex');
+}
+
+/** Line breaks inside a record: LF, CRLF and lone CR each count once. */
+function breaks(bytes: Buffer): number {
+  let n = 0;
+  for (let k = bytes.indexOf(0x0a); k !== -1; k = bytes.indexOf(0x0a, k + 1)) n++;
+  for (let k = bytes.indexOf(0x0d); k !== -1; k = bytes.indexOf(0x0d, k + 1)) if (bytes[k + 1] !== 0x0a) n++;
+  return n;
+}
