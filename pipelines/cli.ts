@@ -54,8 +54,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output on stdout')
     .option('--verbose', 'log each step as JSON lines on stderr')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
+    // writeErr carries the help printed for a bare `boardpack` (a usage error); commander's own error lines are
+    // replaced by one sentence of ours (usageSentence).
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    // Every command's help lists --db, --config, --json and --verbose too: they may be given after the command.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true);
+  // The command being parsed, so an unknown option can point at that command's help.
+  let commandName: string | undefined;
+  program.hook('preSubcommand', (_program, subcommand) => {
+    commandName = subcommand.name();
+  });
 
   const context = (): CommandContext => {
     const globals = program.opts<GlobalOptions>();
@@ -161,8 +170,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
-      if (error.code === 'commander.help') return 0;
-      io.stderr(`boardpack: ${usageSentence(error)}\n`);
+      // No command at all: the help has been printed to stderr; it is still bad usage.
+      if (error.code === 'commander.help') return 2;
+      io.stderr(`boardpack: ${usageSentence(error, commandName)}\n`);
       return 2;
     }
     io.stderr(`boardpack: ${describeError(error)}\n`);
@@ -179,7 +189,15 @@ function processStopSignal(): AbortSignal {
   return controller.signal;
 }
 
-function usageSentence(error: CommanderError): string {
-  const text = error.message.replace(/^error: /, '').split('\n')[0]!.trim();
-  return `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.$/, '')}; see boardpack --help.`;
+/**
+ * Commander's message as one sentence: its "(Did you mean build?)" line is kept, inside the sentence,
+ * and the help named is the command's own when the mistake was in a command's options.
+ */
+export function usageSentence(error: CommanderError, commandName?: string): string {
+  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n').map((line) => line.trim());
+  const suggestion = rest.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line)?.[1]).find((s) => s !== undefined);
+  const text = first.replace(/\.$/, '');
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+  const help = commandName && error.code !== 'commander.unknownCommand' ? `boardpack ${commandName} --help` : 'boardpack --help';
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${hint}; see ${help}.`;
 }
