@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { runIngest } from './commands/ingest.ts';
 import { runStatus } from './commands/status.ts';
 import { runBuild, type BuildOptions } from './commands/build.ts';
-import { runCite } from './commands/cite.ts';
+import { runCite, type CiteOptions } from './commands/cite.ts';
 import { runVerify } from './commands/verify.ts';
 import { runRefreshCommand, runScheduleCommand } from './commands/refresh.ts';
 import { runExport } from './commands/export.ts';
@@ -105,13 +105,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('cite')
-    .description('print a ready-to-paste citation of one figure of a built pack (by citation ID or metric ID)')
-    .argument('<id>', 'a citation ID such as WM-2025-26-Q2-INC-05, or a metric ID such as INC-05')
-    .option('--period <period>', 'the pack\'s period')
-    .option('--edition <edition>', 'board or public', 'board')
+    .description('print a letter-ready citation of one figure of a built pack (the public edition unless --edition board)')
+    .argument('<id>', 'a citation ID such as WM-2025-26-Q2-INC-05 (it names the period), or a metric ID such as INC-05 with --period')
+    .option('--period <period>', "the pack's period, when ID is a metric ID")
+    .option('--edition <edition>', 'public (default) or board (OFFICIAL-SENSITIVE)')
+    .option('--format <format>', 'text (default), markdown or json')
     .option('--as-of <date>', 'resolves a relative period (default today in Europe/London)')
     .option('--out <dir>', 'where pack folders are (default out/)')
-    .action(async (id: string, options: { period?: string; edition?: string; out?: string; asOf?: string }) => {
+    .action(async (id: string, options: CiteOptions) => {
       exitCode = await runCite(id, options, context());
     });
 

@@ -55,6 +55,8 @@ export interface Config {
   notify: { command: string | null; on: 'failure' | 'always' };
   /** DuckDB's memory limit, threads and spill folder (BOARDPACK_MEMORY_LIMIT, BOARDPACK_THREADS override the file). */
   duckdb: DbSettings;
+  /** Where each edition's pack folders are published (`publish_url`), for the links in citations; null: a link within the pack. */
+  publishUrl: { board: string | null; public: string | null };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -97,6 +99,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
+    publishUrl: publishUrlSetting(raw.publish_url),
   };
 }
 
@@ -239,4 +242,19 @@ function notifySetting(value: unknown): Config['notify'] {
     throw new UsageError('Configuration "notify" must look like {"command": "mail -s boardpack analysts@example.org", "on": "failure"} ("on": failure or always).');
   }
   return { command: stringSetting(record.command, 'notify.command') ?? null, on };
+}
+
+/** `"https://example.org/packs"` for every edition, or `{"public": "https://...", "board": "https://intranet/..."}`. */
+function publishUrlSetting(value: unknown): Config['publishUrl'] {
+  const problem = new UsageError('Configuration "publish_url" must be a web address (https://...) where pack folders are published, or {"public": "https://...", "board": "https://..."}.');
+  const url = (v: unknown): string | null => {
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string' || !/^https?:\/\/[^\s]+$/.test(v)) throw problem;
+    return v;
+  };
+  if (value === undefined || value === null) return { board: null, public: null };
+  if (typeof value === 'string') return { board: url(value), public: url(value) };
+  if (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).some((k) => k !== 'board' && k !== 'public')) throw problem;
+  const record = value as Record<string, unknown>;
+  return { board: url(record.board), public: url(record.public) };
 }
