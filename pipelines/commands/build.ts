@@ -13,7 +13,7 @@ import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot,
 import { compileCharts } from '../charts/compileCharts.ts';
 import { composePack } from '../packs/composePack.ts';
 import { writeExports } from '../packs/exportTables.ts';
-import { printPdf } from '../packs/printPdf.ts';
+import { hasPdf, PDF_FILE, pdfConfigured, pdfRemovedNotice, printPackPdf } from '../packs/packPdf.ts';
 import { renderPack } from '../packs/renderPack.ts';
 import { findRestatements, recordFigures } from '../packs/restatements.ts';
 import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
@@ -38,18 +38,22 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
-  // Checked before any work, so a missing browser costs nothing and leaves nothing half done.
-  const noBrowser = options.pdf ? chromiumMissing() : null;
+  // Printed when asked for or configured; checked before any work, so a missing browser costs nothing and leaves nothing half done.
+  const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
+  const noBrowser = wantPdf ? chromiumMissing() : null;
   if (noBrowser) throw new WorkError(noBrowser);
+  const out = options.out ? resolve(ctx.cwd, options.out) : ctx.config.out;
+  const hadPdf = hasPdf(join(out, `${period.id}-${edition}`));
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const built = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
+    const built = await buildPack(db, { period, asOf, edition, out, snapshot: options.snapshot }, ctx);
     for (const w of built.warnings) ctx.err(w);
-    const pdf = options.pdf ? join(built.path, 'pack.pdf') : undefined;
+    const pdf = wantPdf ? join(built.path, PDF_FILE) : undefined;
     // The pack is written whatever happens to the PDF: say so first.
     if (!ctx.json) ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
-    if (pdf) await printPdf(join(built.path, 'index.html'), pdf);
+    if (pdf) await printPackPdf(built.path);
+    else if (hadPdf) ctx.err(pdfRemovedNotice(`${period.id}-${edition}`));
     if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, ...(pdf ? { pdf } : {}), snapshot: built.snapshot, warnings: built.warnings }, null, 2));
     else if (pdf) ctx.out(`PDF written: ${pdf}`);
     return 0;

@@ -80,6 +80,8 @@ export function eventPrinter(ctx: CommandContext): Emit {
       file_settling: () => `… ${f.file} is still changing; left for the next run.`,
       pack_written: () => `Pack written: ${f.path}/index.html (snapshot ${f.snapshot})`,
       pack_current: () => `Pack ${f.pack} already shows the loaded data; kept.`,
+      pdf_written: () => `PDF written: ${f.path}`,
+      pdf_removed: () => String(f.notice),
       run_finished: () => `Refresh ${f.run_id} ${String(f.status).replaceAll('_', ' ')} in ${(((f.stages as Record<string, number>).total ?? 0) / 1000).toFixed(1)} s.`,
       stale_lock_recovered: () => `Took over a stale lock left by process ${f.pid} (since ${f.since}), which is no longer running.`,
       runs_interrupted: () => `${f.runs} earlier run${f.runs === 1 ? ' was' : 's were'} cut off before finishing; marked interrupted.`,

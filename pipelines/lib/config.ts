@@ -22,6 +22,8 @@ function findPackageRoot(from: string): string {
 export interface PackSetting {
   period: string;
   edition: 'board' | 'public';
+  /** Print pack.pdf at every build of this pack (by build and refresh). */
+  pdf?: boolean;
 }
 
 /** Every setting of boardpack.config.json (interface.md), resolved to absolute paths and defaults. */
@@ -146,7 +148,8 @@ function packsSetting(value: unknown): PackSetting[] {
     const period = stringSetting(record.period, `packs[${i}].period`) ?? 'last-complete-quarter';
     const edition = record.edition ?? 'board';
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
-    return { period, edition };
+    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
+    return { period, edition, ...(record.pdf === true ? { pdf: true } : {}) };
   });
 }
 

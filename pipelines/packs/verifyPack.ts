@@ -11,6 +11,7 @@ import { ingestPaths } from '../ingest/ingestFiles.ts';
 import { restoreQuerySet } from '../model/querySet.ts';
 import { configForSnapshot, takeSnapshot } from '../model/snapshot.ts';
 import { composePack } from './composePack.ts';
+import { checkPdf } from './packPdf.ts';
 import type { Manifest } from './writePack.ts';
 
 /**
@@ -52,6 +53,7 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
   };
   if (manifest.html_sha256) check('index.html', 'pack', join(packDir, 'index.html'), manifest.html_sha256);
   for (const e of manifest.exports ?? []) check(e.file, 'pack', join(packDir, e.file), e.sha256);
+  checks.push(...checkPdf(packDir, manifest));
   for (const f of manifest.snapshot.files) check(f.file, 'archive', join(archiveDir, f.archive_path), f.sha256);
   return checks;
 }

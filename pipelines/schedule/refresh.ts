@@ -8,6 +8,7 @@ import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { ingestPaths } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
+import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
 import { buildPack, packIsCurrent } from '../commands/build.ts';
 import { openDb, type CommandContext } from '../commands/context.ts';
@@ -100,16 +101,19 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
     for (const setting of config.packs) {
       const options = { period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
       const name = `${options.period.id}-${options.edition}`;
+      const hadPdf = hasPdf(join(config.out, name));
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
-      if (!loadedNew && (await packIsCurrent(db, options, ctx))) {
+      const current = !loadedNew && (await packIsCurrent(db, options, ctx));
+      if (current) {
         outcome.packs.push(join(config.out, name));
         emit('pack_current', { pack: name });
-        stage(`build ${name}`);
-        continue;
+      } else {
+        const built = await buildPack(db, options, ctx);
+        outcome.packs.push(built.path);
+        emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
       }
-      const built = await buildPack(db, options, ctx);
-      outcome.packs.push(built.path);
-      emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
+      const pdf = await keepPackPdf(join(config.out, name), name, { configured: setting.pdf === true, hadPdf, rebuilt: !current });
+      if (pdf) emit(pdf.event, pdf.fields);
       stage(`build ${name}`);
     }
     updateLatest(config.out, outcome.packs, { run_id: runId, finished_at: ctx.clock.now().toISOString() });
