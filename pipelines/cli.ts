@@ -28,6 +28,8 @@ export interface Io {
   stopSignal?: AbortSignal;
   /** Where a progress line for long ingests goes: a terminal (default: stderr when it is one). */
   progressStream?: { isTTY?: boolean; write(text: string): unknown };
+  /** How to wait (a manual refresh waiting for files being copied in); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const processIo: Io = {
@@ -78,6 +80,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => io.stderr(`boardpack: ${text}\n`),
       progress: globals.json || globals.verbose ? undefined : createProgressLine(io.progressStream ?? { write: () => undefined }),
+      ...(io.sleep ? { sleep: io.sleep } : {}),
     };
   };
 
@@ -99,6 +102,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--out <dir>', 'where pack folders go (default out/)')
     .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")
     .option('--pdf', 'also print the pack to pack.pdf (A4) beside index.html, through Chromium')
+    .option('--draft', 'a draft: written to out/drafts/ (or --out), marked on its cover, not an issued pack for later restatements')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });

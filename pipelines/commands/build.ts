@@ -19,6 +19,7 @@ import { findRestatements, recordFigures } from '../packs/restatements.ts';
 import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
 import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
+import { DRAFT_BANNER, DRAFTS, issuedPack, notIssuedNotice } from '../packs/issued.ts';
 
 export interface BuildOptions {
   period?: string;
@@ -29,6 +30,8 @@ export interface BuildOptions {
   snapshot?: string;
   /** Also print the pack to pack.pdf beside index.html. */
   pdf?: boolean;
+  /** A draft: written to <out>/drafts/ unless --out says otherwise, marked on its cover, never an issued pack. */
+  draft?: boolean;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -42,13 +45,16 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
   const noBrowser = wantPdf ? chromiumMissing() : null;
   if (noBrowser) throw new WorkError(noBrowser);
-  const out = options.out ? resolve(ctx.cwd, options.out) : ctx.config.out;
+  const out = options.out ? resolve(ctx.cwd, options.out) : options.draft ? join(ctx.config.out, DRAFTS) : ctx.config.out;
+  // Only a pack in the configured out folder is issued: later packs report restatements against its figures.
+  const issued = issuedPack(ctx.config, out, options);
   const hadPdf = hasPdf(join(out, `${period.id}-${edition}`));
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const built = await buildPack(db, { period, asOf, edition, out, snapshot: options.snapshot }, ctx);
+    const built = await buildPack(db, { period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
     for (const w of built.warnings) ctx.err(w);
+    if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
     const pdf = wantPdf ? join(built.path, PDF_FILE) : undefined;
     // The pack is written whatever happens to the PDF: say so first.
     if (!ctx.json) ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
@@ -71,6 +77,8 @@ export interface PackOptions {
   snapshot?: string;
   /** Notices for the cover on top of the pack's own (the nightly job's stale-data and failed-run banners). */
   banners?: string[];
+  /** Record its figures as an issued pack's (default true; a draft or a pack outside the configured out folder is not). */
+  record?: boolean;
 }
 
 export interface BuiltPack {
@@ -110,7 +118,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandC
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
     stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
-    if (!rebuild) await recordFigures(db, manifest);
+    if (!rebuild && options.record !== false) await recordFigures(db, manifest);
     stage('record');
     return { path, snapshot: snapshot.id, warnings: manifest.warnings };
   } finally {

@@ -77,7 +77,8 @@ export function eventPrinter(ctx: CommandContext): Emit {
       file_loaded: () => `✓ ${f.file} (${f.dataset}): ${Number(f.rows_loaded).toLocaleString('en-GB')} rows loaded; moved to processed/.`,
       file_already_loaded: () => `= ${f.file}: already loaded (same SHA-256); moved to processed/.`,
       file_rejected: () => null,
-      file_settling: () => `… ${f.file} is still changing; left for the next run.`,
+      file_settling: () => (f.manual ? null : `… ${f.file} is still changing; left for the next run.`),
+      inbox_waiting: () => `Waiting for ${(f.files as unknown as string[]).join(', ')} to finish copying in (up to ${f.max_seconds} s).`,
       pack_written: () => `Pack written: ${f.path}/index.html (snapshot ${f.snapshot})`,
       pack_current: () => `Pack ${f.pack} already shows the loaded data; kept.`,
       pdf_written: () => `PDF written: ${f.path}`,
@@ -95,6 +96,7 @@ export function eventPrinter(ctx: CommandContext): Emit {
     const problems: Record<string, () => string> = {
       file_rejected: () => `${f.error} The file was set aside in the inbox's rejected/ folder.`,
       run_refused: () => `The ${f.trigger} run did not start: ${f.error}`,
+      ...(f.manual ? { file_settling: () => `${f.file} was still changing after waiting; it was not loaded and is left in the inbox for the next run.` } : {}),
       run_skipped: () => `A scheduled run was skipped: ${f.reason}.`,
       notify_failed: () => `The notify command "${f.command}" failed (${f.result}); check it.`,
       run_error: () => `The run stopped unexpectedly: ${f.error}`,

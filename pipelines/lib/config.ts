@@ -141,7 +141,8 @@ function scheduleSetting(value: unknown): Config['schedule'] {
 }
 
 function packsSetting(value: unknown): PackSetting[] {
-  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board' }];
+  // Both editions by default: a refresh that rebuilt only the board pack left the public one stale.
+  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board' }, { period: 'last-complete-quarter', edition: 'public' }];
   if (!Array.isArray(value)) throw new UsageError('Configuration "packs" must be a list like [{"period": "last-complete-quarter", "edition": "board"}].');
   return value.map((pack, i) => {
     const record = (pack ?? {}) as Record<string, unknown>;

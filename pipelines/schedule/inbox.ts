@@ -12,19 +12,32 @@ export interface InboxListing {
   ready: string[];
   /** Changed too recently: left for the next run. */
   settling: string[];
+  /** Settled, but not a CSV export: set aside in rejected/ with the reason. */
+  unsupported: { path: string; reason: string }[];
 }
 
 export function listInbox(inbox: string, now: Date, settleSeconds: number): InboxListing {
   mkdirSync(inbox, { recursive: true });
-  const listing: InboxListing = { ready: [], settling: [] };
+  const listing: InboxListing = { ready: [], settling: [], unsupported: [] };
   for (const name of readdirSync(inbox).sort()) {
-    if (name.startsWith('.') || !/\.csv$/i.test(name)) continue;
+    if (name.startsWith('.')) continue;
     const path = join(inbox, name);
     const stats = statSync(path);
     if (!stats.isFile()) continue;
-    (settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
+    const settled = settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000;
+    if (!settled) listing.settling.push(path);
+    else if (/\.csv$/i.test(name)) listing.ready.push(path);
+    else listing.unsupported.push({ path, reason: unsupportedReason(name) });
   }
   return listing;
+}
+
+/** Why a file in the inbox is not read, and what to do: one sentence. */
+export function unsupportedReason(name: string): string {
+  if (/\.(xlsx|xlsm|xls|ods|numbers)$/i.test(name)) {
+    return `${name} is a spreadsheet workbook, not a CSV export; open it, save the sheet as CSV (UTF-8) and put the .csv file in the inbox.`;
+  }
+  return `${name} is not a CSV export (only .csv files are read); export the data as CSV and put the .csv file in the inbox.`;
 }
 
 /** Moves a file out of the inbox, never over another: a second file of the same name gets a suffix. */

@@ -13,6 +13,7 @@ import { updateLatest } from '../packs/writePack.ts';
 import { buildPack, packIsCurrent } from '../commands/build.ts';
 import { openDb, type CommandContext } from '../commands/context.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
+import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
 import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
 
@@ -47,7 +48,7 @@ export async function runRefresh(ctx: CommandContext, trigger: RunTrigger, emit:
       const previous = (await readRuns(db, 1))[0] ?? null;
       const runId = await startRun(db, trigger, ctx.clock.now());
       emit('run_started', { run_id: runId, trigger });
-      const outcome = await refreshOnce(db, ctx, runId, previous, emit);
+      const outcome = await refreshOnce(db, ctx, runId, previous, emit, trigger);
       await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
       const [record] = (await readRuns(db, 1)) as [RunRecord];
       emit('run_finished', { run_id: runId, status: record.status, error: record.error, stages: record.stages });
@@ -69,7 +70,7 @@ interface Outcome {
   stages: Record<string, number>;
 }
 
-async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous: RunRecord | null, emit: Emit): Promise<Outcome> {
+async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous: RunRecord | null, emit: Emit, trigger: RunTrigger): Promise<Outcome> {
   const { config } = ctx;
   const outcome: Outcome = { status: 'succeeded', files: [], packs: [], error: null, stages: {} };
   let mark = performance.now();
@@ -78,8 +79,18 @@ async function refreshOnce(db: Db, ctx: CommandContext, runId: number, previous:
     mark = performance.now();
   };
   try {
-    const inbox = listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
-    for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
+    const list = () => listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
+    // Someone running refresh by hand has just put files in: wait for them rather than skip them.
+    const inbox = trigger === 'manual'
+      ? await waitForSettled({ list, settleSeconds: config.inboxSettleSeconds, maxWaitMs: manualWaitMs(config.inboxSettleSeconds), sleep: ctx.sleep ?? realSleep,
+        onWait: (files, ms) => emit('inbox_waiting', { files: files.map((f) => basename(f)), max_seconds: ms / 1000 }) })
+      : list();
+    for (const file of inbox.settling) emit('file_settling', { file: basename(file), manual: trigger === 'manual' });
+    for (const file of inbox.unsupported) {
+      setAside(file.path, config.inbox, 'rejected', file.reason);
+      outcome.files.push({ file: basename(file.path), dataset: null, status: 'rejected', rows_loaded: 0, error: file.reason });
+      emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
+    }
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
         db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive,
