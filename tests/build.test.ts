@@ -62,9 +62,10 @@ describe('build', () => {
     const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
     expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
-    // Nine charts (events and people reached by audience are two), each an accessible SVG with its data table.
+    // Nine charts (events and people reached by audience are two), each an accessible SVG (drawn wide and narrow) with its data table.
     expect(html.match(/<figure class="chart"/g)).toHaveLength(9);
-    expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(9);
+    expect(html.match(/<svg [^>]*class="marks chart-wide"[^>]*role="img"/g)).toHaveLength(9);
+    expect(html.match(/<svg [^>]*class="marks chart-narrow"[^>]*role="img"/g)).toHaveLength(9);
     expect(html.match(/<summary>Data table: /g)).toHaveLength(9);
     // One file: no scripts, no external resources.
     expect(html).not.toMatch(/<script|<link |src="http|href="http/);

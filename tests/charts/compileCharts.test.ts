@@ -42,7 +42,9 @@ describe('the eight charts', () => {
     for (const chart of charts) {
       expect(chart.warnings, chart.id).toEqual([]);
       expect(chart.svg, chart.id).not.toContain('\u2026');
-      expect(chart.svg, chart.id).toMatch(/^<svg [^>]*width="560"/);
+      // Drawn wide (screens from 40rem, and paper) and narrow (phones): see narrowCharts.test.ts.
+      expect(chart.svg, chart.id).toMatch(/^<svg [^>]*class="marks chart-wide"[^>]*width="720"/);
+      expect(chart.svg, chart.id).toMatch(/<svg [^>]*class="marks chart-narrow"[^>]*width="296"/);
     }
   });
 
