@@ -21,6 +21,8 @@ interface Layout {
   /** Per visible chart: its drawn width and the smallest text in it, in CSS px as shown. */
   charts: { id: string; width: number; smallest: number }[];
   hiddenCharts: number;
+  /** Citation IDs drawn on more than one line. */
+  brokenCitations: string[];
 }
 
 async function measure(page: Page): Promise<Layout> {
@@ -39,7 +41,8 @@ async function measure(page: Page): Promise<Layout> {
       const sizes = [...svg.querySelectorAll('text')].filter((t) => t.textContent!.trim() !== '' && t.getAttribute('opacity') !== '0').map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
       return { id: svg.getAttribute('aria-labelledby')!.split(' ')[0]!, width, smallest: Math.min(...sizes) };
     });
-    return { caption, table, content, charts, hiddenCharts: svgs.length - shown.length };
+    const brokenCitations = [...document.querySelectorAll('.cite')].filter((c) => c.getClientRects().length !== 1).map((c) => c.textContent!);
+    return { caption, table, content, charts, hiddenCharts: svgs.length - shown.length, brokenCitations };
   });
 }
 
@@ -64,6 +67,7 @@ describeInBrowser('the layout on phones and desktops', () => {
         expect(layout.caption, `${width} px`).toBeCloseTo(layout.table, 0);
         expect(layout.charts.length, `${width} px`).toBe(9);
         expect(layout.hiddenCharts).toBe(9);
+        expect(layout.brokenCitations, `${width} px`).toEqual([]);
         for (const chart of layout.charts) {
           expect(chart.id, `${width} px`).toMatch(/-narrow-title$/);
           expect(chart.smallest, `${chart.id} at ${width} px`).toBeGreaterThanOrEqual(11);
