@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { runIngest } from './commands/ingest.ts';
 import { runStatus } from './commands/status.ts';
 import { runBuild, type BuildOptions } from './commands/build.ts';
-import { runCite } from './commands/cite.ts';
+import { runCite, type CiteOptions } from './commands/cite.ts';
 import { runVerify } from './commands/verify.ts';
 import { runRefreshCommand, runScheduleCommand } from './commands/refresh.ts';
 import { runExport } from './commands/export.ts';
@@ -29,6 +29,8 @@ export interface Io {
   stopSignal?: AbortSignal;
   /** Where a progress line for long ingests goes: a terminal (default: stderr when it is one). */
   progressStream?: { isTTY?: boolean; write(text: string): unknown };
+  /** How to wait (a manual refresh waiting for files being copied in); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const processIo: Io = {
@@ -55,8 +57,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output on stdout')
     .option('--verbose', 'log each step as JSON lines on stderr')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: () => {}, outputError: () => {} })
+    // writeErr carries the help printed for a bare `boardpack` (a usage error); commander's own error lines are
+    // replaced by one sentence of ours (usageSentence).
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    // Every command's help lists --db, --config, --json and --verbose too: they may be given after the command.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true);
+  // The command being parsed, so an unknown option can point at that command's help.
+  let commandName: string | undefined;
+  program.hook('preSubcommand', (_program, subcommand) => {
+    commandName = subcommand.name();
+  });
 
   const context = (): CommandContext => {
     const globals = program.opts<GlobalOptions>();
@@ -70,6 +81,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
       err: (text) => io.stderr(`boardpack: ${text}\n`),
       progress: globals.json || globals.verbose ? undefined : createProgressLine(io.progressStream ?? { write: () => undefined }),
+      ...(io.sleep ? { sleep: io.sleep } : {}),
     };
   };
 
@@ -92,19 +104,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--out <dir>', 'where pack folders go (default out/)')
     .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")
     .option('--pdf', 'also print the pack to pack.pdf (A4) beside index.html, through Chromium')
+    .option('--draft', 'a draft: written to out/drafts/ (or --out), marked on its cover, not an issued pack for later restatements')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });
 
   program
     .command('cite')
-    .description('print a ready-to-paste citation of one figure of a built pack (by citation ID or metric ID)')
-    .argument('<id>', 'a citation ID such as WM-2025-26-Q2-INC-05, or a metric ID such as INC-05')
-    .option('--period <period>', 'the pack\'s period')
-    .option('--edition <edition>', 'board or public', 'board')
+    .description('print a letter-ready citation of one figure of a built pack (the public edition unless --edition board)')
+    .argument('<id>', 'a citation ID such as WM-2025-26-Q2-INC-05 (it names the period), or a metric ID such as INC-05 with --period')
+    .option('--period <period>', "the pack's period, when ID is a metric ID")
+    .option('--edition <edition>', 'public (default) or board (OFFICIAL-SENSITIVE)')
+    .option('--format <format>', 'text (default), markdown or json')
     .option('--as-of <date>', 'resolves a relative period (default today in Europe/London)')
     .option('--out <dir>', 'where pack folders are (default out/)')
-    .action(async (id: string, options: { period?: string; edition?: string; out?: string; asOf?: string }) => {
+    .action(async (id: string, options: CiteOptions) => {
       exitCode = await runCite(id, options, context());
     });
 
@@ -165,8 +179,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
-      if (error.code === 'commander.help') return 0;
-      io.stderr(`boardpack: ${usageSentence(error)}\n`);
+      // No command at all: the help has been printed to stderr; it is still bad usage.
+      if (error.code === 'commander.help') return 2;
+      io.stderr(`boardpack: ${usageSentence(error, commandName)}\n`);
       return 2;
     }
     io.stderr(`boardpack: ${describeError(error)}\n`);
@@ -185,7 +200,15 @@ function processStopSignal(): AbortSignal {
   return controller.signal;
 }
 
-function usageSentence(error: CommanderError): string {
-  const text = error.message.replace(/^error: /, '').split('\n')[0]!.trim();
-  return `${text.charAt(0).toUpperCase()}${text.slice(1).replace(/\.$/, '')}; see boardpack --help.`;
+/**
+ * Commander's message as one sentence: its "(Did you mean build?)" line is kept, inside the sentence,
+ * and the help named is the command's own when the mistake was in a command's options.
+ */
+export function usageSentence(error: CommanderError, commandName?: string): string {
+  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n').map((line) => line.trim());
+  const suggestion = rest.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line)?.[1]).find((s) => s !== undefined);
+  const text = first.replace(/\.$/, '');
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+  const help = commandName && error.code !== 'commander.unknownCommand' ? `boardpack ${commandName} --help` : 'boardpack --help';
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${hint}; see ${help}.`;
 }

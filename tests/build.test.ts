@@ -62,9 +62,10 @@ describe('build', () => {
     const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
     expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
-    // Nine charts (events and people reached by audience are two), each an accessible SVG with its data table.
+    // Nine charts (events and people reached by audience are two), each an accessible SVG (drawn wide and narrow) with its data table.
     expect(html.match(/<figure class="chart"/g)).toHaveLength(9);
-    expect(html.match(/<svg [^>]*role="img"/g)).toHaveLength(9);
+    expect(html.match(/<svg [^>]*class="marks chart-wide"[^>]*role="img"/g)).toHaveLength(9);
+    expect(html.match(/<svg [^>]*class="marks chart-narrow"[^>]*role="img"/g)).toHaveLength(9);
     expect(html.match(/<summary>Data table: /g)).toHaveLength(9);
     // One file: no scripts, no external resources.
     expect(html).not.toMatch(/<script|<link |src="http|href="http/);
@@ -87,19 +88,17 @@ describe('build', () => {
     });
     // VOL-03 reads the roster and the hours; neither is loaded here, so it has no sources.
     expect(manifest.metrics.find((m: { id: string }) => m.id === 'VOL-03').sources).toEqual([]);
-    const result = await boardpack('cite', 'WM-2025-26-Q2-INC-05', '--period', '2025-26-Q2');
+    // The citation's words are tested in cite.test.ts; here, that it cites this pack's figure and sources.
+    const result = await boardpack('cite', 'WM-2025-26-Q2-INC-05', '--edition', 'board');
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n').slice(0, 2)).toEqual([
-      'Victim contact within 28 days (INC-05), Q2 2025-26 (July to September 2025), West Mercia: 50.0 %.',
-      'Citation: WM-2025-26-Q2-INC-05. Period 2025-07-01 to 2025-09-30; data as of 2025-10-14; board edition (OFFICIAL-SENSITIVE).',
-    ]);
-    expect(result.stdout).toContain(`Source: incidents.csv (incidents, SHA-256 ${sha}).\n`);
-    expect(result.stdout).toContain(`Pack: ${join(dir, 'out', '2025-26-Q2-board', 'index.html')}#WM-2025-26-Q2-INC-05\n`);
-    const unknown = await boardpack('cite', 'WM-2025-26-Q2-XYZ-99', '--period', '2025-26-Q2');
+    expect(result.stdout.split('\n')[0]).toBe('Victim contact within 28 days, West Mercia, Q2 2025-26 (July to September 2025): 50.0 % (1 of 2 crimes due contact). Data as of 14 October 2025.');
+    expect(result.stdout).toContain(`Source file: incidents.csv (crime records, received 14 October 2025, SHA-256 ${sha}).\n`);
+    expect(result.stdout).toContain('Link: index.html#WM-2025-26-Q2-INC-05\n');
+    const unknown = await boardpack('cite', 'WM-2025-26-Q2-XYZ-99', '--edition', 'board');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^boardpack: "WM-2025-26-Q2-XYZ-99" is not a figure of the 2025-26-Q2 board pack; use one of: WM-2025-26-Q2-INC-01, /);
-    const missing = await boardpack('cite', 'INC-05', '--period', '2024-25-Q1');
-    expect(missing.stderr).toBe(`boardpack: There is no board pack for 2024-25-Q1 at ${join(dir, 'out', '2024-25-Q1-board')}; build it first with boardpack build --period 2024-25-Q1.\n`);
+    const missing = await boardpack('cite', 'INC-05', '--period', '2024-25-Q1', '--edition', 'board');
+    expect(missing.stderr).toBe(`boardpack: There is no board pack for 2024-25-Q1 at ${join(dir, 'out', '2024-25-Q1-board')}; build it first with boardpack build --period 2024-25-Q1 --edition board.\n`);
   });
 
   it('takes targets and tolerances from configuration', async () => {

@@ -37,7 +37,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'boardpack-evidence-'));
   // The metric SQL is read from a copy, so a test can change a definition later.
   cpSync(join(packageRoot, 'queries'), join(dir, 'queries'), { recursive: true });
-  writeFileSync(join(dir, 'boardpack.config.json'), JSON.stringify({ queries_dir: 'queries' }));
+  // Packs in 'issued' are the issued ones (the configured out folder); 'later' and 'rebuilt' are not.
+  writeFileSync(join(dir, 'boardpack.config.json'), JSON.stringify({ queries_dir: 'queries', out: 'issued' }));
   writeFileSync(join(dir, 'a.csv'), [HEADER, 'C1,02/07/2025,NFIB52A,Individual,03/07/2025,', 'C2,15/08/2025,NFIB53A,Business,,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025,'].join('\r\n'));
   // b.csv repeats C1 unchanged, as cumulative exports do: that is no reason for a restatement.
   writeFileSync(join(dir, 'b.csv'), [HEADER, 'C1,02/07/2025,NFIB52A,Individual,03/07/2025,', 'C2,15/08/2025,NFIB53A,Business,20/08/2025,', 'C4,20/09/2025,NFIB52A,Individual,,', 'C5,05/10/2025,NFIB52A,Business,,'].join('\r\n'));

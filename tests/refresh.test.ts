@@ -62,7 +62,9 @@ describe('boardpack refresh', () => {
     expect(readdirSync(join(dir, 'inbox', 'processed'))).toEqual(['a.csv']);
     expect(readdirSync(join(dir, 'inbox', 'rejected')).sort()).toEqual(['bad.csv', 'bad.csv.error.txt']);
     expect(readlinkSync(join(dir, 'out', 'latest'))).toBe('2025-26-Q2-board');
-    expect(JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8'))).toEqual({ run_id: 2, finished_at: '2025-10-14T01:31:00.000Z', packs: ['2025-26-Q2-board'] });
+    // Both editions by default, so the public pack never goes stale behind the board one.
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8'))).toEqual({ run_id: 2, finished_at: '2025-10-14T01:31:00.000Z', packs: ['2025-26-Q2-board', '2025-26-Q2-public'] });
+    expect(result.stdout).toContain(`Pack written: ${join(dir, 'out', '2025-26-Q2-public')}/index.html`);
     // The last run failed: the pack says so on its cover.
     expect(manifest().warnings[0]).toBe(
       `The last refresh, started 2025-10-14 01:30 UTC, failed: Nothing is loaded yet and the inbox ${join(dir, 'inbox')} holds no exports ready to load; put the exports there and run again.`,
@@ -83,7 +85,7 @@ describe('boardpack refresh', () => {
     const json = await boardpack('2025-10-14T01:34:00Z', '--json', 'refresh');
     expect(json.code).toBe(0);
     const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.event)).toEqual(['run_started', 'file_already_loaded', 'file_loaded', 'pack_written', 'run_finished', 'notified']);
+    expect(events.map((e) => e.event)).toEqual(['run_started', 'file_already_loaded', 'file_loaded', 'pack_written', 'pack_written', 'run_finished', 'notified']);
     expect(events.find((e) => e.event === 'file_loaded')).toMatchObject({ file: 'b.csv', dataset: 'incidents', rows_loaded: 1 });
     expect(manifest().metrics.find((m) => m.id === 'INC-01')?.value).toBe(3);
   });
@@ -94,7 +96,7 @@ describe('boardpack refresh', () => {
       [5, 'succeeded', 'manual'], [4, 'succeeded', 'manual'], [3, 'succeeded', 'manual'], [2, 'succeeded_with_rejections', 'manual'], [1, 'failed', 'manual'],
     ]);
     expect(s.runs[0].files.map((f: { file: string; status: string }) => [f.file, f.status])).toEqual([['a-again.csv', 'already_loaded'], ['b.csv', 'loaded']]);
-    expect(Object.keys(s.runs[0].stages)).toEqual(['ingest', 'build 2025-26-Q2-board', 'total']);
+    expect(Object.keys(s.runs[0].stages)).toEqual(['ingest', 'build 2025-26-Q2-board', 'build 2025-26-Q2-public', 'total']);
     // The default schedule, 02:30 in London: 01:30 UTC in summer time.
     expect(s.next_run).toBe('2025-10-15T01:30:00.000Z');
     // Newest incident 20 September: 24 days before 14 October, within 45; nothing else is loaded.

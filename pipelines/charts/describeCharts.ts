@@ -93,7 +93,7 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
     .map(({ row }) => `${row.key} ${say(row.value)}${was(row.previous)}`);
   const largest = ranked.length ? ` Largest: ${ranked.join(', ')}.` : '';
   const none = rows.filter((r) => r.value === 0).map((r) => r.key);
-  const noneText = none.length === rows.length ? ' None in any group.' : none.length ? ` None: ${listNames(none)}.` : '';
+  const noneText = none.length === rows.length ? ' None in any group.' : none.length ? ` ${listNames(none)}: none.` : '';
   const missing = rows.filter((r) => r.value === null).map((r) => r.key);
   const missingText = missing.length ? ` No figure for ${listNames(missing)}.` : '';
   return head + largest + noneText + missingText;

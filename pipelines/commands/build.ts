@@ -5,7 +5,9 @@ import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { buildPack } from '../packs/buildPack.ts';
-import { printPdf } from '../packs/printPdf.ts';
+import { DRAFT_BANNER, DRAFTS, issuedPack, notIssuedNotice } from '../packs/issued.ts';
+import { packFolderName } from '../packs/manifest.ts';
+import { hasPdf, PDF_FILE, pdfConfigured, pdfRemovedNotice, printPackPdf } from '../packs/packPdf.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
 /** `boardpack build`: checks the options, then hands the work to the pack orchestrator (packs/buildPack.ts). */
@@ -21,6 +23,8 @@ export interface BuildOptions {
   snapshot?: string;
   /** Also print the pack to pack.pdf beside index.html. */
   pdf?: boolean;
+  /** A draft: written to <out>/drafts/ unless --out says otherwise, marked on its cover, never an issued pack. */
+  draft?: boolean;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -30,19 +34,26 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
-  // Checked before any work, so a missing browser costs nothing and leaves nothing half done.
-  const noBrowser = options.pdf ? chromiumMissing() : null;
+  // Printed when asked for or configured; checked before any work, so a missing browser costs nothing and leaves nothing half done.
+  const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
+  const noBrowser = wantPdf ? chromiumMissing() : null;
   if (noBrowser) throw new WorkError(noBrowser);
+  const out = options.out ? resolve(ctx.cwd, options.out) : options.draft ? join(ctx.config.out, DRAFTS) : ctx.config.out;
+  // Only a pack in the configured out folder is issued: later packs report restatements against its figures.
+  const issued = issuedPack(ctx.config, out, options);
+  const folder = packFolderName({ period: period.id, edition, name: options.pack });
+  const hadPdf = hasPdf(join(out, folder));
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
-    const out = options.out ? resolve(ctx.cwd, options.out) : ctx.config.out;
-    const built = await buildPack(db, { pack: options.pack, period, asOf, edition, out, snapshot: options.snapshot }, ctx);
+    const built = await buildPack(db, { pack: options.pack, period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
     for (const w of built.warnings) ctx.err(w);
-    const pdf = options.pdf ? join(built.path, 'pack.pdf') : undefined;
+    if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
+    const pdf = wantPdf ? join(built.path, PDF_FILE) : undefined;
     // The pack is written whatever happens to the PDF: say so first.
     if (!ctx.json) ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
-    if (pdf) await printPdf(join(built.path, 'index.html'), pdf);
+    if (pdf) await printPackPdf(built.path);
+    else if (hadPdf) ctx.err(pdfRemovedNotice(folder));
     if (ctx.json) ctx.out(JSON.stringify({ pack: built.path, manifest: `${built.path}/manifest.json`, ...(pdf ? { pdf } : {}), snapshot: built.snapshot, warnings: built.warnings }, null, 2));
     else if (pdf) ctx.out(`PDF written: ${pdf}`);
     return 0;

@@ -3,27 +3,80 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { londonDate } from '../lib/clock.ts';
-import { formatCitation } from '../packs/cite.ts';
+import { CITATION_FORMATS, composeCitation, formatLetterCitation, parseCitationId, type CitationFormat } from '../packs/citation.ts';
 import type { Manifest } from '../packs/manifest.ts';
 import type { CommandContext } from './context.ts';
 
-/** `boardpack cite ID --period P`: a ready-to-paste citation of one figure of a built pack. */
-export async function runCite(id: string, options: { period?: string; edition?: string; out?: string; asOf?: string }, ctx: CommandContext): Promise<number> {
-  if (options.period === undefined) throw new UsageError('Say which pack with --period, e.g. boardpack cite WM-2025-26-Q2-INC-05 --period 2025-26-Q2.');
+export interface CiteOptions {
+  period?: string;
+  edition?: string;
+  out?: string;
+  asOf?: string;
+  format?: string;
+}
+
+/**
+ * `boardpack cite ID`: a letter-ready citation of one figure of a built pack. A citation ID
+ * names its period; a bare metric ID needs --period. The public edition is cited unless
+ * --edition board is asked for, so an exact board figure is never pasted by default.
+ */
+export async function runCite(id: string, options: CiteOptions, ctx: CommandContext): Promise<number> {
+  const format = citationFormat(options.format, ctx.json);
+  const edition = options.edition ?? 'public';
+  if (edition !== 'board' && edition !== 'public') throw new UsageError(`--edition "${edition}" is not an edition; use public or board.`);
   const asOf = options.asOf ?? londonDate(ctx.clock.now());
   if (!isCalendarDate(asOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd.`);
-  const period = parsePeriod(options.period, asOf);
-  const edition = options.edition ?? 'board';
+  const parsed = parseCitationId(id);
+  const metricId = parsed?.metricId ?? id.trim();
+  let periodText = options.period;
+  if (parsed) {
+    const fromId = parsePeriod(parsed.period, asOf).id;
+    if (options.period !== undefined && parsePeriod(options.period, asOf).id !== fromId) {
+      throw new UsageError(`${id} is a figure of ${fromId}, not of --period ${options.period}; leave --period out or cite the figure of that period.`);
+    }
+    periodText = fromId;
+  }
+  if (periodText === undefined) throw new UsageError(`Say which pack: give a citation ID such as WM-2025-26-Q2-${metricId}, or --period with the metric ID.`);
+  const period = parsePeriod(periodText, asOf);
   const folder = join(options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, `${period.id}-${edition}`);
   const manifestPath = join(folder, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id}.`);
+  if (!existsSync(manifestPath)) {
+    const other = edition === 'public' ? 'board' : 'public';
+    const hint = existsSync(join(folder, '..', `${period.id}-${other}`, 'manifest.json')) && other === 'board' ? ', or cite the board edition (OFFICIAL-SENSITIVE) with --edition board' : '';
+    throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id} --edition ${edition}${hint}.`);
+  }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-  const text = formatCitation(manifest, id, join(folder, 'index.html'));
-  if (text === null) {
+  // The folder's name says the edition; the manifest must agree before a public citation is made from it.
+  if (manifest.pack.edition !== edition) throw new UsageError(`The pack at ${folder} is the ${manifest.pack.edition} edition, not the ${edition} one; rebuild it with boardpack build --period ${period.id} --edition ${edition}.`);
+  const wanted = parsed ? id.trim() : metricId;
+  const citation = composeCitation(manifest, wanted, { publishUrl: ctx.config.publishUrl[edition], basis: basisOf(ctx.config.queriesDir, metricId) });
+  if (citation === null) {
     const known = manifest.metrics.map((m) => m.citation_id ?? m.id).join(', ');
     throw new UsageError(`"${id}" is not a figure of the ${period.id} ${edition} pack; use one of: ${known}.`);
   }
-  const metric = manifest.metrics.find((m) => m.citation_id === id || m.id === id)!;
-  ctx.out(ctx.json ? JSON.stringify({ citation: text, figure: metric, pack: manifest.pack }, null, 2) : text);
+  ctx.out(formatLetterCitation(citation, format));
   return 0;
+}
+
+function citationFormat(value: string | undefined, json: boolean): CitationFormat {
+  if (value === undefined) return json ? 'json' : 'text';
+  if (!(CITATION_FORMATS as string[]).includes(value)) throw new UsageError(`--format "${value}" is not a citation format; use ${CITATION_FORMATS.join(', ')}.`);
+  if (json && value !== 'json') throw new UsageError(`--json asks for JSON but --format says ${value}; give one of them.`);
+  return value as CitationFormat;
+}
+
+/**
+ * The metric's numerator and denominator in words (`basis` in its metadata twin, e.g.
+ * "{numerator} of {denominator} crimes due contact"): words only, so the current catalogue
+ * is read; a metric without one is cited without them (a percentage as "107 of 124").
+ */
+function basisOf(queriesDir: string, metricId: string): string | null {
+  const path = join(queriesDir, 'metrics', `${metricId}.json`);
+  if (!/^[A-Z]{3}-\d{2}$/.test(metricId) || !existsSync(path)) return null;
+  try {
+    const basis = (JSON.parse(readFileSync(path, 'utf8')) as { basis?: unknown }).basis;
+    return typeof basis === 'string' ? basis : null;
+  } catch {
+    return null;
+  }
 }

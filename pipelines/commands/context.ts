@@ -19,6 +19,8 @@ export interface CommandContext {
   err(text: string): void;
   /** Progress of long ingests (a terminal line), when there is somewhere to show it. */
   progress?: (p: IngestProgress) => void;
+  /** Waits (a manual refresh waiting for files still being copied in); tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export async function openDb(config: Config): Promise<Db> {

@@ -12,6 +12,8 @@ export interface PackSetting {
   edition: 'board' | 'public';
   /** The pack definition, reports/packs/<pack>.json. */
   pack: string;
+  /** Print pack.pdf at every build of this pack (by build and refresh). */
+  pdf?: boolean;
 }
 
 /** Every setting of boardpack.config.json (docs/interface.md), resolved to absolute paths and defaults. */
@@ -53,6 +55,8 @@ export interface Config {
   notify: { command: string | null; on: 'failure' | 'always' };
   /** DuckDB's memory limit, threads and spill folder (BOARDPACK_MEMORY_LIMIT, BOARDPACK_THREADS override the file). */
   duckdb: DbSettings;
+  /** Where each edition's pack folders are published (`publish_url`), for the links in citations; null: a link within the pack. */
+  publishUrl: { board: string | null; public: string | null };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -100,6 +104,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
+    publishUrl: publishUrlSetting(raw.publish_url),
   };
   // The checks above give the friendliest sentence for a known key; the schema then refuses
   // what they do not look at, above all a mistyped key that would silently fall back to a default.
@@ -143,7 +148,8 @@ function scheduleSetting(value: unknown): Config['schedule'] {
 }
 
 function packsSetting(value: unknown): PackSetting[] {
-  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board', pack: 'board' }];
+  // Both editions by default: a refresh that rebuilt only the board pack left the public one stale.
+  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board', pack: 'board' }, { period: 'last-complete-quarter', edition: 'public', pack: 'board' }];
   if (!Array.isArray(value)) throw new UsageError('Configuration "packs" must be a list like [{"period": "last-complete-quarter", "edition": "board"}].');
   return value.map((entry, i) => {
     const record = (entry ?? {}) as Record<string, unknown>;
@@ -151,7 +157,8 @@ function packsSetting(value: unknown): PackSetting[] {
     const edition = record.edition ?? 'board';
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
     const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? 'board';
-    return { period, edition, pack };
+    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
+    return { period, edition, pack, ...(record.pdf === true ? { pdf: true } : {}) };
   });
 }
 
@@ -255,4 +262,19 @@ function notifySetting(value: unknown): Config['notify'] {
     throw new UsageError('Configuration "notify" must look like {"command": "mail -s boardpack analysts@example.org", "on": "failure"} ("on": failure or always).');
   }
   return { command: stringSetting(record.command, 'notify.command') ?? null, on };
+}
+
+/** `"https://example.org/packs"` for every edition, or `{"public": "https://...", "board": "https://intranet/..."}`. */
+function publishUrlSetting(value: unknown): Config['publishUrl'] {
+  const problem = new UsageError('Configuration "publish_url" must be a web address (https://...) where pack folders are published, or {"public": "https://...", "board": "https://..."}.');
+  const url = (v: unknown): string | null => {
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string' || !/^https?:\/\/[^\s]+$/.test(v)) throw problem;
+    return v;
+  };
+  if (value === undefined || value === null) return { board: null, public: null };
+  if (typeof value === 'string') return { board: url(value), public: url(value) };
+  if (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).some((k) => k !== 'board' && k !== 'public')) throw problem;
+  const record = value as Record<string, unknown>;
+  return { board: url(record.board), public: url(record.public) };
 }

@@ -46,6 +46,8 @@ export interface PackOptions {
   snapshot?: string;
   /** Notices for the cover on top of the pack's own (the nightly job's stale-data and failed-run banners). */
   banners?: string[];
+  /** Record its figures as an issued pack's (default true; a draft or a pack outside the configured out folder is not). */
+  record?: boolean;
 }
 
 export interface BuildContext {
@@ -95,7 +97,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
     stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
-    if (!rebuild) await recordFigures(db, manifest);
+    if (!rebuild && options.record !== false) await recordFigures(db, manifest);
     stage('record');
     return { path, snapshot: snapshot.id, warnings: manifest.warnings };
   } finally {

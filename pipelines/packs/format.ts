@@ -20,6 +20,13 @@ export function formatChange(change: number | null, unit: MetricResult['unit'], 
   if (change === 0) return 'no change';
   const sign = change > 0 ? '+' : '−';
   const size = formatNumber(Math.abs(change), decimals);
-  const amount = unit === 'percent' ? `${sign}${size} points` : unit === 'gbp' ? `${sign}£${size}` : `${sign}${size}`;
+  // Every change carries its unit, as the figures do: "−1.5 days", never a bare "−1.5".
+  const amount = unit === 'percent' ? `${sign}${size} points` : unit === 'gbp' ? `${sign}£${size}` : unit === 'days' || unit === 'hours' ? `${sign}${size} ${unit}` : `${sign}${size}`;
   return pct === null || unit === 'percent' ? amount : `${amount} (${sign}${formatNumber(Math.abs(pct), 1)} %)`;
+}
+
+/** What a unit is called where people read it: "Unit: pounds (£)", not "gbp". */
+export function unitWords(unit: MetricResult['unit']): string {
+  const words: Record<MetricResult['unit'], string> = { count: 'count', percent: 'per cent (%)', gbp: 'pounds (£)', days: 'days', hours: 'hours', score: 'score (1 to 5)' };
+  return words[unit] ?? unit;
 }

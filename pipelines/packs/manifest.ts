@@ -142,3 +142,15 @@ export function composeManifest(input: {
     warnings: input.warnings,
   };
 }
+
+/** One file `verify` checks: a pack file (HTML, exports, PDF) or an archived export. */
+export interface FileCheck {
+  file: string;
+  /** archive: the copy figures recompute from; original: an encrypted original (verify --originals). */
+  role: 'pack' | 'archive' | 'original';
+  /** deleted: an original deleted at the end of its retention period, as the ledger records. */
+  status: 'match' | 'missing' | 'altered' | 'deleted';
+  detail?: string;
+  /** For an archived export: the file to load, and the SHA-256 to load it under. */
+  source?: { path: string; sha256: string };
+}

@@ -13,7 +13,8 @@ import { configForSnapshot, takeSnapshot, type SnapshotFile } from '../model/sna
 import { canonicalRelativePath, legacyRelativePath, metaRelativePath, originalRelativePath, readMeta } from '../ingest/archive.ts';
 import { decryptFile } from '../archive/encryptFile.ts';
 import { computePack } from './buildPack.ts';
-import type { Manifest } from './manifest.ts';
+import type { FileCheck, Manifest } from './manifest.ts';
+import { checkPdf } from './packPdf.ts';
 
 /**
  * Verification of a built pack: the files beside it and the archived exports are the bytes
@@ -22,16 +23,7 @@ import type { Manifest } from './manifest.ts';
  * order, dataset and load time), so "current as of that load" is rebuilt, not assumed.
  */
 
-export interface FileCheck {
-  file: string;
-  /** archive: the copy figures recompute from; original: an encrypted original (verify --originals). */
-  role: 'pack' | 'archive' | 'original';
-  /** deleted: an original deleted at the end of its retention period, as the ledger records. */
-  status: 'match' | 'missing' | 'altered' | 'deleted';
-  detail?: string;
-  /** For an archived export: the file to load, and the SHA-256 to load it under. */
-  source?: { path: string; sha256: string };
-}
+export type { FileCheck };
 
 export interface FigureCheck {
   id: string;
@@ -58,6 +50,7 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
   };
   if (manifest.html_sha256) check('index.html', 'pack', join(packDir, 'index.html'), manifest.html_sha256);
   for (const e of manifest.exports ?? []) check(e.file, 'pack', join(packDir, e.file), e.sha256);
+  checks.push(...checkPdf(packDir, manifest));
   for (const f of manifest.snapshot.files) checks.push(checkArchived(archiveDir, f));
   return checks;
 }

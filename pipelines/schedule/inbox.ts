@@ -15,6 +15,8 @@ export interface InboxListing {
   settling: string[];
   /** Entries that are not regular files (links, pipes, devices, folders): set aside unread, each with why. */
   refused: { path: string; error: string }[];
+  /** Settled, but not a CSV export: set aside in rejected/ with the reason. */
+  unsupported: { path: string; reason: string }[];
 }
 
 /**
@@ -24,9 +26,9 @@ export interface InboxListing {
  */
 export function listInbox(inbox: string, now: Date, settleSeconds: number): InboxListing {
   mkdirSync(inbox, { recursive: true });
-  const listing: InboxListing = { ready: [], settling: [], refused: [] };
+  const listing: InboxListing = { ready: [], settling: [], refused: [], unsupported: [] };
   for (const name of readdirSync(inbox).sort()) {
-    if (name.startsWith('.') || !/\.csv$/i.test(name)) continue;
+    if (name.startsWith('.')) continue;
     const path = join(inbox, name);
     const stats = lstatSync(path, { throwIfNoEntry: false });
     if (!stats) continue; // removed meanwhile
@@ -34,7 +36,10 @@ export function listInbox(inbox: string, now: Date, settleSeconds: number): Inbo
       listing.refused.push({ path, error: refusal(name, stats) });
       continue;
     }
-    (settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000 ? listing.ready : listing.settling).push(path);
+    const settled = settleSeconds === 0 || now.getTime() - stats.mtimeMs >= settleSeconds * 1000;
+    if (!settled) listing.settling.push(path);
+    else if (/\.csv$/i.test(name)) listing.ready.push(path);
+    else listing.unsupported.push({ path, reason: unsupportedReason(name) });
   }
   return listing;
 }
@@ -44,6 +49,14 @@ function refusal(name: string, stats: Stats): string {
     return `${name} is a symbolic link, which boardpack does not follow in the inbox; copy the export itself into the inbox.`;
   }
   return `${name} is ${kindOf(stats)}, not a regular file, so it was not read; put the CSV export itself in the inbox.`;
+}
+
+/** Why a file in the inbox is not read, and what to do: one sentence. */
+export function unsupportedReason(name: string): string {
+  if (/\.(xlsx|xlsm|xls|ods|numbers)$/i.test(name)) {
+    return `${name} is a spreadsheet workbook, not a CSV export; open it, save the sheet as CSV (UTF-8) and put the .csv file in the inbox.`;
+  }
+  return `${name} is not a CSV export (only .csv files are read); export the data as CSV and put the .csv file in the inbox.`;
 }
 
 /** Moves a file out of the inbox, never over another: a second file of the same name gets a suffix. */

@@ -15,9 +15,11 @@ import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { ingestPaths, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { packFolderName } from '../packs/manifest.ts';
+import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
 import { buildPack, packIsCurrent } from '../packs/buildPack.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
+import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
 import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
 
@@ -46,6 +48,8 @@ export interface RefreshContext {
   clock: Clock;
   logger: Logger;
   progress?: (p: IngestProgress) => void;
+  /** How the manual refresh waits for files still being copied in (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit: Emit): Promise<RefreshOutcome> {
@@ -63,7 +67,7 @@ export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit:
       const previous = (await readRuns(db, 1))[0] ?? null;
       const runId = await startRun(db, trigger, ctx.clock.now());
       emit('run_started', { run_id: runId, trigger });
-      const outcome = await refreshOnce(db, ctx, runId, previous, emit);
+      const outcome = await refreshOnce(db, ctx, runId, previous, emit, trigger);
       try {
         await finishRun(db, runId, { ...outcome, now: ctx.clock.now() });
       } catch (error) {
@@ -91,7 +95,7 @@ interface Outcome {
   stages: Record<string, number>;
 }
 
-async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous: RunRecord | null, emit: Emit): Promise<Outcome> {
+async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous: RunRecord | null, emit: Emit, trigger: RunTrigger): Promise<Outcome> {
   const { config } = ctx;
   const outcome: Outcome = { status: 'succeeded', files: [], packs: [], error: null, stages: {} };
   let mark = performance.now();
@@ -100,12 +104,22 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     mark = performance.now();
   };
   try {
-    const inbox = listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
-    for (const file of inbox.settling) emit('file_settling', { file: basename(file) });
+    const list = () => listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
+    // Someone running refresh by hand has just put files in: wait for them rather than skip them.
+    const inbox = trigger === 'manual'
+      ? await waitForSettled({ list, settleSeconds: config.inboxSettleSeconds, maxWaitMs: manualWaitMs(config.inboxSettleSeconds), sleep: ctx.sleep ?? realSleep,
+        onWait: (files, ms) => emit('inbox_waiting', { files: files.map((f) => basename(f)), max_seconds: ms / 1000 }) })
+      : list();
+    for (const file of inbox.settling) emit('file_settling', { file: basename(file), manual: trigger === 'manual' });
     for (const { path, error } of inbox.refused) {
       setAside(path, config.inbox, 'rejected', error);
       outcome.files.push({ file: basename(path), dataset: null, status: 'rejected', rows_loaded: 0, error });
       emit('file_rejected', { file: basename(path), error });
+    }
+    for (const file of inbox.unsupported) {
+      setAside(file.path, config.inbox, 'rejected', file.reason);
+      outcome.files.push({ file: basename(file.path), dataset: null, status: 'rejected', rows_loaded: 0, error: file.reason });
+      emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
     }
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
@@ -128,16 +142,19 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     for (const setting of config.packs) {
       const options = { pack: setting.pack, period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
       const name = packFolderName({ period: options.period.id, edition: options.edition, name: options.pack });
+      const hadPdf = hasPdf(join(config.out, name));
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
-      if (!loadedNew && (await packIsCurrent(db, options, ctx))) {
+      const current = !loadedNew && (await packIsCurrent(db, options, ctx));
+      if (current) {
         outcome.packs.push(join(config.out, name));
         emit('pack_current', { pack: name });
-        stage(`build ${name}`);
-        continue;
+      } else {
+        const built = await buildPack(db, options, ctx);
+        outcome.packs.push(built.path);
+        emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
       }
-      const built = await buildPack(db, options, ctx);
-      outcome.packs.push(built.path);
-      emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
+      const pdf = await keepPackPdf(join(config.out, name), name, { configured: setting.pdf === true, hadPdf, rebuilt: !current });
+      if (pdf) emit(pdf.event, pdf.fields);
       stage(`build ${name}`);
     }
     updateLatest(config.out, outcome.packs, { run_id: runId, finished_at: ctx.clock.now().toISOString() });

@@ -75,7 +75,8 @@ describe('compileChart', () => {
   it('hides every mark container from assistive technology: the named SVG and its data table speak for them', async () => {
     const chart = await compileChart(bars({ config: { aria: false, mark: { color: '#0072B2' } } }), ROWS, OPTIONS);
     const marks = [...chart.svg.matchAll(/<g class="mark-rect role-mark[^"]*"([^>]*)>/g)].map((m) => m[1]);
-    expect(marks).toEqual([' aria-hidden="true"']);
+    // One bar mark container in each drawing, the wide and the narrow.
+    expect(marks).toEqual([' aria-hidden="true"', ' aria-hidden="true"']);
     expect(chart.svg).not.toContain('role="graphics-symbol" aria-roledescription="rect mark container"');
     expect(chart.svg).toContain('fill="#0072B2"');
   });

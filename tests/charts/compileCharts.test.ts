@@ -48,7 +48,9 @@ describe('the eight charts', () => {
     for (const chart of charts) {
       expect(chart.warnings, chart.id).toEqual([]);
       expect(chart.svg, chart.id).not.toContain('\u2026');
-      expect(chart.svg, chart.id).toMatch(/^<svg [^>]*width="560"/);
+      // Drawn wide (screens from 40rem, and paper) and narrow (phones): see narrowCharts.test.ts.
+      expect(chart.svg, chart.id).toMatch(/^<svg [^>]*class="marks chart-wide"[^>]*width="720"/);
+      expect(chart.svg, chart.id).toMatch(/<svg [^>]*class="marks chart-narrow"[^>]*width="296"/);
     }
   });
 
@@ -170,7 +172,7 @@ describe('descriptions, worked by hand', () => {
     expect(chart.description).toBe(
       'Crimes given an outcome in this quarter by outcome group: 9 in all, against 10 in last quarter. ' +
         'Largest: Evidential difficulties (14-16) 4 (previously 6), Judicial (1-8) 2 (previously 1), ' +
-        'Investigation complete, no suspect (18) 2 (previously 0). None: Filed by NFIB (19).',
+        'Investigation complete, no suspect (18) 2 (previously 0). Filed by NFIB (19): none.',
     );
     expect(chart.table.rows).toEqual([
       ['Judicial (1-8)', '2', '1'],

@@ -94,7 +94,8 @@ describe('boardpack schedule', () => {
     const written = JSON.parse(await scheduler.waitFor(/"event":"pack_written"/, 90_000));
     await scheduler.waitFor(/"event":"run_finished".*"status":"succeeded"/);
     expect(existsSync(join(written.path, 'index.html'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')).packs).toEqual([written.pack]);
+    // Both editions, by default.
+    expect(JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')).packs).toEqual([written.pack, written.pack.replace(/-board$/, '-public')]);
     expect(readdirSync(join(home, 'inbox', 'processed')).sort()).toEqual(['actions.csv', 'incidents.csv', 'training.csv', 'volunteer_hours.csv', 'volunteers.csv']);
 
     const status = await statusJson(home);

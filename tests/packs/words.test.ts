@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../pipelines/cli.ts';
+import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { lintWords, readableText, type WordsContext } from '../../pipelines/packs/wordsLint.ts';
+import type { Manifest } from '../../pipelines/packs/manifest.ts';
+
+// The words lint on the sample pack, both editions: no file path, configuration key, dataset
+// identifier, doubled unit, unitless change or mislabelled hash reaches a reader.
+
+const DATASETS = readdirSync(resolve('queries/contracts')).filter((f) => f.endsWith('.json') && f !== 'personal.json').map((f) => f.slice(0, -5));
+let dir: string;
+const packs: Record<string, { html: string; context: WordsContext }> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'boardpack-words-'));
+  const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock('2026-10-14T12:00:00Z'), cwd: dir };
+  const db = join(dir, 'db.duckdb');
+  expect(await main(['--db', db, 'ingest', resolve('fixtures/sample')], io)).toBe(0);
+  for (const edition of ['board', 'public']) {
+    expect(await main(['--db', db, 'build', '--period', '2026-27-Q2', '--as-of', '2026-10-14', '--edition', edition], io)).toBe(0);
+    const folder = join(dir, 'out', `2026-27-Q2-${edition}`);
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Manifest;
+    packs[edition] = {
+      html: readFileSync(join(folder, 'index.html'), 'utf8'),
+      context: { inputFiles: manifest.inputs.map((i) => i.file), datasets: DATASETS, units: Object.fromEntries(manifest.metrics.map((m) => [m.id, m.unit])) },
+    };
+  }
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('board-facing words of the sample pack', () => {
+  it.each(['board', 'public'])('%s edition: nothing for a reader to trip on', (edition) => {
+    const { html, context } = packs[edition]!;
+    expect(lintWords(html, context)).toEqual([]);
+    // What the issue found, now gone.
+    const text = readableText(html).join('\n');
+    expect(text).not.toMatch(/Unit: gbp|None: Filed|datasets\.md|max_age_days|nfib_codes/);
+    expect(text).toContain('Unit: pounds (£).');
+    expect(text).toContain('Filed by NFIB (19): none.');
+  });
+
+  it('citation IDs do not wrap: .cite is white-space: nowrap', () => {
+    expect(readFileSync(resolve('reports/styles/pack.css'), 'utf8')).toMatch(/\.cite \{[^}]*white-space: nowrap;/);
+  });
+});
+
+describe('the lint can fail', () => {
+  const context: WordsContext = { inputFiles: ['incidents.csv'], datasets: ['incidents', 'volunteer_hours'], units: { 'INC-06': 'days', 'INC-05': 'percent', 'INC-01': 'count' } };
+  it.each([
+    ['a path', '<p>Categories come from queries/reference/nfib_codes.csv.</p>', 'a file path or name: "queries/reference/nfib_codes.csv"'],
+    ['a document name', '<p>As in datasets.md.</p>', 'a file path or name: "datasets.md"'],
+    ['a configuration key', '<td>older than data_quality.max_age_days</td>', 'an internal name (configuration key or dataset identifier): "data_quality.max_age_days"'],
+    ['a dataset identifier', '<td>incidents</td>', 'a dataset identifier standing for its dataset: "incidents"'],
+    ['a doubled unit', '<p>Deployment rate (%) was 71.7 % against a target.</p>', 'a doubled unit: "Deployment rate (%) was 71.7 % against a target."'],
+    ['a short hash called SHA-256', '<p>Query (SHA-256 d3d614e64be49219).</p>', 'a 16-character hash called SHA-256 (a SHA-256 has 64): "Query (SHA-256 d3d614e64be49219)."'],
+    ['a unitless change', '<tr id="score-INC-06"><th>x</th><td class="num">6.5 days</td><td class="num">8.0 days</td><td class="num">−1.5 (−18.8 %)</td></tr>', 'a change without its unit (days) for INC-06: "−1.5 (−18.8 %)"'],
+    ['a loose citation ID', '<p>See WM-2026-27-Q2-INC-05.</p>', 'a citation ID outside a .cite link, where it may break across lines: WM-2026-27-Q2-INC-05'],
+  ])('%s', (_, html, problem) => {
+    expect(lintWords(html, context).map((p) => p.replace(/ in ".*"$/, ''))).toEqual([problem]);
+  });
+
+  it('lets the export names, a full SHA-256, a change with its unit and a cited ID through', () => {
+    const html = `<td>incidents.csv</td><td>SHA-256 ${'a'.repeat(64)}</td><tr id="score-INC-06"><th>x</th><td>1</td><td>2</td><td class="num">−1.5 days (−18.8 %)</td></tr><a class="cite" id="WM-2026-27-Q2-INC-05" href="#WM-2026-27-Q2-INC-05">WM-2026-27-Q2-INC-05</a>`;
+    expect(lintWords(html, context)).toEqual([]);
+  });
+});
