@@ -55,6 +55,8 @@ export interface Config {
   notify: { command: string | null; on: 'failure' | 'always' };
   /** DuckDB's memory limit, threads and spill folder (BOARDPACK_MEMORY_LIMIT, BOARDPACK_THREADS override the file). */
   duckdb: DbSettings;
+  /** Board content (issue 13): which action sources the public edition lists. */
+  actions: { publicSources: string[] };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -97,7 +99,18 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
+    actions: actionsSetting(raw.actions),
   };
+}
+
+/** `{"public_sources": ["HMICFRS recommendation", ...]}`: the action sources the public edition lists. */
+function actionsSetting(value: unknown): Config['actions'] {
+  const fallback = ['HMICFRS recommendation', 'HMICFRS area for improvement', 'Strategy commitment'];
+  const sources = (value as Record<string, unknown> | undefined)?.public_sources ?? fallback;
+  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) {
+    throw new UsageError('Configuration "actions.public_sources" must be a list of action sources, e.g. ["HMICFRS recommendation", "Strategy commitment"].');
+  }
+  return { publicSources: sources as string[] };
 }
 
 function resolvePackaged(base: string, value: string | undefined, fallback: string): string {

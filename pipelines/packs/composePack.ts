@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { loadCatalog } from '../metrics/catalog.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
+import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { composeManifest, type Manifest, type PackInput } from './writePack.ts';
@@ -35,6 +36,9 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   await buildModels(db, config.queriesDir);
   const catalog = loadCatalog(config.queriesDir);
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets });
+  // Board content hook (issue 13): ACT-01/02 earlier values from the tracker's history, and the action log.
+  await addActionHistory(db, run, config.queriesDir);
+  const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(
     `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
@@ -51,6 +55,7 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
     run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
     firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
   });
+  manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
   manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs, snapshot.id);
   return { manifest, sql, previousLabel: run.previous.label };
 }

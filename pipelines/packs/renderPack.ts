@@ -5,6 +5,7 @@ import type { MetricResult } from '../metrics/runMetrics.ts';
 import { formatChange, formatFigure } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
+import { actionLogView } from './actionLogView.ts';
 import type { Restatement } from './restatements.ts';
 import type { Manifest } from './writePack.ts';
 
@@ -130,6 +131,8 @@ export function renderPack(input: RenderInput): string {
         metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}` })),
         charts: s.charts.map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
         empty: s.key === 'actions' && inSection.every((m) => m.value === null) ? 'The action tracker is not loaded for this pack.' : null,
+        // Board content hook (issue 13): the action log table in the action section.
+        actionLog: s.key === 'actions' ? actionLogView(manifest) : null,
       };
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),

@@ -9,6 +9,7 @@ import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import type { Restatement } from './restatements.ts';
+import type { ActionRow } from './actionLog.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -66,6 +67,8 @@ export interface Manifest {
   metrics: PackMetric[];
   data_quality: CheckResult[];
   warnings: string[];
+  /** The action log at the as-of date (issue 13); the public edition's holds only public sources, without owners. */
+  action_log?: ActionRow[];
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
   /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
