@@ -19,6 +19,8 @@ import { findRestatements, recordFigures } from '../packs/restatements.ts';
 import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
 import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
+import { buildModels } from '../model/buildModels.ts';
+import { extractAsOf } from '../packs/dataDates.ts';
 
 export interface BuildOptions {
   period?: string;
@@ -32,10 +34,14 @@ export interface BuildOptions {
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
-  const asOf = options.asOf ?? londonDate(ctx.clock.now());
-  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.`);
+  // `--as-of extract`: the date the loaded data runs to, read once the database is open (issue 13).
+  const fromData = options.asOf === 'extract';
+  const givenAsOf = fromData ? '2000-01-01' : options.asOf ?? londonDate(ctx.clock.now());
+  if (!isCalendarDate(givenAsOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14, or as extract for the date the loaded data runs to.`);
   if (options.period === undefined) throw new UsageError('Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.');
-  const period = parsePeriod(options.period, asOf);
+  // Checks the period's form now; a relative period is resolved again below once as-of is known.
+  let asOf = givenAsOf;
+  let period = parsePeriod(options.period, asOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
   // Checked before any work, so a missing browser costs nothing and leaves nothing half done.
@@ -44,6 +50,10 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
+    if (fromData) {
+      asOf = await asOfFromData(db, ctx.config.queriesDir);
+      period = parsePeriod(options.period, asOf);
+    }
     const built = await buildPack(db, { period, asOf, edition, out: options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, snapshot: options.snapshot }, ctx);
     for (const w of built.warnings) ctx.err(w);
     const pdf = options.pdf ? join(built.path, 'pack.pdf') : undefined;
@@ -129,6 +139,12 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Comm
   } catch {
     return false;
   }
+}
+
+/** The date the loaded data runs to, for `--as-of extract` (the models give each dataset's extract date). */
+async function asOfFromData(db: Db, queriesDir: string): Promise<string> {
+  await buildModels(db, queriesDir);
+  return extractAsOf(db);
 }
 
 /** Everything loaded now, with the configuration and query set in force; the query set is archived. */

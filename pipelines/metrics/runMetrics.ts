@@ -55,6 +55,8 @@ export interface MetricResult {
   sql_sha256: string;
   definition_sha256: string;
   sql_path: string;
+  /** The query says this period's figure can still change (a window not yet closed, e.g. INC-05's 28 days). */
+  provisional?: boolean;
 }
 
 export interface MetricRun {
@@ -75,6 +77,7 @@ interface Measured {
   numerator: number | null;
   denominator: number | null;
   rows: { key: string; value: number | null }[] | null;
+  provisional: boolean;
 }
 
 async function measure(statement: PreparedSql, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
@@ -82,10 +85,10 @@ async function measure(statement: PreparedSql, metric: MetricDefinition, p: Peri
   if (metric.meta.breakdown) {
     const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
-    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown };
+    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown, provisional: false };
   }
   const [row] = rows;
-  return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
+  return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null, provisional: row?.provisional === true };
 }
 
 export async function runMetrics(db: Db, catalog: MetricDefinition[], options: { period: Period; asOf: string; targets?: Targets }): Promise<MetricRun> {
@@ -147,6 +150,8 @@ async function resultFor(
       sql_sha256: metric.sqlSha256,
       definition_sha256: metric.definitionSha256,
       sql_path: metric.sqlPath,
+      // Only a query that returns a provisional column can say so (issue 13: INC-05's 28-day window).
+      ...(current.provisional ? { provisional: true } : {}),
     };
     if (current.rows) {
       result.breakdown = current.rows.map((r) => ({

@@ -9,9 +9,9 @@ const RAG = { Green: { symbol: '✓', cls: 'green' }, Amber: { symbol: '▲', cl
 
 const DONE = ['Complete', 'Closed'];
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** 2026-09-30 as "30 Sept 2026"; a calendar date, so read in UTC with no time-zone shift. */
+/** 2026-09-30 as "30 September 2026"; a calendar date, so read in UTC with no time-zone shift. */
 export function readableDate(iso: string | null): string {
   return iso === null ? '–' : dateFormat.format(new Date(`${iso}T00:00:00Z`));
 }

@@ -8,6 +8,7 @@ import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
+import { readDataDates, refuseEmptyPeriod, staleDataBanner } from './dataDates.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { composeManifest, type Manifest, type PackInput } from './writePack.ts';
 
@@ -34,6 +35,8 @@ export interface ComposedPack {
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
   const { period, asOf, edition } = request;
   await buildModels(db, config.queriesDir);
+  // Board content hook (issue 13): a period with no data at all is refused, not built as zeros.
+  await refuseEmptyPeriod(db, period);
   const catalog = loadCatalog(config.queriesDir);
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets });
   // Board content hook (issue 13): ACT-01/02 earlier values from the tracker's history, and the action log.
@@ -47,7 +50,11 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   );
   // A comparison period before the first incident loaded shows zeros that mean "no data", not "no crime".
   const [{ first }] = (await db.all<{ first: string | null }>(`select strftime(min(reported_on), '%Y-%m-%d') as first from stg_incidents`)) as [{ first: string | null }];
-  const warnings = await warningsFor(db, run, period, asOf, first);
+  const warnings = await warningsFor(run, period, asOf, first);
+  // Board content hook (issue 13): data older than allowed is named on the first page.
+  const dataDates = await readDataDates(db, asOf, config.dataQuality.maxAgeDays);
+  const banner = staleDataBanner(dataDates, asOf, config.dataQuality.maxAgeDays);
+  if (banner) warnings.unshift(banner);
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
   const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
@@ -55,21 +62,15 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
     run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
     firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
   });
+  manifest.data_dates = dataDates;
   manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
   manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs, snapshot.id);
   return { manifest, sql, previousLabel: run.previous.label };
 }
 
-async function warningsFor(db: Db, run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
+async function warningsFor(run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
   const warnings: string[] = [];
   if (run.partial) warnings.push(`${period.label} ends on ${period.end}, after the as-of date ${asOf}: this is a partial period and its figures will change.`);
-  const [{ records }] = (await db.all<{ records: number }>(
-    `select ((select count(*) from stg_incidents where reported_on between $1 and $2)
-      + (select count(*) from stg_volunteer_hours where deployed_on between $1 and $2)
-      + (select count(*) from stg_training where event_on between $1 and $2))::integer as records`,
-    [period.start, period.end],
-  )) as [{ records: number }];
-  if (records === 0) warnings.push(`No incidents, volunteer hours or training events loaded fall in ${period.label}: check the period and the exports loaded.`);
   for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
     if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
   }

@@ -100,6 +100,7 @@ export function renderPack(input: RenderInput): string {
       citation: (m as { citation_id?: string }).citation_id ?? null,
       title: m.title,
       value: showFigure(m, 'value'),
+      provisional: m.provisional === true,
       previous: m.previous === null && !hasDisplay(m, 'previous') ? '–' : showFigure(m, 'previous'),
       change: formatChange(m.change, m.unit, m.decimals, m.change_pct),
       yearAgo: m.year_ago === null && !hasDisplay(m, 'year_ago') ? '–' : showFigure(m, 'year_ago'),

@@ -10,6 +10,7 @@ import type { MetricRun } from '../metrics/runMetrics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import type { Restatement } from './restatements.ts';
 import type { ActionRow } from './actionLog.ts';
+import type { DataDate } from './dataDates.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -67,6 +68,8 @@ export interface Manifest {
   metrics: PackMetric[];
   data_quality: CheckResult[];
   warnings: string[];
+  /** The date each dataset's data runs to, against the as-of date (issue 13). */
+  data_dates?: DataDate[];
   /** The action log at the as-of date (issue 13); the public edition's holds only public sources, without owners. */
   action_log?: ActionRow[];
   /** Files beside the pack for analysts, with their SHA-256. */

@@ -95,7 +95,7 @@ describe('action log', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('<th scope="col">Owner</th>');
-    expect(actionLogView(manifest).caption).toBe('Every action open at 14 Oct 2025 (5), and those completed since 1 Jul 2025; overdue first');
+    expect(actionLogView(manifest).caption).toBe('Every action open at 14 October 2025 (5), and those completed since 1 July 2025; overdue first');
     const publicManifest = { ...(manifest as object), pack: { ...pack, edition: 'public' }, action_log: publicActionLog(log, DEFAULT_PUBLIC_SOURCES) } as never;
     const publicHtml = renderPack({ manifest: publicManifest, charts: [], sql: {}, reportsDir: join(packageRoot, 'reports') });
     expect(publicHtml).not.toContain('<th scope="col">Owner</th>');
