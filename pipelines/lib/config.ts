@@ -57,6 +57,8 @@ export interface Config {
   duckdb: DbSettings;
   /** Board content (issue 13): which action sources the public edition lists. */
   actions: { publicSources: string[] };
+  /** Statistical process control: months before the period that set the mean and limits (12-24). */
+  spc: { baselineMonths: number };
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -100,7 +102,17 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
     actions: actionsSetting(raw.actions),
+    spc: spcSetting(raw.spc),
   };
+}
+
+/** `{"baseline_months": 12}`: from 12 to 24 months, as Making Data Count advises. */
+function spcSetting(value: unknown): Config['spc'] {
+  const months = (value as Record<string, unknown> | undefined)?.baseline_months ?? 12;
+  if (typeof months !== 'number' || !Number.isInteger(months) || months < 12 || months > 24) {
+    throw new UsageError('Configuration "spc.baseline_months" must be a whole number of months from 12 to 24 (default 12).');
+  }
+  return { baselineMonths: months };
 }
 
 /** `{"public_sources": ["HMICFRS recommendation", ...]}`: the action sources the public edition lists. */

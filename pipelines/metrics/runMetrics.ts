@@ -3,6 +3,7 @@ import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '.
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
+import type { MetricSpc } from './signals.ts';
 
 /**
  * The metrics stage: every catalogue metric for the period, the previous period of
@@ -57,6 +58,8 @@ export interface MetricResult {
   sql_path: string;
   /** The query says this period's figure can still change (a window not yet closed, e.g. INC-05's 28 days). */
   provisional?: boolean;
+  /** Statistical process control over the months before and of the period (issue 13, signals.ts). */
+  spc?: MetricSpc;
 }
 
 export interface MetricRun {

@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { loadCatalog } from '../metrics/catalog.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
+import { addSignals } from '../metrics/signals.ts';
 import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
 import { readDataDates, refuseEmptyPeriod, staleDataBanner } from './dataDates.ts';
@@ -41,6 +42,8 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets });
   // Board content hook (issue 13): ACT-01/02 earlier values from the tracker's history, and the action log.
   await addActionHistory(db, run, config.queriesDir);
+  // Board content hook (issue 13): statistical process control, so the summary reports signals, not noise.
+  await addSignals(db, catalog, run, config.spc);
   const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(
