@@ -6,6 +6,8 @@ import { formatChange, formatFigure } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
 import { actionLogView } from './actionLogView.ts';
+import { signalStatus } from './signalWords.ts';
+import { methodNotes } from './methodNotes.ts';
 import type { Restatement } from './restatements.ts';
 import type { Manifest } from './writePack.ts';
 
@@ -108,6 +110,8 @@ export function renderPack(input: RenderInput): string {
       rag: m.rag,
       ragSymbol: m.rag ? RAG[m.rag].symbol : '',
       ragClass: m.rag ? RAG[m.rag].cls : 'none',
+      // Board content hook (issue 13): a measure with no target shows its statistical signal instead of a RAG.
+      signal: m.rag ? null : signalStatus(m),
       sparkline: m.series ? renderSparkline(m.series.map((p) => p.value)) : null,
       restated: Object.fromEntries((m.restatements ?? []).map((r) => [r.figure, { anchor: restatementAnchor(m.id, r), reported: r.reported_display }])),
     })),
@@ -138,6 +142,7 @@ export function renderPack(input: RenderInput): string {
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
+    methodNotes: methodNotes(manifest),
     methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
     inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
