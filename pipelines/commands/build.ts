@@ -21,6 +21,7 @@ import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 import { buildModels } from '../model/buildModels.ts';
 import { extractAsOf } from '../packs/dataDates.ts';
+import { archiveCommentary, blocksFor, readCommentary, recordOf } from '../packs/commentary.ts';
 
 export interface BuildOptions {
   period?: string;
@@ -108,10 +109,16 @@ export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandC
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     manifest.warnings.unshift(...(options.banners ?? []));
+    // Board content hook (issue 13): the period's commentary, recorded with its SHA-256 and archived.
+    const commentary = readCommentary(config.commentaryDir, options.period.id);
+    if (commentary) {
+      archiveCommentary(config.archive, config.commentaryDir, commentary);
+      manifest.commentary = recordOf(commentary, options.edition);
+    }
     const reportsDir = join(packageRoot, 'reports');
     const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
     stage('charts');
-    const html = renderPack({ manifest, charts, sql, reportsDir });
+    const html = renderPack({ manifest, charts, sql, reportsDir, commentary: blocksFor(commentary, options.edition) });
     stage('render');
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
     stage('write');

@@ -18,8 +18,9 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   const manifest = readManifest(manifestPath);
   if (!manifest) throw new WorkError(`${join(packDir, 'manifest.json')} is not a readable boardpack manifest with a snapshot: it has been altered or comes from an older version; restore it from backup or rebuild the pack.`);
 
-  const files = checkFiles(dir, manifest, ctx.config.archive);
-  const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match');
+  const files = checkFiles(dir, manifest, ctx.config.archive, ctx.config.commentaryDir);
+  // The commentary decides no figure: an archived copy missing or altered fails verify, but the figures are still recomputed.
+  const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match' || f.file === manifest.commentary?.file);
   let figures: FigureCheck[] = [];
   let problem: string | null = null;
   if (archiveIntact) {
@@ -43,7 +44,7 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   else {
     ctx.out(`Verifying ${dir}: snapshot ${manifest.snapshot.id}, ${manifest.snapshot.files.length} archived exports, ${manifest.metrics.length} figures.`);
     if (manifest.pack.version !== packVersion()) ctx.out(`Note: the pack was made by boardpack ${manifest.pack.version}; recomputed with ${packVersion()}.`);
-    for (const f of files) ctx.out(`${f.status === 'match' ? 'match   ' : f.status.toUpperCase().padEnd(8)} ${f.role === 'archive' ? 'archived export' : 'pack file'} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
+    for (const f of files) ctx.out(`${f.status === 'match' ? 'match   ' : f.status.toUpperCase().padEnd(8)} ${f.role === 'archive' ? 'archived export' : f.role === 'commentary' ? 'commentary' : 'pack file'} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
     for (const f of figures) ctx.out(f.status === 'match' ? `match    ${f.citation_id ?? f.id}` : `MISMATCH ${describeFigure(f)}`);
     if (failures.length === 0) ctx.out(`Verified: all ${figures.length} figures recompute from the archived exports and all ${files.length} files match the manifest.`);
   }
@@ -53,6 +54,7 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
 }
 
 function describeFile(f: FileCheck): string {
+  if (f.role === 'commentary') return `The commentary ${f.file} has been edited since the pack was built (${f.detail}); rebuild the pack to publish the new commentary, or restore the file as it was.`;
   const what = f.role === 'archive' ? `The archived export ${f.file}` : `The pack file ${f.file}`;
   return f.status === 'missing' ? `${what} is missing (${f.detail}); restore it from backup.` : `${what} has been altered (${f.detail}); restore it from backup.`;
 }

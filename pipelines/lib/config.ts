@@ -57,6 +57,8 @@ export interface Config {
   duckdb: DbSettings;
   /** Board content (issue 13): which action sources the public edition lists. */
   actions: { publicSources: string[] };
+  /** Analysts' commentary, one Markdown file per period (issue 13). */
+  commentaryDir: string;
   /** Statistical process control: months before the period that set the mean and limits (12-24). */
   spc: { baselineMonths: number };
 }
@@ -103,6 +105,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     duckdb: duckdbSetting(raw.duckdb, env, base),
     actions: actionsSetting(raw.actions),
     spc: spcSetting(raw.spc),
+    commentaryDir: at(raw.commentary_dir, 'commentary_dir', 'commentary'),
   };
 }
 

@@ -8,6 +8,8 @@ import { summarize } from './summarize.ts';
 import { actionLogView } from './actionLogView.ts';
 import { signalStatus } from './signalWords.ts';
 import { methodNotes } from './methodNotes.ts';
+import { commentaryView } from './commentaryView.ts';
+import type { CommentaryBlock } from './commentary.ts';
 import type { Restatement } from './restatements.ts';
 import type { Manifest } from './writePack.ts';
 
@@ -32,6 +34,8 @@ export interface RenderInput {
   /** Metric SQL by id, for the methodology appendix. */
   sql: Record<string, string>;
   reportsDir: string;
+  /** The commentary blocks this edition carries (issue 13). */
+  commentary?: CommentaryBlock[];
 }
 
 const SECTIONS = [
@@ -74,6 +78,8 @@ export function renderPack(input: RenderInput): string {
   const metrics = manifest.metrics;
   const chartById = new Map(charts.map((c) => [c.id, c]));
   const small = pack.disclosure?.min_count ?? 5;
+  // Board content hook (issue 13): commentary beside its section, metric or the summary.
+  const notes = commentaryView(input.commentary ?? [], SECTIONS.map((s) => s.key), metrics.map((m) => m.id));
   const view = {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
@@ -86,6 +92,7 @@ export function renderPack(input: RenderInput): string {
     generatedAt: pack.generated_at,
     partial: pack.partial ? `${pack.label} ends on ${pack.end}, after the as-of date ${pack.as_of}: its figures will change.` : null,
     warnings: manifest.warnings.filter((w) => !w.includes('partial period')),
+    statement: notes.statement,
     summary: summarize(metrics, {
       periodLabel: pack.label,
       kindWord,
@@ -133,7 +140,8 @@ export function renderPack(input: RenderInput): string {
         anchor: s.anchor,
         title: s.title,
         intro: s.intro,
-        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}` })),
+        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+        commentary: notes.section(s.key, inSection.filter((m) => m.breakdown).map((m) => m.id)),
         charts: s.charts.map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
         empty: s.key === 'actions' && inSection.every((m) => m.value === null) ? 'The action tracker is not loaded for this pack.' : null,
         // Board content hook (issue 13): the action log table in the action section.

@@ -22,7 +22,7 @@ import type { Manifest } from './writePack.ts';
 
 export interface FileCheck {
   file: string;
-  role: 'pack' | 'archive';
+  role: 'pack' | 'archive' | 'commentary';
   status: 'match' | 'missing' | 'altered';
   detail?: string;
 }
@@ -41,7 +41,7 @@ export interface Verification {
 }
 
 /** Checks the pack folder's own files and the archive; the recomputation needs every archived file intact. */
-export function checkFiles(packDir: string, manifest: Manifest, archiveDir: string): FileCheck[] {
+export function checkFiles(packDir: string, manifest: Manifest, archiveDir: string, commentaryDir?: string): FileCheck[] {
   const checks: FileCheck[] = [];
   const check = (file: string, role: FileCheck['role'], path: string, sha256: string) => {
     if (!existsSync(path)) checks.push({ file, role, status: 'missing', detail: path });
@@ -53,6 +53,12 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
   if (manifest.html_sha256) check('index.html', 'pack', join(packDir, 'index.html'), manifest.html_sha256);
   for (const e of manifest.exports ?? []) check(e.file, 'pack', join(packDir, e.file), e.sha256);
   for (const f of manifest.snapshot.files) check(f.file, 'archive', join(archiveDir, f.archive_path), f.sha256);
+  // Issue 13: the commentary the pack shows, as archived and as the analysts' file now stands (an edit since the build fails).
+  if (manifest.commentary) {
+    const c = manifest.commentary;
+    check(c.file, 'archive', join(archiveDir, 'commentary', `${c.sha256}.md`), c.sha256);
+    if (commentaryDir && existsSync(join(commentaryDir, c.file))) check(c.file, 'commentary', join(commentaryDir, c.file), c.sha256);
+  }
   return checks;
 }
 

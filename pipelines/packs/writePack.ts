@@ -11,6 +11,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import type { Restatement } from './restatements.ts';
 import type { ActionRow } from './actionLog.ts';
 import type { DataDate } from './dataDates.ts';
+import type { CommentaryRecord } from './commentary.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -70,6 +71,8 @@ export interface Manifest {
   warnings: string[];
   /** The date each dataset's data runs to, against the as-of date (issue 13). */
   data_dates?: DataDate[];
+  /** The period's commentary file, its SHA-256 and the blocks this edition shows (issue 13). */
+  commentary?: CommentaryRecord;
   /** The action log at the as-of date (issue 13); the public edition's holds only public sources, without owners. */
   action_log?: ActionRow[];
   /** Files beside the pack for analysts, with their SHA-256. */
