@@ -44,8 +44,12 @@ export interface Config {
   referenceDir: string;
   /** Models, metrics, checks and macros. */
   queriesDir: string;
-  /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
-  targets: Record<string, { target?: number | null; tolerance?: number | null }>;
+  /**
+   * Per-metric targets and tolerances, with who set them and when: the force's entry in the shipped
+   * `queries/targets.json`, then boardpack.config.json's "targets" on top ({"INC-05": {"target": 90,
+   * "tolerance": 10, "set_by": "...", "set_on": "2025-12-30"}}). Metric code holds none (issue 13).
+   */
+  targets: Record<string, TargetSetting>;
   dataQuality: { maxAgeDays: number };
   /** Public-edition disclosure control thresholds (metrics.md). */
   disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
@@ -61,6 +65,15 @@ export interface Config {
   commentaryDir: string;
   /** Statistical process control: months before the period that set the mean and limits (12-24). */
   spc: { baselineMonths: number };
+}
+
+export interface TargetSetting {
+  target?: number | null;
+  tolerance?: number | null;
+  /** Who set the target (the board, a meeting), in words. */
+  set_by?: string | null;
+  /** When, yyyy-mm-dd, or null when not recorded. */
+  set_on?: string | null;
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -97,7 +110,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     contractsDir: resolvePackaged(base, stringSetting(raw.contracts_dir, 'contracts_dir'), 'queries/contracts'),
     referenceDir: resolvePackaged(base, stringSetting(raw.reference_dir, 'reference_dir'), 'queries/reference'),
     queriesDir: resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'),
-    targets: targetsSetting(raw.targets),
+    targets: { ...shippedTargets(resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'), stringSetting(raw.force, 'force') ?? 'West Mercia'), ...targetsSetting(raw.targets) },
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
     disclosure: disclosureSetting(raw.disclosure),
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
@@ -189,17 +202,28 @@ function forceCodeSetting(value: unknown, force: string): string {
   return code;
 }
 
-function targetsSetting(value: unknown): Config['targets'] {
+function targetsSetting(value: unknown, where = 'Configuration "targets"'): Config['targets'] {
   if (value === undefined) return {};
-  const problem = new UsageError('Configuration "targets" must look like {"INC-05": {"target": 90, "tolerance": 10}} (numbers or null).');
+  const problem = new UsageError(`${where} must look like {"INC-05": {"target": 90, "tolerance": 10, "set_by": "Strategic Cyber Crime Board", "set_on": "2025-12-30"}} (numbers or null; words; a date or null).`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
   for (const setting of Object.values(value)) {
     if (typeof setting !== 'object' || setting === null) throw problem;
     for (const [key, v] of Object.entries(setting)) {
-      if (!['target', 'tolerance'].includes(key) || (v !== null && typeof v !== 'number')) throw problem;
+      if (['target', 'tolerance'].includes(key) && (v === null || typeof v === 'number')) continue;
+      if (key === 'set_by' && (v === null || typeof v === 'string')) continue;
+      if (key === 'set_on' && (v === null || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)))) continue;
+      throw problem;
     }
   }
   return value as Config['targets'];
+}
+
+/** The force's targets in the shipped (or configured) queries folder's targets.json: the board's, not the code's. */
+function shippedTargets(queriesDir: string, force: string): Config['targets'] {
+  const path = resolve(queriesDir, 'targets.json');
+  if (!existsSync(path)) return {};
+  const all = readJsonObject(path);
+  return targetsSetting(all[force] ?? {}, `${path} for ${force}`);
 }
 
 function maxAgeSetting(value: unknown): number {

@@ -58,6 +58,8 @@ export interface MetricResult {
   sql_path: string;
   /** The query says this period's figure can still change (a window not yet closed, e.g. INC-05's 28 days). */
   provisional?: boolean;
+  /** Who set the target and when, from the configuration (issue 13: targets are the board's). */
+  target_set?: { by: string | null; on: string | null };
   /** Statistical process control over the months before and of the period (issue 13, signals.ts). */
   spc?: MetricSpc;
 }
@@ -149,6 +151,7 @@ async function resultFor(
       target: target ?? null,
       tolerance: tolerance ?? null,
       rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),
+      ...(configured.target !== undefined && configured.target !== null ? { target_set: { by: (configured as { set_by?: string | null }).set_by ?? null, on: (configured as { set_on?: string | null }).set_on ?? null } } : {}),
       suppressed: false,
       sql_sha256: metric.sqlSha256,
       definition_sha256: metric.definitionSha256,

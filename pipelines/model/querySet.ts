@@ -25,7 +25,7 @@ export interface QueryDirs {
 }
 
 /** What the loaders read from the queries folder (contracts and reference data have folders of their own). */
-const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks', 'lists'];
+const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks', 'lists', 'targets.json'];
 
 function listFiles(root: string, part: string): string[] {
   const path = join(root, part);

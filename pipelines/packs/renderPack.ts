@@ -151,10 +151,19 @@ export function renderPack(input: RenderInput): string {
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
     methodNotes: methodNotes(manifest),
-    methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
+    methodology: metrics.map((m) => ({ target: targetWords(m), id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
     inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
   return templates(input.reportsDir)(view);
+}
+
+/** The target in words, with who set it and when: the board's target, not the code's (issue 13). */
+function targetWords(m: MetricResult): string {
+  if (m.target === null) return 'No target set.';
+  const tolerance = m.tolerance === null ? '' : `, Amber within ${formatFigure(m.tolerance, m.unit, m.decimals).replace(' %', ' points')}`;
+  const who = m.target_set?.by ? ` Set by ${m.target_set.by}` : ' Who set it is not recorded';
+  const when = m.target_set?.on ? ` on ${m.target_set.on}.` : m.target_set?.by ? ', date not recorded.' : '.';
+  return `Target: ${formatFigure(m.target, m.unit, m.decimals)}${tolerance}.${who}${when}`;
 }
 
 function restatementAnchor(id: string, r: Restatement): string {
