@@ -14,7 +14,7 @@ import { sha256File } from '../lib/hashing.ts';
  *
  * "(public)" marks a block the public edition may carry; the board edition carries all.
  * Markdown is rendered by markdown-it with raw HTML off, no images (the pack makes no
- * network requests) and links only to http(s) or relative addresses; anything else is
+ * network requests), no headings and links only to http(s) or relative addresses; anything else is
  * shown as text. The file's SHA-256 goes in the manifest and a copy into the archive, so
  * `verify` can tell when the commentary behind a pack has been edited.
  */
@@ -109,7 +109,8 @@ export function renderMarkdown(markdown: string): string {
     // Loaded on first use, as Handlebars is, so commands that render nothing start faster.
     const MarkdownItClass = createRequire(import.meta.url)('markdown-it') as MarkdownIt;
     renderer = new MarkdownItClass({ html: false, linkify: false, typographer: false });
-    renderer.disable(['image']);
+    // No images (no network requests) and no headings (the pack's heading outline is its own).
+    renderer.disable(['image', 'heading', 'lheading']);
     renderer.validateLink = (url: string) => {
       const address = url.trim();
       // A scheme is letters then ":" before any "/", "?" or "#": only http and https may have one.
