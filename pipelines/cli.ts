@@ -99,7 +99,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('build a pack for a period from what is loaded: manifest.json and index.html under --out')
     .option('--pack <name>', 'the pack definition to build, reports/packs/<name>.json', 'board')
     .option('--period <period>', '2025-09, 2025-26-Q2, 2025-26, last-complete-month, last-complete-quarter, current-quarter, current-financial-year')
-    .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd (default today in Europe/London)')
+    .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd, or extract for the date the loaded data runs to (default today in Europe/London)')
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')
     .option('--out <dir>', 'where pack folders go (default out/)')
     .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")

@@ -30,6 +30,8 @@ beforeAll(async () => {
       'C1,02/07/2025,NFIB52A,Individual,03/07/2025,"<script>alert(1)</script> & =HYPERLINK(""x"")"',
       'C2,15/08/2025,NFIB53A,Business,,',
       'C3,03/04/2025,NFIB52B,Individual,10/04/2025,',
+      // Reported on the day of the export, so the data runs to 14 October (INC-05's maturity date) and Q3 has a record.
+      'C4,14/10/2025,NFIB52A,Individual,,',
     ].join('\r\n'),
   );
   const ingest = await boardpack('ingest', 'incidents.csv');
@@ -48,7 +50,7 @@ describe('build', () => {
     expect(manifest.pack).toMatchObject({ period: '2025-26-Q2', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', partial: false, marking: 'OFFICIAL-SENSITIVE' });
     expect(manifest.pack.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(manifest.inputs).toEqual([
-      expect.objectContaining({ dataset: 'incidents', file: 'incidents.csv', rows_read: 3, rows_loaded: 3, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }),
+      expect.objectContaining({ dataset: 'incidents', file: 'incidents.csv', rows_read: 4, rows_loaded: 4, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }),
     ]);
     const inc01 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-01');
     // Q2 (Jul-Sep 2025): C1 and C2; Q1: C3; Q2 2024: none.
@@ -153,19 +155,13 @@ describe('build', () => {
     expect(result.stderr).toContain(`boardpack: ${partial}\n`);
   });
 
-  it('warns when nothing loaded falls in the period, and still builds', async () => {
+  it('refuses a period with nothing loaded in it, in one sentence, rather than building zeros', async () => {
     const result = await boardpack('build', '--period', '2023-24', '--as-of', '2025-10-14');
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      [
-        'boardpack: No incidents, volunteer hours or training events loaded fall in Financial year 2023-24: check the period and the exports loaded.',
-        'boardpack: The previous period (Financial year 2022-23) starts before the first incident loaded (2025-04-03): its figures cover only part of it, or none.',
-        'boardpack: The same period a year earlier (Financial year 2022-23) starts before the first incident loaded (2025-04-03): its figures cover only part of it, or none.',
-        '',
-      ].join('\n'),
+      'boardpack: No crimes, volunteer hours or training events loaded fall in Financial year 2023-24, so its pack would show zeros that mean no data; check the period, or ingest the exports that cover it.\n',
     );
-    const manifest = JSON.parse(readFileSync(join(dir, 'out', '2023-24-board', 'manifest.json'), 'utf8'));
-    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-05').value).toBeNull();
+    expect(existsSync(join(dir, 'out', '2023-24-board'))).toBe(false);
   });
 
   it('resolves a relative period against --as-of', async () => {
@@ -176,7 +172,7 @@ describe('build', () => {
   it.each([
     [['build', '--period', 'Q2'], 'boardpack: "Q2" is not a period; use a month (2025-09), a financial quarter (2025-26-Q2), a financial year (2025-26) or one of last-complete-month, last-complete-quarter, current-quarter, current-financial-year.\n'],
     [['build'], 'boardpack: Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.\n'],
-    [['build', '--period', '2025-26-Q2', '--as-of', '14/10/2025'], 'boardpack: --as-of "14/10/2025" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.\n'],
+    [['build', '--period', '2025-26-Q2', '--as-of', '14/10/2025'], 'boardpack: --as-of "14/10/2025" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14, or as extract for the date the loaded data runs to.\n'],
     [['build', '--period', '2025-26-Q2', '--edition', 'press'], 'boardpack: Unknown edition "press"; use board or public.\n'],
   ])('refuses bad use with one sentence and exit 2: %j', async (args, message) => {
     const result = await boardpack(...args);

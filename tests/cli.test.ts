@@ -139,13 +139,14 @@ describe('build --pdf without a working Chromium', () => {
   });
 
   it('a Chromium that will not start: exit 1, one sentence; the pack is written, the PDF is not', async () => {
-    const result = await boardpackWith({ BOARDPACK_CHROMIUM: '/bin/false' }, 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--out', 'packs-false', '--pdf');
+    // Q3: the one crime loaded (1 October 2025) is in it; a period with no data at all is refused before the PDF.
+    const result = await boardpackWith({ BOARDPACK_CHROMIUM: '/bin/false' }, 'build', '--period', '2025-26-Q3', '--as-of', '2025-10-14', '--out', 'packs-false', '--pdf');
     expect(result.code).toBe(1);
     // The build's own warnings about the one-row database come first; the failure is the last line.
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^boardpack: Chromium at \/bin\/false could not be started \(.+\); check that "\/bin\/false --headless --version" runs\.$/);
     expect(result.stdout).toMatch(/^Pack written: /);
-    expect(readdirSync(join(dir, 'packs-false', '2025-26-Q2-board')).filter((f) => f.includes('pdf'))).toEqual([]);
+    expect(readdirSync(join(dir, 'packs-false', '2025-26-Q3-board')).filter((f) => f.includes('pdf'))).toEqual([]);
   });
 });
 

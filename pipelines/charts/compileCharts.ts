@@ -49,7 +49,10 @@ async function compileSeries(chart: ChartSpec, metric: MetricResult): Promise<Co
   if (!points) throw new Error(`chart ${chart.id} needs a monthly series from ${metric.id}, which has none`);
   const { block } = chart;
   const rows = bindSeries(metric);
-  const description = describeSeries(points, { lead: block.describe.lead, unit: metric.unit, decimals: metric.decimals, target: metric.target, direction: metric.direction });
+  const limits = metric.spc
+    ? ` Grey lines: the average (solid) and the natural process limits (dashed), ${formatWithUnit(Math.max(metric.spc.lower, 0), metric.decimals + 1, metric.unit)} to ${formatWithUnit(metric.spc.upper, metric.decimals + 1, metric.unit)}, from ${formatMonth(metric.spc.baseline.from)} to ${formatMonth(metric.spc.baseline.to)}.`
+    : '';
+  const description = describeSeries(points, { lead: block.describe.lead, unit: metric.unit, decimals: metric.decimals, target: metric.target, direction: metric.direction }) + limits;
   const columns = [
     { header: 'Month', field: 'month_long' },
     { header: block.table?.value_header ?? metric.title, field: 'value_text' },
@@ -73,6 +76,10 @@ export function bindSeries(metric: MetricResult): ChartRow[] {
     target,
     target_text: targetText,
     met: p.value === null || target === null ? '' : (metric.direction === 'down' ? p.value <= target : p.value >= target) ? 'Yes' : 'No',
+    // Issue 13: the statistical process control mean and limits, drawn as lines where a spec layers them.
+    spc_mean: metric.spc?.mean ?? null,
+    spc_upper: metric.spc?.upper ?? null,
+    spc_lower: metric.spc ? Math.max(metric.spc.lower, 0) : null,
   }));
 }
 

@@ -1,10 +1,13 @@
 import { join, resolve } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
+import type { Db } from '../lib/db.ts';
 import { UsageError, WorkError } from '../lib/errors.ts';
 import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { hasLedger } from '../ingest/status.ts';
+import { buildModels } from '../model/buildModels.ts';
 import { buildPack } from '../packs/buildPack.ts';
+import { extractAsOf } from '../packs/dataDates.ts';
 import { DRAFT_BANNER, DRAFTS, issuedPack, notIssuedNotice } from '../packs/issued.ts';
 import { packFolderName } from '../packs/manifest.ts';
 import { hasPdf, PDF_FILE, pdfConfigured, pdfRemovedNotice, printPackPdf } from '../packs/packPdf.ts';
@@ -16,6 +19,7 @@ export interface BuildOptions {
   /** The pack definition, reports/packs/<pack>.json (default board). */
   pack?: string;
   period?: string;
+  /** yyyy-mm-dd, or `extract` for the date the loaded data runs to. */
   asOf?: string;
   edition?: string;
   out?: string;
@@ -28,24 +32,29 @@ export interface BuildOptions {
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
-  const asOf = options.asOf ?? londonDate(ctx.clock.now());
-  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14.`);
+  // `--as-of extract`: the date the loaded data runs to, read once the database is open.
+  const fromData = options.asOf === 'extract';
+  const givenAsOf = fromData ? '2000-01-01' : (options.asOf ?? londonDate(ctx.clock.now()));
+  if (!isCalendarDate(givenAsOf)) throw new UsageError(`--as-of "${options.asOf}" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14, or as extract for the date the loaded data runs to.`);
   if (options.period === undefined) throw new UsageError('Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.');
-  const period = parsePeriod(options.period, asOf);
+  // Checks the period's form now; a relative period is resolved again once as-of is known.
+  parsePeriod(options.period, givenAsOf);
   const edition = options.edition ?? 'board';
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
-  // Printed when asked for or configured; checked before any work, so a missing browser costs nothing and leaves nothing half done.
-  const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
-  const noBrowser = wantPdf ? chromiumMissing() : null;
-  if (noBrowser) throw new WorkError(noBrowser);
   const out = options.out ? resolve(ctx.cwd, options.out) : options.draft ? join(ctx.config.out, DRAFTS) : ctx.config.out;
   // Only a pack in the configured out folder is issued: later packs report restatements against its figures.
   const issued = issuedPack(ctx.config, out, options);
-  const folder = packFolderName({ period: period.id, edition, name: options.pack });
-  const hadPdf = hasPdf(join(out, folder));
   const db = await openExistingDb(ctx.config);
   try {
     if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
+    const asOf = fromData ? await asOfFromData(db, ctx.config.queriesDir) : givenAsOf;
+    const period = parsePeriod(options.period, asOf);
+    // Printed when asked for or configured; checked before the build, so a missing browser leaves nothing half done.
+    const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
+    const noBrowser = wantPdf ? chromiumMissing() : null;
+    if (noBrowser) throw new WorkError(noBrowser);
+    const folder = packFolderName({ period: period.id, edition, name: options.pack });
+    const hadPdf = hasPdf(join(out, folder));
     const built = await buildPack(db, { pack: options.pack, period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
     for (const w of built.warnings) ctx.err(w);
     if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
@@ -60,4 +69,10 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   } finally {
     db.close();
   }
+}
+
+/** The date the loaded data runs to, for `--as-of extract` (the models give each dataset's extract date). */
+async function asOfFromData(db: Db, queriesDir: string): Promise<string> {
+  await buildModels(db, queriesDir);
+  return extractAsOf(db);
 }

@@ -20,8 +20,9 @@ export async function runVerify(packDir: string, ctx: CommandContext, options: {
   const manifest = readManifest(manifestPath);
   if (!manifest) throw new WorkError(`${join(packDir, 'manifest.json')} is not a readable boardpack manifest with a snapshot: it has been altered or comes from an older version; restore it from backup or rebuild the pack.`);
 
-  const files = checkFiles(dir, manifest, ctx.config.archive);
-  const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match');
+  const files = checkFiles(dir, manifest, ctx.config.archive, ctx.config.commentaryDir);
+  // The commentary decides no figure: an archived copy missing or altered fails verify, but the figures are still recomputed.
+  const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match' || f.file === manifest.commentary?.file);
   if (options.originals) {
     const key = readKey(archiveSettingsOf(ctx.config));
     if (!key) throw new UsageError(`There is no archive key (no ${KEY_ENV} and no key file at ${ctx.config.archiveKeyFile}), so the originals cannot be checked; restore the key file or set ${KEY_ENV}, or verify without --originals.`);
@@ -59,9 +60,10 @@ export async function runVerify(packDir: string, ctx: CommandContext, options: {
   return 1;
 }
 
-const ROLE: Record<FileCheck['role'], string> = { pack: 'pack file', archive: 'archived export', original: 'encrypted original' };
+const ROLE: Record<FileCheck['role'], string> = { pack: 'pack file', archive: 'archived export', original: 'encrypted original', commentary: 'commentary' };
 
 function describeFile(f: FileCheck): string {
+  if (f.role === 'commentary') return `The commentary ${f.file} has been edited since the pack was built (${f.detail}); rebuild the pack to publish the new commentary, or restore the file as it was.`;
   const what = f.role === 'archive' ? `The archived export ${f.file}` : f.role === 'original' ? `The encrypted original of ${f.file}` : `The pack file ${f.file}`;
   return f.status === 'missing' ? `${what} is missing (${f.detail}); restore it from backup.` : `${what} has been altered (${f.detail}); restore it from backup.`;
 }

@@ -44,8 +44,12 @@ export interface Config {
   reportsDir: string;
   /** Pack definitions (<reportsDir>/packs). */
   packsDir: string;
-  /** Per-metric target and tolerance overrides: {"INC-05": {"target": 90, "tolerance": 10}}. */
-  targets: Record<string, { target?: number | null; tolerance?: number | null }>;
+  /**
+   * Per-metric targets and tolerances, with who set them and when: the force's entry in the shipped
+   * `queries/targets.json`, then boardpack.config.json's "targets" on top ({"INC-05": {"target": 90,
+   * "tolerance": 10, "set_by": "...", "set_on": "2025-12-30"}}). Metric code holds none (issue 13).
+   */
+  targets: Record<string, TargetSetting>;
   dataQuality: { maxAgeDays: number };
   /** Public-edition disclosure control thresholds (docs/metrics.md). */
   disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
@@ -57,6 +61,21 @@ export interface Config {
   duckdb: DbSettings;
   /** Where each edition's pack folders are published (`publish_url`), for the links in citations; null: a link within the pack. */
   publishUrl: { board: string | null; public: string | null };
+  /** Board content (issue 13): which action sources the public edition lists. */
+  actions: { publicSources: string[] };
+  /** Analysts' commentary, one Markdown file per period (issue 13). */
+  commentaryDir: string;
+  /** Statistical process control: months before the period that set the mean and limits (12-24). */
+  spc: { baselineMonths: number };
+}
+
+export interface TargetSetting {
+  target?: number | null;
+  tolerance?: number | null;
+  /** Who set the target (the board, a meeting), in words. */
+  set_by?: string | null;
+  /** When, yyyy-mm-dd, or null when not recorded. */
+  set_on?: string | null;
 }
 
 export const DEFAULT_CONFIG_FILE = 'boardpack.config.json';
@@ -98,18 +117,40 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     queriesDir: resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'),
     reportsDir,
     packsDir: resolve(reportsDir, 'packs'),
-    targets: targetsSetting(raw.targets),
+    targets: { ...shippedTargets(resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'), stringSetting(raw.force, 'force') ?? 'West Mercia'), ...targetsSetting(raw.targets) },
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
     disclosure: disclosureSetting(raw.disclosure),
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
     publishUrl: publishUrlSetting(raw.publish_url),
+    actions: actionsSetting(raw.actions),
+    spc: spcSetting(raw.spc),
+    commentaryDir: at(raw.commentary_dir, 'commentary_dir', 'commentary'),
   };
   // The checks above give the friendliest sentence for a known key; the schema then refuses
   // what they do not look at, above all a mistyped key that would silently fall back to a default.
   if (config.configPath !== null) checkAgainstSchema('config', raw, config.configPath);
   return config;
+}
+
+/** `{"baseline_months": 12}`: from 12 to 24 months, as Making Data Count advises. */
+function spcSetting(value: unknown): Config['spc'] {
+  const months = (value as Record<string, unknown> | undefined)?.baseline_months ?? 12;
+  if (typeof months !== 'number' || !Number.isInteger(months) || months < 12 || months > 24) {
+    throw new UsageError('Configuration "spc.baseline_months" must be a whole number of months from 12 to 24 (default 12).');
+  }
+  return { baselineMonths: months };
+}
+
+/** `{"public_sources": ["HMICFRS recommendation", ...]}`: the action sources the public edition lists. */
+function actionsSetting(value: unknown): Config['actions'] {
+  const fallback = ['HMICFRS recommendation', 'HMICFRS area for improvement', 'Strategy commitment'];
+  const sources = (value as Record<string, unknown> | undefined)?.public_sources ?? fallback;
+  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string')) {
+    throw new UsageError('Configuration "actions.public_sources" must be a list of action sources, e.g. ["HMICFRS recommendation", "Strategy commitment"].');
+  }
+  return { publicSources: sources as string[] };
 }
 
 function resolvePackaged(base: string, value: string | undefined, fallback: string): string {
@@ -176,17 +217,28 @@ function forceCodeSetting(value: unknown, force: string): string {
   return code;
 }
 
-function targetsSetting(value: unknown): Config['targets'] {
+function targetsSetting(value: unknown, where = 'Configuration "targets"'): Config['targets'] {
   if (value === undefined) return {};
-  const problem = new UsageError('Configuration "targets" must look like {"INC-05": {"target": 90, "tolerance": 10}} (numbers or null).');
+  const problem = new UsageError(`${where} must look like {"INC-05": {"target": 90, "tolerance": 10, "set_by": "Strategic Cyber Crime Board", "set_on": "2025-12-30"}} (numbers or null; words; a date or null).`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
   for (const setting of Object.values(value)) {
     if (typeof setting !== 'object' || setting === null) throw problem;
     for (const [key, v] of Object.entries(setting)) {
-      if (!['target', 'tolerance'].includes(key) || (v !== null && typeof v !== 'number')) throw problem;
+      if (['target', 'tolerance'].includes(key) && (v === null || typeof v === 'number')) continue;
+      if (key === 'set_by' && (v === null || typeof v === 'string')) continue;
+      if (key === 'set_on' && (v === null || (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)))) continue;
+      throw problem;
     }
   }
   return value as Config['targets'];
+}
+
+/** The force's targets in the shipped (or configured) queries folder's targets.json: the board's, not the code's. */
+function shippedTargets(queriesDir: string, force: string): Config['targets'] {
+  const path = resolve(queriesDir, 'targets.json');
+  if (!existsSync(path)) return {};
+  const all = readJsonObject(path);
+  return targetsSetting(all[force] ?? {}, `${path} for ${force}`);
 }
 
 function maxAgeSetting(value: unknown): number {

@@ -5,6 +5,7 @@ import { ragFor, type Rag } from './rag.ts';
 import { runForPeriods } from './periodsSql.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
+import type { MetricSpc } from './spc.ts';
 
 /**
  * The metrics stage: every catalogue metric for the period, the previous period of
@@ -59,6 +60,12 @@ export interface MetricResult {
   sql_path: string;
   /** The datasets its SQL reads (metadata), for citations and restatements. */
   datasets: string[];
+  /** The query says this period's figure can still change (a window not yet closed, e.g. INC-05's 28 days). */
+  provisional?: boolean;
+  /** Who set the target and when, from the configuration (issue 13: targets are the board's). */
+  target_set?: { by: string | null; on: string | null };
+  /** Statistical process control over the months before and of the period (issue 13, signals.ts). */
+  spc?: MetricSpc;
 }
 
 export interface MetricRun {
@@ -79,6 +86,7 @@ interface Measured {
   numerator: number | null;
   denominator: number | null;
   rows: { key: string; value: number | null }[] | null;
+  provisional: boolean;
 }
 
 async function measure(statement: PreparedSql, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
@@ -92,13 +100,13 @@ async function measure(statement: PreparedSql, metric: MetricDefinition, p: Peri
   if (metric.meta.breakdown) {
     const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
     const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
-    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown };
+    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown, provisional: false };
   }
   return singleRow(rows[0]);
 }
 
 function singleRow(row: Record<string, unknown> | undefined): Measured {
-  return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null };
+  return { value: num(row?.value), numerator: num(row?.numerator), denominator: num(row?.denominator), rows: null, provisional: row?.provisional === true };
 }
 
 export interface RunOptions {
@@ -180,11 +188,14 @@ async function resultFor(
       target: target ?? null,
       tolerance: tolerance ?? null,
       rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),
+      ...(configured.target !== undefined && configured.target !== null ? { target_set: { by: (configured as { set_by?: string | null }).set_by ?? null, on: (configured as { set_on?: string | null }).set_on ?? null } } : {}),
       suppressed: false,
       sql_sha256: metric.sqlSha256,
       definition_sha256: metric.definitionSha256,
       sql_path: metric.sqlPath,
       datasets: meta.datasets,
+      // Only a query that returns a provisional column can say so (issue 13: INC-05's 28-day window).
+      ...(current.provisional ? { provisional: true } : {}),
     };
     if (current.rows) {
       result.breakdown = current.rows.map((r) => ({

@@ -27,7 +27,7 @@ export interface QueryDirs {
 }
 
 /** What the loaders read from the queries folder (contracts and reference data have folders of their own). */
-const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks', 'charts'];
+const QUERY_PARTS = ['macros.sql', 'models', 'metrics', 'checks', 'charts', 'lists', 'targets.json'];
 
 function listFiles(root: string, part: string): string[] {
   const path = join(root, part);

@@ -12,6 +12,7 @@ import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '
 import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { loadChartSpec, type ChartSpec } from '../charts/chartSpecs.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
+import { archiveCommentary, blocksFor, readCommentary, recordOf } from './commentary.ts';
 import { composePack, type ComposedPack } from './composePack.ts';
 import { writeExports } from './exportTables.ts';
 import { packFolderName, packVersion, type Manifest } from './manifest.ts';
@@ -27,6 +28,7 @@ import { writePack } from './writePack.ts';
  *  2. definition the pack definition (reports/packs/<name>.json) and its charts' specs
  *  3. figures    models, metrics, data-quality checks, disclosure control, citations
  *  4. history    restatements against packs already issued
+ *     commentary the period's commentary file, archived and hashed
  *  5. charts     each chart bound to its metric and drawn as SVG
  *  6. render     the HTML pack from the templates
  *  7. write      pack folder, manifest and exports, atomically
@@ -90,9 +92,16 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     manifest.warnings.unshift(...(options.banners ?? []));
+    // The period's commentary (analysts' words, the Commissioner's statement), recorded with its SHA-256 and archived.
+    const commentary = readCommentary(config.commentaryDir, options.period.id);
+    if (commentary) {
+      archiveCommentary(config.archive, config.commentaryDir, commentary);
+      manifest.commentary = recordOf(commentary, options.edition);
+    }
+    stage('commentary');
     const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
     stage('charts');
-    const html = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition });
+    const html = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition, commentary: blocksFor(commentary, options.edition) });
     stage('render');
     const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
     stage('write');
@@ -137,7 +146,14 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Buil
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
     const { snapshot } = await snapshotNow(db, ctx);
     const banners = options.banners ?? [];
-    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b);
+    // An edited commentary file makes the pack out of date too.
+    const commentary = readCommentary(ctx.config.commentaryDir, options.period.id)?.sha256 ?? null;
+    return (
+      manifest.snapshot?.id === snapshot.id &&
+      manifest.pack.as_of === options.asOf &&
+      banners.every((b, i) => manifest.warnings[i] === b) &&
+      commentary === (manifest.commentary?.sha256 ?? null)
+    );
   } catch {
     return false;
   }

@@ -8,7 +8,10 @@ import { loadCatalog } from '../metrics/catalog.ts';
 import { runChartQueries, type ChartRows } from '../metrics/chartQueries.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
+import { addSignals } from '../metrics/signals.ts';
+import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
+import { readDataDates, refuseEmptyPeriod, staleDataBanner } from './dataDates.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { composeManifest, type Manifest, type PackInput } from './manifest.ts';
 import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
@@ -41,6 +44,8 @@ export interface ComposedPack {
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
   const { period, asOf, edition, definition, charts } = request;
   await buildModels(db, config.queriesDir);
+  // A period with no data at all is refused, not built as zeros.
+  await refuseEmptyPeriod(db, period);
   const all = loadCatalog(config.queriesDir);
   checkPackDefinition(definition, all, charts);
   // Only what the pack shows is computed, in the pack's order.
@@ -48,6 +53,11 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
   const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
   const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
+  // ACT-01/02 earlier values from the tracker's history, and the action log.
+  await addActionHistory(db, run, config.queriesDir);
+  // Board content hook (issue 13): statistical process control, so the summary reports signals, not noise.
+  await addSignals(db, catalog, run, config.spc);
+  const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(
     `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
@@ -56,7 +66,11 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   );
   // A comparison period before the first incident loaded shows zeros that mean "no data", not "no crime".
   const [{ first }] = (await db.all<{ first: string | null }>(`select strftime(min(reported_on), '%Y-%m-%d') as first from stg_incidents`)) as [{ first: string | null }];
-  const warnings = await warningsFor(db, run, period, asOf, first);
+  const warnings = await warningsFor(run, period, asOf, first);
+  // Board content hook (issue 13): data older than allowed is named on the first page.
+  const dataDates = await readDataDates(db, asOf, config.dataQuality.maxAgeDays);
+  const banner = staleDataBanner(dataDates, asOf, config.dataQuality.maxAgeDays);
+  if (banner) warnings.unshift(banner);
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
   const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
@@ -65,20 +79,15 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
     run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
     firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
   });
+  manifest.data_dates = dataDates;
+  manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
   manifest.metrics = citeMetrics(manifest, config.forceCode, manifest.inputs, snapshot.id);
   return { manifest, sql, previousLabel: run.previous.label, chartRows };
 }
 
-async function warningsFor(db: Db, run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
+async function warningsFor(run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
   const warnings: string[] = [];
   if (run.partial) warnings.push(`${period.label} ends on ${period.end}, after the as-of date ${asOf}: this is a partial period and its figures will change.`);
-  const [{ records }] = (await db.all<{ records: number }>(
-    `select ((select count(*) from stg_incidents where reported_on between $1 and $2)
-      + (select count(*) from stg_volunteer_hours where deployed_on between $1 and $2)
-      + (select count(*) from stg_training where event_on between $1 and $2))::integer as records`,
-    [period.start, period.end],
-  )) as [{ records: number }];
-  if (records === 0) warnings.push(`No incidents, volunteer hours or training events loaded fall in ${period.label}: check the period and the exports loaded.`);
   for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
     if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
   }

@@ -30,3 +30,10 @@ export function unitWords(unit: MetricResult['unit']): string {
   const words: Record<MetricResult['unit'], string> = { count: 'count', percent: 'per cent (%)', gbp: 'pounds (£)', days: 'days', hours: 'hours', score: 'score (1 to 5)' };
   return words[unit] ?? unit;
 }
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A date as a board member reads it: "14 October 2025"; a missing one as a dash. */
+export function readableDate(iso: string | null): string {
+  return iso === null ? '–' : dateFormat.format(new Date(`${iso}T00:00:00Z`));
+}

@@ -6,6 +6,9 @@ import type { RowCounts } from '../ingest/status.ts';
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import type { ActionRow } from './actionLog.ts';
+import type { CommentaryRecord } from './commentary.ts';
+import type { DataDate } from './dataDates.ts';
 import type { ExportedFile } from './exportTables.ts';
 
 /**
@@ -83,6 +86,12 @@ export interface Manifest {
   metrics: PackMetric[];
   data_quality: CheckResult[];
   warnings: string[];
+  /** The date each dataset's data runs to, against the as-of date. */
+  data_dates?: DataDate[];
+  /** The period's commentary file, its SHA-256 and the blocks this edition shows. */
+  commentary?: CommentaryRecord;
+  /** The action log at the as-of date; the public edition's holds only public sources, without owners. */
+  action_log?: ActionRow[];
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
   /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
@@ -146,8 +155,8 @@ export function composeManifest(input: {
 /** One file `verify` checks: a pack file (HTML, exports, PDF) or an archived export. */
 export interface FileCheck {
   file: string;
-  /** archive: the copy figures recompute from; original: an encrypted original (verify --originals). */
-  role: 'pack' | 'archive' | 'original';
+  /** archive: the copy figures recompute from; original: an encrypted original (verify --originals); commentary: the analysts' file as it stands. */
+  role: 'pack' | 'archive' | 'original' | 'commentary';
   /** deleted: an original deleted at the end of its retention period, as the ledger records. */
   status: 'match' | 'missing' | 'altered' | 'deleted';
   detail?: string;

@@ -33,6 +33,8 @@ export interface SectionDefinition {
   charts?: string[];
   tables?: TableDefinition[];
   empty?: string;
+  /** Show the action log (open actions, and those completed in the period) in this section. */
+  action_log?: boolean;
 }
 
 export interface PackDefinition {

@@ -6,6 +6,11 @@ import { datasetWords } from './datasetWords.ts';
 import { formatChange, formatFigure, unitWords } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
+import { actionLogView } from './actionLogView.ts';
+import { signalStatus } from './signalWords.ts';
+import { methodNotes } from './methodNotes.ts';
+import { commentaryView } from './commentaryView.ts';
+import type { CommentaryBlock } from './commentary.ts';
 import type { Restatement } from './restatements.ts';
 import type { Manifest } from './manifest.ts';
 import type { PackDefinition, TableDefinition } from './packDefinition.ts';
@@ -33,6 +38,8 @@ export interface RenderInput {
   reportsDir: string;
   /** The pack definition: title, headline metrics, sections in order. */
   definition: PackDefinition;
+  /** The commentary blocks this edition carries (issue 13). */
+  commentary?: CommentaryBlock[];
 }
 
 const COUNT_FIELDS = ['rows_read', 'rows_loaded', 'rows_quarantined', 'rows_excluded', 'rows_duplicate'] as const;
@@ -68,6 +75,8 @@ export function renderPack(input: RenderInput): string {
   const metrics = manifest.metrics;
   const chartById = new Map(charts.map((c) => [c.id, c]));
   const small = pack.disclosure?.min_count ?? 5;
+  // Commentary beside its section, metric or the summary.
+  const notes = commentaryView(input.commentary ?? [], input.definition.sections.map((s) => s.id), metrics.map((m) => m.id));
   const view = {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
@@ -80,6 +89,7 @@ export function renderPack(input: RenderInput): string {
     generatedAt: pack.generated_at,
     partial: pack.partial ? `${pack.label} ends on ${pack.end}, after the as-of date ${pack.as_of}: its figures will change.` : null,
     warnings: manifest.warnings.filter((w) => !w.includes('partial period')),
+    statement: notes.statement,
     summary: summarize(metrics, {
       headline: input.definition.headline,
       periodLabel: pack.label,
@@ -97,6 +107,7 @@ export function renderPack(input: RenderInput): string {
       citation: (m as { citation_id?: string }).citation_id ?? null,
       title: m.title,
       value: showFigure(m, 'value'),
+      provisional: m.provisional === true,
       previous: m.previous === null && !hasDisplay(m, 'previous') ? '–' : showFigure(m, 'previous'),
       change: formatChange(m.change, m.unit, m.decimals, m.change_pct),
       yearAgo: m.year_ago === null && !hasDisplay(m, 'year_ago') ? '–' : showFigure(m, 'year_ago'),
@@ -104,6 +115,8 @@ export function renderPack(input: RenderInput): string {
       rag: m.rag,
       ragSymbol: m.rag ? RAG[m.rag].symbol : '',
       ragClass: m.rag ? RAG[m.rag].cls : 'none',
+      // Board content hook (issue 13): a measure with no target shows its statistical signal instead of a RAG.
+      signal: m.rag ? null : signalStatus(m),
       sparkline: m.series ? renderSparkline(m.series.map((p) => p.value)) : null,
       restated: Object.fromEntries((m.restatements ?? []).map((r) => [r.figure, { anchor: restatementAnchor(m.id, r), reported: r.reported_display }])),
     })),
@@ -125,15 +138,19 @@ export function renderPack(input: RenderInput): string {
         anchor: s.id,
         title: s.title,
         intro: s.introduction ?? null,
-        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}` })),
+        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+        commentary: notes.section(s.id, inSection.filter((m) => m.breakdown).map((m) => m.id)),
         charts: (s.charts ?? []).map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
         tables: (s.tables ?? []).map((t) => breakdownTable(t, metrics.find((m) => m.id === t.metric), pack.label)).filter((t) => t !== null),
         empty: s.empty !== undefined && inSection.every((m) => m.value === null) ? s.empty : null,
+        // The action log table, where the pack definition asks for it.
+        actionLog: s.action_log ? actionLogView(manifest) : null,
       };
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
-    methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: unitWords(m.unit), direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlSha: m.sql_sha256, sql: input.sql[m.id] ?? '' })),
+    methodNotes: methodNotes(manifest),
+    methodology: metrics.map((m) => ({ target: targetWords(m), id: m.id, title: m.title, definition: m.definition, unit: unitWords(m.unit), direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlSha: m.sql_sha256, sql: input.sql[m.id] ?? '' })),
     inputs: manifest.inputs.map((i) => ({ ...i, dataset: datasetWords(i.dataset), ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
   };
   return templates(input.reportsDir)(view);
@@ -153,6 +170,15 @@ function breakdownTable(table: TableDefinition, m: MetricResult | undefined, per
     columns: [table.key_header, 'This period', 'Previous period'],
     rows: m.breakdown.map((r) => [r.key, shown(r, 'value'), shown(r, 'previous')]),
   };
+}
+
+/** The target in words, with who set it and when: the board's target, not the code's (issue 13). */
+function targetWords(m: MetricResult): string {
+  if (m.target === null) return 'No target set.';
+  const tolerance = m.tolerance === null ? '' : `, Amber within ${formatFigure(m.tolerance, m.unit, m.decimals).replace(' %', ' points')}`;
+  const who = m.target_set?.by ? ` Set by ${m.target_set.by}` : ' Who set it is not recorded';
+  const when = m.target_set?.on ? ` on ${m.target_set.on}.` : m.target_set?.by ? ', date not recorded.' : '.';
+  return `Target: ${formatFigure(m.target, m.unit, m.decimals)}${tolerance}.${who}${when}`;
 }
 
 function restatementAnchor(id: string, r: Restatement): string {

@@ -1,10 +1,13 @@
 import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricResult } from '../metrics/runMetrics.ts';
+import { listNames } from '../charts/formatFigures.ts';
 import { formatFigure, formatNumber } from './format.ts';
+import { signalSentences } from './signalWords.ts';
 
 /**
- * The executive summary, in plain English, from the figures alone: the headline count,
- * every Red and Amber, the largest movements, and the data caveats. It states only what
+ * The executive summary, in plain English, from the figures alone: every Red and Amber,
+ * the significant changes (statistical process control), the headline count, and the data
+ * caveats. It states only what
  * the numbers say; nothing is invented, and a suppressed figure is never spelt out.
  */
 
@@ -25,28 +28,27 @@ export interface SummaryContext {
 
 export function summarize(metrics: MetricResult[], context: SummaryContext): string[] {
   const sentences: string[] = [];
-  const headlines = context.headline.map((h) => h.metric);
-  for (const { metric, says } of context.headline) {
-    const headline = metrics.find((m) => m.id === metric);
-    // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.
-    if (!headline || ['not available', 'n/a', '[c]'].includes(context.show(headline, 'value'))) continue;
-    const value = context.show(headline, 'value');
-    const opening = says ? `${value} ${says}` : `${headline.title} was ${value}`;
-    sentences.push(`${opening} in ${context.periodLabel}${comparison(headline, context)}.`);
-  }
+  // Targets breached first, then what changed significantly: a board reads what needs attention before the headline.
   for (const rag of ['Red', 'Amber'] as const) {
     for (const m of metrics.filter((x) => x.rag === rag && x.value !== null)) {
       const how = rag === 'Red' ? 'Red: more than the tolerance short of target' : 'Amber: short of target, within tolerance';
       sentences.push(`${m.title} was ${context.show(m, 'value')} against a target of ${formatFigure(m.target, m.unit, m.decimals)} (${how}).`);
     }
   }
-  const movers = metrics
-    .filter((m) => !headlines.includes(m.id) && !m.rag && m.change !== null && m.change !== 0 && m.change_pct !== null && m.previous !== null && m.value !== null)
-    .sort((a, b) => Math.abs(b.change_pct!) - Math.abs(a.change_pct!) || a.id.localeCompare(b.id))
-    .slice(0, 3);
-  for (const m of context.covered.previous ? movers : []) {
-    const by = m.unit === 'percent' ? `${formatNumber(Math.abs(m.change!), m.decimals)} points` : `${formatNumber(Math.abs(m.change_pct!), 1)} %`;
-    sentences.push(`${m.title} ${m.change! > 0 ? 'rose' : 'fell'} from ${context.show(m, 'previous')} to ${context.show(m, 'value')} (${m.change! > 0 ? 'up' : 'down'} ${by}) on the previous ${context.kindWord}.`);
+  // Signals, not noise: a movement on the previous period is reported only when statistical process control finds one.
+  sentences.push(...signalSentences(metrics, context.periodLabel));
+  for (const { metric, says } of context.headline) {
+    const headline = metrics.find((m) => m.id === metric);
+    // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.
+    if (!headline || ['not available', 'n/a', '[c]'].includes(context.show(headline, 'value'))) continue;
+    const value = context.show(headline, 'value');
+    const opening = says ? `${value} ${says}` : `${headline.title} was ${value}`;
+    const ordinary = headline.spc && !headline.spc.signal ? ' Each month was within its usual range: ordinary variation, not a significant change.' : '';
+    sentences.push(`${opening} in ${context.periodLabel}${comparison(headline, context)}.${ordinary}`);
+  }
+  const provisional = metrics.filter((m) => m.provisional);
+  if (provisional.length > 0) {
+    sentences.push(`${listNames(provisional.map((m) => m.title))} ${provisional.length === 1 ? 'is' : 'are'} provisional: the period's latest crimes are not yet 28 days old in the data, so ${provisional.length === 1 ? 'it' : 'they'} can still change.`);
   }
   if (context.partial) sentences.push('These figures are provisional: the period ends after the date the data is complete to, so they will change.');
   const issues = context.dataQuality.filter((c) => c.status !== 'pass');

@@ -39,7 +39,7 @@ export interface Verification {
 }
 
 /** Checks the pack folder's own files and the archive; the recomputation needs every archived file intact. */
-export function checkFiles(packDir: string, manifest: Manifest, archiveDir: string): FileCheck[] {
+export function checkFiles(packDir: string, manifest: Manifest, archiveDir: string, commentaryDir?: string): FileCheck[] {
   const checks: FileCheck[] = [];
   const check = (file: string, role: FileCheck['role'], path: string, sha256: string) => {
     if (!existsSync(path)) checks.push({ file, role, status: 'missing', detail: path });
@@ -52,6 +52,12 @@ export function checkFiles(packDir: string, manifest: Manifest, archiveDir: stri
   for (const e of manifest.exports ?? []) check(e.file, 'pack', join(packDir, e.file), e.sha256);
   checks.push(...checkPdf(packDir, manifest));
   for (const f of manifest.snapshot.files) checks.push(checkArchived(archiveDir, f));
+  // Issue 13: the commentary the pack shows, as archived and as the analysts' file now stands (an edit since the build fails).
+  if (manifest.commentary) {
+    const c = manifest.commentary;
+    check(c.file, 'archive', join(archiveDir, 'commentary', `${c.sha256}.md`), c.sha256);
+    if (commentaryDir && existsSync(join(commentaryDir, c.file))) check(c.file, 'commentary', join(commentaryDir, c.file), c.sha256);
+  }
   return checks;
 }
 

@@ -45,7 +45,8 @@ const CORE: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> &
   'ACT-01': { unit: 'count', decimals: 0, direction: 'neutral', section: 'actions' },
   'ACT-02': { unit: 'count', decimals: 0, direction: 'down', section: 'actions' },
 };
-const TARGETS: Record<string, { target: number; tolerance: number }> = { 'INC-05': { target: 90, tolerance: 10 }, 'VOL-03': { target: 75, tolerance: 10 } };
+// Targets are the board's, kept in configuration (queries/targets.json per force), never in a metric's metadata (issue 13).
+const TARGETS: Record<string, { target: number; tolerance: number }> = {};
 const SERIES = ['INC-01', 'INC-05', 'TRN-02', 'VOL-02', 'VOL-03'];
 const AT_AS_OF = ['ACT-01', 'ACT-02'];
 const BREAKDOWN = ['INC-02'];
@@ -104,6 +105,15 @@ describe('the real catalogue', () => {
       expect(meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)), `${id} caveats are sentences`).toBe(true);
       expect(metric(id).sqlPath).toBe(`queries/metrics/${id}.sql`);
     }
+  });
+
+  it('ships only the targets metrics.md names, as configuration for the force, with who set them', () => {
+    const shipped = JSON.parse(readFileSync(join(QUERIES, 'targets.json'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(shipped)).toEqual(['West Mercia']);
+    const targets = Object.fromEntries(Object.entries(shipped['West Mercia']!).map(([id, t]) => [id, [t.target, t.tolerance]]));
+    // metrics.md: INC-05 target 90 %, VOL-03 target 75 %; tolerance its default 10 points; no other target.
+    expect(targets).toEqual({ 'INC-05': [90, 10], 'VOL-03': [75, 10] });
+    for (const t of Object.values(shipped['West Mercia']!)) expect(typeof t.set_by).toBe('string');
   });
 
   it('holds the chart breakdowns beyond docs/metrics.md once each, with valid metadata', () => {

@@ -1,0 +1,86 @@
+import type { Db } from '../lib/db.ts';
+import { addDays, monthsEnding, type Period } from '../lib/periods.ts';
+import type { MetricDefinition } from './catalog.ts';
+import { round, type MetricRun } from './runMetrics.ts';
+import { prepareSql } from './runSql.ts';
+import { xmr, type MetricSpc, type Rule, type Signal } from './spc.ts';
+
+export type { MetricSpc, Signal };
+
+/**
+ * Signals, not noise (issue 13): each measure's monthly values over a baseline before the
+ * period and the period's own months, put through the XmR chart of `spc.ts`. What the pack
+ * keeps is the mean, the process limits and whether any month of the period shows special
+ * cause, never the monthly values themselves (the public edition must not carry them).
+ */
+
+export interface SpcSettings {
+  /** Months before the period that set the mean and limits (12 to 24). */
+  baselineMonths: number;
+}
+
+/** Fewer baseline months than this and the limits mean little: no signal is judged. */
+const MIN_BASELINE = 12;
+
+export async function addSignals(db: Db, catalog: MetricDefinition[], run: MetricRun, settings: SpcSettings): Promise<void> {
+  const covered = await firstCoveredMonth(db);
+  if (covered === null) return;
+  const periodMonths = monthsEnding(run.period.end, monthsIn(run.period)).filter((m) => m.end <= run.asOf);
+  if (periodMonths.length === 0) return;
+  const baseline = monthsEnding(addDays(run.period.start, -1), settings.baselineMonths).filter((m) => m.start >= covered);
+  for (const metric of catalog) {
+    const result = run.results.find((r) => r.id === metric.meta.id);
+    if (!result || metric.meta.breakdown || metric.meta.at_as_of) continue;
+    const statement = await prepareSql(db, metric.sql);
+    const values: { month: Period; value: number | null }[] = [];
+    try {
+      for (const month of [...baseline, ...periodMonths]) {
+        const [row] = await statement.run({ start: month.start, end: month.end, as_of: run.asOf });
+        // A provisional month (a window not yet closed, INC-05's 28 days) is no evidence either way.
+        const v = row?.value === null || row?.value === undefined || row?.provisional === true ? null : Number(row.value);
+        values.push({ month, value: v !== null && Number.isFinite(v) ? v : null });
+      }
+    } finally {
+      statement.close();
+    }
+    const known = values.filter((v): v is { month: Period; value: number } => v.value !== null);
+    const baselineKnown = known.filter((v) => v.month.end < run.period.start);
+    if (baselineKnown.length < MIN_BASELINE) continue;
+    const chart = xmr(known.map((v) => v.value), { baseline: baselineKnown.length })!;
+    const inPeriod = known.map((v, i) => ({ ...v, point: chart.points[i]! })).filter((v) => v.month.start >= run.period.start && v.point.rules.length > 0);
+    const dp = metric.meta.decimals + 1;
+    result.spc = {
+      baseline: { from: baselineKnown[0]!.month.id, to: baselineKnown.at(-1)!.month.id, months: baselineKnown.length },
+      mean: round(chart.mean, dp),
+      upper: round(chart.upper, dp),
+      lower: round(chart.lower, dp),
+      signal: inPeriod.length === 0 ? null : signalOf(inPeriod.map((v) => ({ month: v.month.id, rules: v.point.rules, side: v.point.side! })), metric.meta.direction),
+    };
+  }
+}
+
+function signalOf(points: { month: string; rules: Rule[]; side: 'high' | 'low' }[], direction: 'up' | 'down' | 'neutral'): Signal {
+  // The latest month's side speaks for the period: it is where the measure now stands.
+  const side = points.at(-1)!.side;
+  const rules = (['beyond_limits', 'shift', 'trend'] as Rule[]).filter((r) => points.some((p) => p.rules.includes(r)));
+  const meaning = direction === 'neutral' ? 'neutral' : (side === 'high') === (direction === 'up') ? 'improvement' : 'concern';
+  return { months: points.map((p) => p.month), rules, side, meaning };
+}
+
+function monthsIn(p: Period): number {
+  return p.kind === 'month' ? 1 : p.kind === 'quarter' ? 3 : 12;
+}
+
+/** The first whole month every event dataset covers: before it, zeros would mean "no data". */
+async function firstCoveredMonth(db: Db): Promise<string | null> {
+  const [row] = await db.all<{ first: string | null }>(
+    `select strftime(greatest(
+       (select min(reported_on) from stg_incidents),
+       (select min(deployed_on) from stg_volunteer_hours),
+       (select min(event_on) from stg_training)), '%Y-%m-%d') as first`,
+  );
+  const first = row?.first ?? null;
+  if (first === null) return null;
+  // A month that starts before the first record is only partly covered: start at the next one.
+  return first.endsWith('-01') ? first : addDays(`${first.slice(0, 7)}-01`, 32).slice(0, 7) + '-01';
+}
