@@ -7,7 +7,8 @@ import { fixedClock } from '../pipelines/lib/clock.ts';
 
 // `boardpack cite` as the Commissioner's office uses it: a figure for a letter, from a built pack.
 // Three crimes: C1 (2 July 2025, contacted the next day) and C2 (15 August, not contacted, due by
-// 12 September) in Q2 2025-26, C3 in Q1. So INC-01 is 2 and INC-05 is 1 of 2 = 50.0 % (board).
+// 12 September) in Q2 2025-26, C3 in Q1, C4 in Q3 (so the export runs to 1 October and C2's 28 days
+// have passed in it). So INC-01 is 2 and INC-05 is 1 of 2 = 50.0 % (board).
 
 let dir: string;
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'boardpack-cite-'));
   writeFileSync(
     join(dir, 'incidents.csv'),
-    ['Crime Reference,Date Reported,NFIB Code,Victim Type,First Contact Date', 'C1,02/07/2025,NFIB52A,Individual,03/07/2025', 'C2,15/08/2025,NFIB53A,Business,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025'].join('\r\n'),
+    ['Crime Reference,Date Reported,NFIB Code,Victim Type,First Contact Date', 'C1,02/07/2025,NFIB52A,Individual,03/07/2025', 'C2,15/08/2025,NFIB53A,Business,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025', 'C4,01/10/2025,NFIB52A,Individual,02/10/2025'].join('\r\n'),
   );
   expect((await boardpack('ingest', 'incidents.csv')).code).toBe(0);
   // The board edition only, first: the public one is built in the test that needs it.
@@ -52,8 +53,8 @@ describe('cite', () => {
     expect(result.stdout).toBe(
       [
         'Victim contact within 28 days, West Mercia, Q2 2025-26 (July to September 2025): 50.0 % (1 of 2 crimes due contact). Data as of 14 October 2025.',
-        'Definition: Of crimes reported in the period, the share whose victim was first contacted no more than 28 days after the report. A crime counts once contacted, or once 28 days have passed since the report by the as-of date; younger crimes not yet contacted are left out until they are due.',
-        'Caveats: Recent crimes may be contacted later: the figure for the latest weeks can rise after the pack.',
+        'Definition: Of crimes reported in the period, the share whose victim was first contacted no more than 28 days after the report. A crime counts once contacted, or once 28 days have passed since the report by the date the data is complete to: the as-of date, or the date the crime export runs to where that is earlier, since a contact after the export was taken cannot be in it. Younger crimes not yet contacted are left out until they are due. The figure is marked provisional while any crime in the period is less than 28 days old at that date.',
+        'Caveats: A provisional figure can still change: crimes reported in the period\'s last 28 days are counted only once contacted or once their 28 days have passed, so the figure tends to fall as they mature.',
         'Source: West Mercia Police and Crime Commissioner, Strategic Cyber Crime Board performance pack, Q2 2025-26 (July to September 2025), board edition (OFFICIAL-SENSITIVE: not for publication), 14 October 2025; figure WM-2025-26-Q2-INC-05.',
         'Link: index.html#WM-2025-26-Q2-INC-05',
         `Source file: incidents.csv (crime records, received 14 October 2025, SHA-256 ${sha}).`,
@@ -82,7 +83,7 @@ describe('cite', () => {
     expect(markdown.stdout.split('\n').slice(0, 3)).toEqual([
       'Victim contact within 28 days, West Mercia, Q2 2025-26 (July to September 2025): **50.0 %** (1 of 2 crimes due contact). Data as of 14 October 2025.',
       '',
-      '- **Definition:** Of crimes reported in the period, the share whose victim was first contacted no more than 28 days after the report. A crime counts once contacted, or once 28 days have passed since the report by the as-of date; younger crimes not yet contacted are left out until they are due.',
+      '- **Definition:** Of crimes reported in the period, the share whose victim was first contacted no more than 28 days after the report. A crime counts once contacted, or once 28 days have passed since the report by the date the data is complete to: the as-of date, or the date the crime export runs to where that is earlier, since a contact after the export was taken cannot be in it. Younger crimes not yet contacted are left out until they are due. The figure is marked provisional while any crime in the period is less than 28 days old at that date.',
     ]);
     expect(markdown.stdout).toContain('- **Link:** `index.html#WM-2025-26-Q2-INC-05`\n');
     const json = JSON.parse((await boardpack('cite', 'WM-2025-26-Q2-INC-05', '--edition', 'board', '--format', 'json')).stdout);

@@ -28,11 +28,14 @@ export function listInbox(inbox: string, now: Date, settleSeconds: number): Inbo
   mkdirSync(inbox, { recursive: true });
   const listing: InboxListing = { ready: [], settling: [], refused: [], unsupported: [] };
   for (const name of readdirSync(inbox).sort()) {
-    if (name.startsWith('.')) continue;
+    // The inbox's own folders for what was read, and hidden files, are not exports.
+    if (name.startsWith('.') || name === 'processed' || name === 'rejected') continue;
     const path = join(inbox, name);
     const stats = lstatSync(path, { throwIfNoEntry: false });
     if (!stats) continue; // removed meanwhile
     if (!stats.isFile()) {
+      // Another folder is left alone unless it is named like an export; links, pipes and devices are set aside.
+      if (stats.isDirectory() && !/\.csv$/i.test(name)) continue;
       listing.refused.push({ path, error: refusal(name, stats) });
       continue;
     }
