@@ -161,7 +161,7 @@ describe('bin/boardpack.js as a process', () => {
   });
 
   it('bad usage: exit 2, one sentence on stderr and nothing on stdout', async () => {
-    expect(await boardpackProcess('ingest', '--datset', 'x', 'good.csv')).toEqual({ code: 2, stdout: '', stderr: "boardpack: Unknown option '--datset'; see boardpack --help.\n" });
+    expect(await boardpackProcess('ingest', '--datset', 'x', 'good.csv')).toEqual({ code: 2, stdout: '', stderr: "boardpack: Unknown option '--datset' (did you mean --dataset?); see boardpack ingest --help.\n" });
   });
 
   it('--help: exit 0, and the commands on stdout', async () => {
