@@ -40,10 +40,10 @@ describe('the sample pack on two different days', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function npmStart(today: string): Promise<{ manifest: Record<string, any>; html: string }> {
-    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock(`${today}T12:00:00Z`), cwd: resolve('.') };
+    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock(`${today}T12:00:00Z`), cwd: dir };
     const db = join(dir, `${today}.duckdb`);
     const out = join(dir, today);
-    expect(await main(['--db', db, 'ingest', 'fixtures/sample'], io)).toBe(0);
+    expect(await main(['--db', db, 'ingest', resolve('fixtures/sample')], io)).toBe(0);
     expect(await main(['--db', db, 'build', '--period', 'last-complete-quarter', '--as-of', 'extract', '--out', out], io)).toBe(0);
     const folder = join(out, '2026-27-Q2-board');
     return { manifest: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')), html: readFileSync(join(folder, 'index.html'), 'utf8') };
@@ -66,7 +66,7 @@ describe('the sample pack on two different days', () => {
   });
 
   it('puts a banner on the first page when built as of a date two months after the data', async () => {
-    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock('2026-11-29T12:00:00Z'), cwd: resolve('.') };
+    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock('2026-11-29T12:00:00Z'), cwd: dir };
     const db = join(dir, '2027-03-01.duckdb');
     expect(await main(['--db', db, 'build', '--period', '2026-27-Q2', '--as-of', '2026-11-29', '--out', join(dir, 'late')], io)).toBe(0);
     const html = readFileSync(join(dir, 'late', '2026-27-Q2-board', 'index.html'), 'utf8');

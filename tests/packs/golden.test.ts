@@ -44,9 +44,10 @@ function outline(html: string) {
 describe('golden pack outlines', () => {
   it.each(readdirSync(ROOT).sort())('%s', async (name) => {
     const setup = JSON.parse(readFileSync(join(ROOT, name, 'case.json'), 'utf8')) as { inputs: string; period: string; as_of: string; edition: string };
-    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock(`${setup.as_of}T12:00:00Z`), cwd: resolve('.') };
+    // Run in the temporary folder: the command's own files (the archive key) never land in the checkout.
+    const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock(`${setup.as_of}T12:00:00Z`), cwd: dir };
     const db = join(dir, `${name}.duckdb`);
-    expect(await main(['--db', db, 'ingest', setup.inputs], io)).toBe(0);
+    expect(await main(['--db', db, 'ingest', resolve(setup.inputs)], io)).toBe(0);
     expect(await main(['--db', db, 'build', '--period', setup.period, '--as-of', setup.as_of, '--edition', setup.edition, '--out', join(dir, name)], io)).toBe(0);
     const html = readFileSync(join(dir, name, `${setup.period}-${setup.edition}`, 'index.html'), 'utf8');
     const actual = outline(html);
