@@ -52,7 +52,8 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   const full = composeSpec(spec, options);
   // Loaded on first use: Vega takes about a second to import, and most commands draw nothing.
   const { compile } = await import('vega-lite');
-  const vega = compile(full, { logger }).spec;
+  if (allWithheld(rows)) return { id: options.id, title: options.title, description: options.description, svg: WITHHELD, table: tabulateRows(rows, options.table), warnings };
+  const vega = keepRowOrder(compile(full, { logger }).spec);
   const [wide, narrow] = await renderSvgs(vega, rows, logger);
   return {
     id: options.id,
@@ -162,6 +163,31 @@ export function narrowLabel(label: string): string {
     .join('\n');
 }
 
+/** What stands for a chart whose every figure is withheld: a sentence, not an empty frame with a target line. */
+export const WITHHELD = '<p class="chart-withheld">Every figure in this chart is withheld to protect confidentiality ([c] or &lt;5), so there is nothing to draw: see <a href="#how-to-read">How to read this pack</a>.</p>';
+
+/** No row has a value, and some were withheld by disclosure control (their text "[c]" or "<5"). */
+export function allWithheld(rows: ChartRow[]): boolean {
+  return rows.every((row) => row.value === null) && rows.some((row) => typeof row.value_text === 'string' && /^(\[c\]|<\d+)$/.test(row.value_text));
+}
+
+/**
+ * Categories stay in the order of the rows. Vega-Lite unites a layered chart's category domain
+ * from each layer's data after dropping rows without a value, so a category whose bar is
+ * suppressed in the public edition ("[c]") moved to the end; its domain is read from the
+ * rows themselves instead, in their order.
+ */
+export function keepRowOrder(spec: Spec): Spec {
+  const copy = structuredClone(spec);
+  for (const scale of (copy as unknown as { scales?: { type?: string; domain?: unknown }[] }).scales ?? []) {
+    const fields = (scale.domain as { fields?: { data?: string; field?: string }[] } | undefined)?.fields;
+    if ((scale.type === 'band' || scale.type === 'point') && fields?.length && fields.every((f) => typeof f === 'object' && f.field === fields[0]!.field)) {
+      scale.domain = { data: 'values', field: fields[0]!.field };
+    }
+  }
+  return copy;
+}
+
 function withClass(svg: string, name: string): string {
   return /^<svg\b[^>]*\sclass="/.test(svg) ? svg.replace(/^(<svg\b[^>]*\sclass=")([^"]*)"/, `$1$2 ${name}"`) : svg.replace(/^<svg\b/, `<svg class="${name}"`);
 }
@@ -193,7 +219,8 @@ export function tabulateRows(rows: ChartRow[], layout: TableLayout): ChartTable 
   return {
     caption: layout.caption,
     columns: layout.columns.map((c) => c.header),
-    rows: rows.map((row) => layout.columns.map((c) => String(row[c.field] ?? ''))),
+    // "n/a" (the public edition's none) in the words the board edition uses.
+    rows: rows.map((row) => layout.columns.map((c) => (row[c.field] === 'n/a' ? 'not available' : String(row[c.field] ?? '')))),
   };
 }
 
