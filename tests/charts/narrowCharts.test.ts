@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { compileCharts } from '../../pipelines/charts/compileCharts.ts';
-import { NARROW_WIDTH, narrowLabel } from '../../pipelines/charts/compileChart.ts';
+import { NARROW_WIDTH, narrowLabel } from '../../pipelines/charts/narrowChart.ts';
 import { sampleMetrics, scaledMetrics } from './sampleMetrics.ts';
 
 // Phones get each chart drawn narrow, not the wide drawing shrunk: its text keeps the spec's
