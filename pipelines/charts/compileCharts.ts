@@ -127,6 +127,7 @@ async function compileBreakdown(spec: TopLevelSpec, plan: BreakdownPlan, metric:
     decimals: metric.decimals,
     current: periods.current,
     previous: plan.compare ? periods.previous : null,
+    totals: { value: metric.value, previous: metric.previous },
   });
   const columns = [
     { header: plan.keyHeader, field: 'key' },

@@ -85,6 +85,15 @@ describe('the public edition reads on its own', () => {
     expect(/<figure class="chart" aria-labelledby="chart-contact-28-days-caption">[\s\S]*?<\/figure>/.exec(packs.board!.html)![0]).toContain('<svg');
   });
 
+  it('describes a breakdown with withheld groups by the total the scorecard shows, not the sum of the groups shown', () => {
+    const caption = (id: string) => readableText(new RegExp(`<figcaption id="chart-${id}-caption">[\\s\\S]*?</figcaption>`).exec(packs.public!.html)![0]).join(' ');
+    // 146 crimes (INC-01 in the scorecard); the groups shown add up to 124.
+    expect(packs.public!.html).toMatch(/<tr id="score-INC-01">[\s\S]*?<td class="num">146</);
+    expect(caption('by-category')).toContain('146 in all, some of them in groups too small to show, against 145 in Q1 2026-27 (April to June 2026).');
+    expect(caption('by-category')).toContain('Too few to show: Denial of service attack, Denial of service attack - extortion, Hacking - extortion and Hacking - PBX/dial through.');
+    expect(caption('by-victim-type')).toContain('Charity 6 (previously too few to show)');
+  });
+
   it('keeps the categories in their order when some are withheld, and says "not available" as the board edition does', () => {
     const figure = /<figure class="chart" aria-labelledby="chart-by-category-caption">([\s\S]*?)<\/figure>/.exec(packs.public!.html)![1]!;
     const wide = figure.slice(0, figure.indexOf('chart-narrow'));
