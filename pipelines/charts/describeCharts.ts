@@ -32,9 +32,12 @@ export function describeSeries(points: SeriesPoint[], wording: SeriesWording): s
   const lastPoint = points[points.length - 1]!;
   const known = points.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
   const span = `${wording.lead} from ${first} to ${formatMonth(lastPoint.period)}`;
-  const missing = points.filter((p) => p.value === null).map((p) => formatMonth(p.period));
-  const gaps = missing.length ? ` No figure for ${listNames(missing)}.` : '';
-  if (known.length === 0) return `${span}: no figure for any month.`;
+  // The public edition's withheld months ("[c]", "<5") have a figure, too small to show.
+  const withheld = (p: SeriesPoint) => p.value === null && /^(\[c\]|<\d+)$/.test((p as SeriesPoint & { display?: string }).display ?? '');
+  const missing = points.filter((p) => p.value === null && !withheld(p)).map((p) => formatMonth(p.period));
+  const hidden = points.filter(withheld).map((p) => formatMonth(p.period));
+  const gaps = (missing.length ? ` No figure for ${listNames(missing)}.` : '') + (hidden.length ? ` Too few to show for ${listNames(hidden)}.` : '');
+  if (known.length === 0) return hidden.length === points.length ? `${span}: every month's figure is withheld, as too few to show.` : hidden.length ? `${span}: no month has a figure to show.${gaps}` : `${span}: no figure for any month.`;
   const low = Math.min(...known.map((p) => p.value));
   const high = Math.max(...known.map((p) => p.value));
   const monthsAt = (v: number) => listNames(known.filter((p) => p.value === v).map((p) => formatMonth(p.period)));

@@ -81,6 +81,7 @@ describe('the public edition reads on its own', () => {
   it('gives a chart whose every figure is withheld one sentence, not an empty frame', () => {
     const figure = /<figure class="chart" aria-labelledby="chart-contact-28-days-caption">([\s\S]*?)<\/figure>/.exec(packs.public!.html)![1]!;
     expect(figure).not.toContain('<svg');
+    expect(readableText(figure).join(' ')).toContain("each month from September 2025 to September 2026: every month's figure is withheld, as too few to show.");
     expect(figure).toContain('<p class="chart-withheld">Every figure in this chart is withheld to protect confidentiality ([c] or &lt;5), so there is nothing to draw');
     expect(/<figure class="chart" aria-labelledby="chart-contact-28-days-caption">[\s\S]*?<\/figure>/.exec(packs.board!.html)![0]).toContain('<svg');
   });
