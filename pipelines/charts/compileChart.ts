@@ -1,7 +1,7 @@
 import type { Spec, View, ViewOptions } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { makeAccessible } from './makeAccessible.ts';
-import { wrapLabel } from './formatFigures.ts';
+import { allWithheld, keepRowOrder, narrowDrawing, WITHHELD, withClass } from './narrowChart.ts';
 
 /**
  * The chart stage for one chart: a Vega-Lite spec (reports/charts/<id>.json, whose
@@ -52,7 +52,8 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   const full = composeSpec(spec, options);
   // Loaded on first use: Vega takes about a second to import, and most commands draw nothing.
   const { compile } = await import('vega-lite');
-  const vega = compile(full, { logger }).spec;
+  if (allWithheld(rows)) return { id: options.id, title: options.title, description: options.description, svg: WITHHELD, table: tabulateRows(rows, options.table), warnings };
+  const vega = keepRowOrder(compile(full, { logger }).spec);
   const [wide, narrow] = await renderSvgs(vega, rows, logger);
   return {
     id: options.id,
@@ -83,34 +84,11 @@ export function composeSpec(spec: TopLevelSpec, options: Pick<ChartOptions, 'tit
   return copy;
 }
 
-/**
- * Phones get the chart drawn again at NARROW_WIDTH rather than the wide drawing shrunk (which
- * took its 11 px text down to 6 px at 375 px): the same view re-laid out narrower, category
- * names wrapped shorter, so its text stays at the spec's sizes. The page shows one or the
- * other by the screen's width (pack.css); paper gets the wide one.
- */
-export const NARROW_WIDTH = 296;
-/** Category names wrap onto lines of at most this many characters in the narrow drawing. */
-const NARROW_LABEL = 14;
-/** Titles and subtitles wrap at these many characters in the narrow drawing (Vega estimates 0.8 em a character). */
-const NARROW_TITLE = 22;
-const NARROW_SUBTITLE = 28;
-/** Room for the wrapped title, subtitle and axis around a narrow bar chart's bands, and one label line's height. */
-const NARROW_FRAME = 170;
-const LINE_HEIGHT = 13;
-/** Axis labels may take at most this much of the narrow drawing's width. */
-const NARROW_LABEL_LIMIT = 140;
-
+/** The wide drawing (the spec's width), and the narrow one for phones when the spec is wider (narrowChart.ts). */
 async function renderSvgs(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Promise<[string, string | null]> {
   const wide = await renderSvg(vegaSpec, rows, logger);
-  if (!(typeof vegaSpec.width === 'number' && vegaSpec.width > NARROW_WIDTH)) return [wide, null];
-  // A view of its own: a view re-laid out at another width kept the wide layout's bounds.
-  const narrowRows = rows.map((row) => (typeof row.label === 'string' ? { ...row, label: narrowLabel(row.label) } : row));
-  // Category names take more lines when narrow: each band gets room for its longest name.
-  const lines = Math.max(1, ...narrowRows.map((row) => (typeof row.label === 'string' ? row.label.split('\n').length : 1)));
-  const height = typeof vegaSpec.height === 'number' ? vegaSpec.height : 0;
-  const needed = lines > 1 ? NARROW_FRAME + narrowRows.length * (lines * LINE_HEIGHT + 12) : 0;
-  return [wide, await renderSvg({ ...narrowSpec(vegaSpec), height: Math.max(height, needed) }, narrowRows, logger)];
+  const narrow = narrowDrawing(vegaSpec, rows);
+  return [wide, narrow ? await renderSvg(narrow.spec, narrow.rows, logger) : null];
 }
 
 async function renderSvg(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Promise<string> {
@@ -125,45 +103,6 @@ async function renderSvg(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Prom
   } finally {
     view.finalize();
   }
-}
-
-/**
- * The narrow drawing's spec: NARROW_WIDTH wide, axis labels limited to NARROW_LABEL_LIMIT so
- * category names leave room for the bars, and month axes showing every other label when
- * they would collide.
- */
-export function narrowSpec(spec: Spec): Spec {
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    if (Array.isArray(record.axes)) {
-      for (const axis of record.axes as Record<string, unknown>[]) {
-        if (typeof axis.labelLimit === 'number' && axis.labelLimit > NARROW_LABEL_LIMIT) axis.labelLimit = NARROW_LABEL_LIMIT;
-        if (axis.orient === 'bottom') Object.assign(axis, { labelFlush: true, ...(axis.labelOverlap === undefined ? { labelOverlap: 'parity' } : {}) });
-      }
-    }
-    if (Array.isArray(record.marks)) visit(record.marks);
-  };
-  const copy = { ...structuredClone(spec), width: NARROW_WIDTH };
-  visit(copy);
-  // Titles and subtitles wrap rather than run off the side.
-  const title = copy.title as { text?: unknown; subtitle?: unknown } | undefined;
-  const wrap = (lines: unknown, width: number) => (typeof lines === 'string' || Array.isArray(lines) ? [lines].flat().flatMap((line) => wrapLabel(String(line), width).split('\n')) : lines);
-  if (title && typeof title === 'object') Object.assign(title, { text: wrap(title.text, NARROW_TITLE), ...(title.subtitle === undefined ? {} : { subtitle: wrap(title.subtitle, NARROW_SUBTITLE) }) });
-  return copy;
-}
-
-/** A category name wrapped for the narrow drawing; a word too long for a line breaks after a slash ("virus/" "malware/"). */
-export function narrowLabel(label: string): string {
-  return wrapLabel(label.replace(/\n/g, ' '), NARROW_LABEL)
-    .split('\n')
-    .flatMap((line) => (line.length > NARROW_LABEL && line.includes('/') ? line.split(/(?<=\/)/) : [line]))
-    .join('\n');
-}
-
-function withClass(svg: string, name: string): string {
-  return /^<svg\b[^>]*\sclass="/.test(svg) ? svg.replace(/^(<svg\b[^>]*\sclass=")([^"]*)"/, `$1$2 ${name}"`) : svg.replace(/^<svg\b/, `<svg class="${name}"`);
 }
 
 /**
@@ -193,7 +132,8 @@ export function tabulateRows(rows: ChartRow[], layout: TableLayout): ChartTable 
   return {
     caption: layout.caption,
     columns: layout.columns.map((c) => c.header),
-    rows: rows.map((row) => layout.columns.map((c) => String(row[c.field] ?? ''))),
+    // "n/a" (the public edition's none) in the words the board edition uses.
+    rows: rows.map((row) => layout.columns.map((c) => (row[c.field] === 'n/a' ? 'not available' : String(row[c.field] ?? '')))),
   };
 }
 

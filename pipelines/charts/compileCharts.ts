@@ -96,6 +96,7 @@ async function compileBreakdown(chart: ChartSpec, metric: MetricResult, periods:
     decimals: metric.decimals,
     current: periods.current,
     previous: compare ? periods.previous : null,
+    totals: { value: metric.value, previous: metric.previous },
   });
   const columns = [
     { header: block.table?.key_header ?? 'Category', field: 'key' },

@@ -32,9 +32,12 @@ export function describeSeries(points: SeriesPoint[], wording: SeriesWording): s
   const lastPoint = points[points.length - 1]!;
   const known = points.filter((p): p is SeriesPoint & { value: number } => p.value !== null);
   const span = `${wording.lead} from ${first} to ${formatMonth(lastPoint.period)}`;
-  const missing = points.filter((p) => p.value === null).map((p) => formatMonth(p.period));
-  const gaps = missing.length ? ` No figure for ${listNames(missing)}.` : '';
-  if (known.length === 0) return `${span}: no figure for any month.`;
+  // The public edition's withheld months ("[c]", "<5") have a figure, too small to show.
+  const withheld = (p: SeriesPoint) => p.value === null && /^(\[c\]|<\d+)$/.test((p as SeriesPoint & { display?: string }).display ?? '');
+  const missing = points.filter((p) => p.value === null && !withheld(p)).map((p) => formatMonth(p.period));
+  const hidden = points.filter(withheld).map((p) => formatMonth(p.period));
+  const gaps = (missing.length ? ` No figure for ${listNames(missing)}.` : '') + (hidden.length ? ` Too few to show for ${listNames(hidden)}.` : '');
+  if (known.length === 0) return hidden.length === points.length ? `${span}: every month's figure is withheld, as too few to show.` : hidden.length ? `${span}: no month has a figure to show.${gaps}` : `${span}: no figure for any month.`;
   const low = Math.min(...known.map((p) => p.value));
   const high = Math.max(...known.map((p) => p.value));
   const monthsAt = (v: number) => listNames(known.filter((p) => p.value === v).map((p) => formatMonth(p.period)));
@@ -65,6 +68,11 @@ export interface BreakdownWording extends Figures {
   previous: string | null;
   /** How many of the largest categories to name (default 3). */
   largest?: number;
+  /**
+   * The metric's own totals (this period, the previous one): where groups are withheld (public
+   * edition) the groups shown add up to less, and the description must agree with the scorecard.
+   */
+  totals?: { value: number | null; previous: number | null };
 }
 
 /**
@@ -79,10 +87,12 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
     return values.length ? values.reduce((a, b) => a + b, 0) : null;
   };
   const previous = wording.previous === null ? null : midSentence(wording.previous);
-  const was = (v: number | null) => (previous === null ? '' : ` (${v === null ? 'no figure before' : `previously ${say(v)}`})`);
-  const total = round(sum((r) => r.value), wording.decimals);
-  const before = round(sum((r) => r.previous), wording.decimals);
-  const totalText = total === null ? 'no figures' : `${say(total)} in all`;
+  const was = (row: BreakdownRow) => (previous === null ? '' : ` (${row.previous === null ? (isWithheld(row, 'previous') ? 'previously too few to show' : 'no figure before') : `previously ${say(row.previous)}`})`);
+  const given = (v: number | null | undefined) => (v === null || v === undefined ? null : v);
+  const total = given(wording.totals?.value) ?? round(sum((r) => r.value), wording.decimals);
+  const before = given(wording.totals?.previous) ?? round(sum((r) => r.previous), wording.decimals);
+  const withheld = rows.filter((r) => isWithheld(r));
+  const totalText = total === null ? 'no figures' : `${say(total)} in all${withheld.length && given(wording.totals?.value) !== null ? ', some of them in groups too small to show' : ''}`;
   const against = previous === null ? '' : before === null ? `, no figure for ${previous}` : `, against ${say(before)} in ${previous}`;
   const head = `${wording.lead} in ${midSentence(wording.current)} ${wording.by}: ${totalText}${against}.`;
   const ranked = rows
@@ -90,16 +100,23 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
     .filter(({ row }) => row.value !== null && row.value > 0)
     .sort((a, b) => b.row.value! - a.row.value! || a.index - b.index)
     .slice(0, wording.largest ?? 3)
-    .map(({ row }) => `${row.key} ${say(row.value)}${was(row.previous)}`);
+    .map(({ row }) => `${row.key} ${say(row.value)}${was(row)}`);
   const largest = ranked.length ? ` Largest: ${ranked.join(', ')}.` : '';
   const none = rows.filter((r) => r.value === 0).map((r) => r.key);
   const noneText = none.length === rows.length ? ' None in any group.' : none.length ? ` ${listNames(none)}: none.` : '';
-  const missing = rows.filter((r) => r.value === null).map((r) => r.key);
+  const missing = rows.filter((r) => r.value === null && !isWithheld(r)).map((r) => r.key);
   const missingText = missing.length ? ` No figure for ${listNames(missing)}.` : '';
-  return head + largest + noneText + missingText;
+  const withheldText = withheld.length ? ` Too few to show: ${listNames(withheld.map((r) => r.key))}.` : '';
+  return head + largest + noneText + missingText + withheldText;
 }
 
 /** Sums of 1-dp figures pick up binary noise (86.5 + 37 + ...); round back to the metric's decimals. */
 function round(value: number | null, decimals: number): number | null {
   return value !== null && Number.isFinite(value) ? Number(value.toFixed(decimals)) : null;
+}
+
+/** A group the public edition withholds ("<5", "[c]"): it has a figure, too small to show. */
+function isWithheld(row: BreakdownRow, field: 'value' | 'previous' = 'value'): boolean {
+  const shown = (row as BreakdownRow & { display?: { value?: string; previous?: string } }).display?.[field];
+  return row[field] === null && shown !== undefined && /^(\[c\]|<\d+)$/.test(shown);
 }

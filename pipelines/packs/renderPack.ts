@@ -52,8 +52,8 @@ type Display = { value?: string; previous?: string; year_ago?: string };
 export function showFigure(m: MetricResult, field: 'value' | 'previous' | 'year_ago'): string {
   const display = (m as MetricResult & { display?: Display }).display?.[field];
   if (display === undefined) return formatFigure(m[field], m.unit, m.decimals);
-  // A controlled figure ("<5", "[c]", "n/a") reads as it is; a shown one gets its unit.
-  return m[field] !== null && /^-?[\d,.]+$/.test(display) ? formatFigure(m[field], m.unit, m.decimals) : display;
+  // A controlled figure ("<5", "[c]") reads as it is, a missing one in the board edition's words; a shown one gets its unit.
+  return m[field] !== null && /^-?[\d,.]+$/.test(display) ? formatFigure(m[field], m.unit, m.decimals) : display === 'n/a' ? 'not available' : display;
 }
 
 type Handlebars = typeof import('handlebars');
@@ -86,6 +86,8 @@ export function renderPack(input: RenderInput): string {
     editionLabel: pack.edition === 'board' ? 'Board edition (exact figures)' : 'Public edition (small numbers suppressed)',
     period: { label: pack.label, start: pack.start, end: pack.end, kindWord },
     asOf: pack.as_of,
+    // The public edition explains its withheld figures ("How to read this pack").
+    disclosure: pack.disclosure ? { minCount: pack.disclosure.min_count, belowMin: pack.disclosure.min_count - 1, minDenominator: pack.disclosure.min_denominator, minCrimesForMoney: pack.disclosure.min_crimes_for_money } : null,
     generatedAt: pack.generated_at,
     partial: pack.partial ? `${pack.label} ends on ${pack.end}, after the as-of date ${pack.as_of}: its figures will change.` : null,
     warnings: manifest.warnings.filter((w) => !w.includes('partial period')),

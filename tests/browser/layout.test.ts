@@ -65,8 +65,9 @@ describeInBrowser('the layout on phones and desktops', () => {
         const layout = await measure(page);
         // It was about 75 px, one or two words a line.
         expect(layout.caption, `${width} px`).toBeCloseTo(layout.table, 0);
-        expect(layout.charts.length, `${width} px`).toBe(9);
-        expect(layout.hiddenCharts).toBe(9);
+        // The public edition's two monthly percentage charts are withheld whole: a sentence each, no frame.
+        expect(layout.charts.length, `${width} px`).toBe(edition === 'board' ? 9 : 7);
+        expect(layout.hiddenCharts).toBe(layout.charts.length);
         expect(layout.brokenCitations, `${width} px`).toEqual([]);
         for (const chart of layout.charts) {
           expect(chart.id, `${width} px`).toMatch(/-narrow-title$/);
@@ -85,7 +86,9 @@ describeInBrowser('the layout on phones and desktops', () => {
     const { page } = await openPack(browser, packs[edition]!, { width: 1280, height: 900 });
     try {
       const layout = await measure(page);
-      expect(layout.charts.length).toBe(9);
+      expect(layout.charts.length).toBe(edition === 'board' ? 9 : 7);
+      expect(await page.locator('#how-to-read').count()).toBe(edition === 'board' ? 0 : 1);
+      expect(await page.locator('.chart-withheld').count()).toBe(edition === 'board' ? 0 : 2);
       for (const chart of layout.charts) {
         expect(chart.id).not.toMatch(/-narrow-/);
         expect(chart.width, chart.id).toBeCloseTo(layout.content, 0);

@@ -48,7 +48,8 @@ export async function markFragments(page: Page): Promise<{ captions: number; dra
     };
     const captions = [...document.querySelectorAll<HTMLElement>('figure.chart > figcaption')];
     for (const [i, caption] of captions.entries()) cover(caption, caption, `caption/${i}`);
-    const drawings = [...document.querySelectorAll<SVGSVGElement>('figure.chart > svg')];
+    // The wide drawing: the narrow one, for phones, is not printed.
+    const drawings = [...document.querySelectorAll<SVGSVGElement>('figure.chart > svg:not(.chart-narrow)')];
     drawings.forEach((svg, i) => {
       const ns = 'http://www.w3.org/2000/svg';
       const a = document.createElementNS(ns, 'a');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadChartSpec } from '../../pipelines/charts/chartSpecs.ts';
 import { compileCharts } from '../../pipelines/charts/compileCharts.ts';
 import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
-import { NARROW_WIDTH, narrowLabel } from '../../pipelines/charts/compileChart.ts';
+import { NARROW_WIDTH, narrowLabel } from '../../pipelines/charts/narrowChart.ts';
 import { sampleMetrics, scaledMetrics } from './sampleMetrics.ts';
 
 // Phones get each chart drawn narrow, not the wide drawing shrunk: its text keeps the spec's

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
-import { lintWords, readableText, type WordsContext } from '../../pipelines/packs/wordsLint.ts';
+import { decodeEntities, lintWords, readableText, type WordsContext } from '../../pipelines/packs/wordsLint.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
 
 // The words lint on the sample pack, both editions: no file path, configuration key, dataset
@@ -65,5 +65,45 @@ describe('the lint can fail', () => {
   it('lets the export names, a full SHA-256, a change with its unit and a cited ID through', () => {
     const html = `<td>incidents.csv</td><td>SHA-256 ${'a'.repeat(64)}</td><tr id="score-INC-06"><th>x</th><td>1</td><td>2</td><td class="num">−1.5 days (−18.8 %)</td></tr><a class="cite" id="WM-2026-27-Q2-INC-05" href="#WM-2026-27-Q2-INC-05">WM-2026-27-Q2-INC-05</a>`;
     expect(lintWords(html, context)).toEqual([]);
+  });
+});
+
+describe('the public edition reads on its own', () => {
+  it('explains <5 and [c] in a "How to read this pack" box; the board edition has none', () => {
+    const box = /<aside id="how-to-read"[\s\S]*?<\/aside>/.exec(packs.public!.html)?.[0] ?? '';
+    const text = readableText(box).join(' ');
+    expect(text).toContain('How to read this pack');
+    expect(text).toContain('<5 Fewer than 5: between 1 and 4.');
+    expect(text).toContain('[c] Confidential: withheld to protect confidentiality. A percentage or average based on fewer than 10 crimes or people');
+    expect(packs.board!.html).not.toContain('<aside id="how-to-read"');
+  });
+
+  it('gives a chart whose every figure is withheld one sentence, not an empty frame', () => {
+    const figure = /<figure class="chart" aria-labelledby="chart-contact-28-days-caption">([\s\S]*?)<\/figure>/.exec(packs.public!.html)![1]!;
+    expect(figure).not.toContain('<svg');
+    expect(readableText(figure).join(' ')).toContain("each month from September 2025 to September 2026: every month's figure is withheld, as too few to show.");
+    expect(figure).toContain('<p class="chart-withheld">Every figure in this chart is withheld to protect confidentiality ([c] or &lt;5), so there is nothing to draw');
+    expect(/<figure class="chart" aria-labelledby="chart-contact-28-days-caption">[\s\S]*?<\/figure>/.exec(packs.board!.html)![0]).toContain('<svg');
+  });
+
+  it('describes a breakdown with withheld groups by the total the scorecard shows, not the sum of the groups shown', () => {
+    const caption = (id: string) => readableText(new RegExp(`<figcaption id="chart-${id}-caption">[\\s\\S]*?</figcaption>`).exec(packs.public!.html)![0]).join(' ');
+    // 146 crimes (INC-01 in the scorecard); the groups shown add up to 124.
+    expect(packs.public!.html).toMatch(/<tr id="score-INC-01">[\s\S]*?<td class="num">146</);
+    expect(caption('by-category')).toContain('146 in all, some of them in groups too small to show, against 145 in Q1 2026-27 (April to June 2026).');
+    expect(caption('by-category')).toContain('Too few to show: Denial of service attack, Denial of service attack - extortion, Hacking - extortion and Hacking - PBX/dial through.');
+    expect(caption('by-victim-type')).toContain('Charity 6 (previously too few to show)');
+  });
+
+  it('keeps the categories in their order when some are withheld, and says "not available" as the board edition does', () => {
+    const figure = /<figure class="chart" aria-labelledby="chart-by-category-caption">([\s\S]*?)<\/figure>/.exec(packs.public!.html)![1]!;
+    const wide = figure.slice(0, figure.indexOf('chart-narrow'));
+    const axes = [...wide.matchAll(/<g class="mark-text role-axis-label"[\s\S]*?<\/g>/g)].map((g) => [...g[0].matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((t) => t[1]!.replace(/<tspan[^>]*>/g, ' ').replace(/<\/tspan>/g, '').trim()));
+    const categories = axes.find((labels) => labels[0]!.startsWith('Computer'))!;
+    const rows = [...figure.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => decodeEntities(m[1]!));
+    expect(categories.map((c) => c.replace(/\s+/g, ' '))).toEqual(rows.map((r) => r.replace(/\s+/g, ' ')));
+    expect(rows.slice(1, 3)).toEqual(['Denial of service attack', 'Denial of service attack - extortion']);
+    expect(readableText(packs.public!.html)).not.toContain('n/a');
+    expect(readableText(packs.public!.html).join('\n')).toContain('not available');
   });
 });
