@@ -142,7 +142,9 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Comm
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
     const { snapshot } = await snapshotNow(db, ctx);
     const banners = options.banners ?? [];
-    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b);
+    // An edited commentary file (issue 13) makes the pack out of date too.
+    const commentary = readCommentary(ctx.config.commentaryDir, options.period.id)?.sha256 ?? null;
+    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b) && commentary === (manifest.commentary?.sha256 ?? null);
   } catch {
     return false;
   }

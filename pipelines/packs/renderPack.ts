@@ -140,7 +140,7 @@ export function renderPack(input: RenderInput): string {
         anchor: s.anchor,
         title: s.title,
         intro: s.intro,
-        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), provisional: m.provisional === true, title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
         commentary: notes.section(s.key, inSection.filter((m) => m.breakdown).map((m) => m.id)),
         charts: s.charts.map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
         empty: s.key === 'actions' && inSection.every((m) => m.value === null) ? 'The action tracker is not loaded for this pack.' : null,
