@@ -21,7 +21,8 @@ import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 import { buildModels } from '../model/buildModels.ts';
 import { extractAsOf } from '../packs/dataDates.ts';
-import { archiveCommentary, blocksFor, readCommentary, recordOf } from '../packs/commentary.ts';
+import { blocksFor, readCommentary, recordOf } from '../packs/commentary.ts';
+import { commentaryForBuild, commentaryForRebuild } from '../packs/commentarySnapshot.ts';
 
 export interface BuildOptions {
   period?: string;
@@ -110,11 +111,10 @@ export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandC
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     manifest.warnings.unshift(...(options.banners ?? []));
     // Board content hook (issue 13): the period's commentary, recorded with its SHA-256 and archived.
-    const commentary = readCommentary(config.commentaryDir, options.period.id);
-    if (commentary) {
-      archiveCommentary(config.archive, config.commentaryDir, commentary);
-      manifest.commentary = recordOf(commentary, options.edition);
-    }
+    // A rebuild of an earlier snapshot shows the commentary that snapshot's pack showed.
+    const at = { snapshotId: snapshot.id, periodId: options.period.id, commentaryDir: config.commentaryDir, archiveDir: config.archive };
+    const commentary = rebuild ? await commentaryForRebuild(db, at) : await commentaryForBuild(db, at);
+    if (commentary) manifest.commentary = recordOf(commentary, options.edition);
     const reportsDir = join(packageRoot, 'reports');
     const charts = await compileCharts(manifest.metrics, reportsDir, { current: options.period.label, previous: previousLabel });
     stage('charts');
