@@ -1,6 +1,8 @@
 import type { Spec } from 'vega';
-import type { ChartRow } from './compileChart.ts';
 import { wrapLabel } from './formatFigures.ts';
+
+/** One row bound to a chart (as compileChart.ts binds it). */
+type ChartRow = Record<string, string | number | null>;
 
 /**
  * Phones get each chart drawn a second time, NARROW_WIDTH wide, rather than the wide drawing

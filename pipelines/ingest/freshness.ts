@@ -44,13 +44,17 @@ export async function readFreshness(db: Db, asOf: string, maxAgeDays: number): P
   ).then((rows) => rows.sort((a, b) => DATASETS.indexOf(a.dataset as never) - DATASETS.indexOf(b.dataset as never)));
 }
 
+/** The board reads datasets by what they hold, never by their identifiers (issue 13). */
+const WORDS: Record<string, string> = { incidents: 'crime', volunteers: 'volunteer roster', volunteer_hours: 'volunteer duty hours', training: 'Protect and Prevent events', actions: 'action tracker' };
+
 /** One sentence per stale dataset, for the pack's cover. */
 export function describeStale(rows: Freshness[], maxAgeDays: number): string[] {
   return rows.filter((r) => r.stale).map((r) => {
-    if (r.latest_file === null) return `Stale data: no ${r.dataset} export has been loaded.`;
+    const name = WORDS[r.dataset] ?? r.dataset.replace(/_/g, ' ');
+    if (r.latest_file === null) return `Stale data: no ${name} export has been loaded.`;
     const parts: string[] = [];
     if (r.record_age_days !== null && r.record_age_days > maxAgeDays) parts.push(`its newest record is from ${r.newest_record} (${r.record_age_days} days old)`);
     if (r.file_age_days !== null && r.file_age_days > maxAgeDays) parts.push(`the last export, ${r.latest_file}, was loaded on ${r.latest_loaded_on} (${r.file_age_days} days ago)`);
-    return `Stale data: ${r.dataset}: ${parts.join(' and ')}, more than the ${maxAgeDays} days allowed.`;
+    return `Stale data: the ${name} export: ${parts.join(' and ')}, more than the ${maxAgeDays} days allowed.`;
   });
 }

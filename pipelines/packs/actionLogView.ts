@@ -1,3 +1,4 @@
+import { listNames } from '../charts/formatFigures.ts';
 import { readableDate } from './format.ts';
 import type { Manifest } from './manifest.ts';
 
@@ -21,7 +22,7 @@ export function actionLogView(manifest: Manifest) {
   return {
     showOwner: !isPublic,
     caption: isPublic
-      ? `HMICFRS findings and strategy commitments open at ${readableDate(manifest.pack.as_of)}, and those completed since ${readableDate(manifest.pack.start)}; overdue first`
+      ? `Published commitments (${listNames([...new Set(rows.map((r) => r.source))])}) open at ${readableDate(manifest.pack.as_of)}, and those completed since ${readableDate(manifest.pack.start)}; overdue first`
       : `Every action open at ${readableDate(manifest.pack.as_of)} (${open}), and those completed since ${readableDate(manifest.pack.start)}; overdue first`,
     rows: rows.map((r) => ({
       reference: r.reference,

@@ -12,7 +12,8 @@ import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '
 import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { loadChartSpec, type ChartSpec } from '../charts/chartSpecs.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
-import { archiveCommentary, blocksFor, readCommentary, recordOf } from './commentary.ts';
+import { blocksFor, readCommentary, recordOf } from './commentary.ts';
+import { commentaryForBuild, commentaryForRebuild } from './commentarySnapshot.ts';
 import { composePack, type ComposedPack } from './composePack.ts';
 import { writeExports } from './exportTables.ts';
 import { packFolderName, packVersion, type Manifest } from './manifest.ts';
@@ -93,11 +94,10 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
     manifest.warnings.unshift(...(options.banners ?? []));
     // The period's commentary (analysts' words, the Commissioner's statement), recorded with its SHA-256 and archived.
-    const commentary = readCommentary(config.commentaryDir, options.period.id);
-    if (commentary) {
-      archiveCommentary(config.archive, config.commentaryDir, commentary);
-      manifest.commentary = recordOf(commentary, options.edition);
-    }
+    // A rebuild of an earlier snapshot shows the commentary that snapshot's pack showed.
+    const at = { snapshotId: snapshot.id, periodId: options.period.id, commentaryDir: config.commentaryDir, archiveDir: config.archive };
+    const commentary = rebuild ? await commentaryForRebuild(db, at) : await commentaryForBuild(db, at);
+    if (commentary) manifest.commentary = recordOf(commentary, options.edition);
     stage('commentary');
     const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
     stage('charts');

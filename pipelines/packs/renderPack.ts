@@ -140,7 +140,7 @@ export function renderPack(input: RenderInput): string {
         anchor: s.id,
         title: s.title,
         intro: s.introduction ?? null,
-        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), provisional: m.provisional === true, title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
         commentary: notes.section(s.id, inSection.filter((m) => m.breakdown).map((m) => m.id)),
         charts: (s.charts ?? []).map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
         tables: (s.tables ?? []).map((t) => breakdownTable(t, metrics.find((m) => m.id === t.metric), pack.label)).filter((t) => t !== null),

@@ -1,6 +1,6 @@
 import { describe, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,9 +21,12 @@ import { artefactDir } from '../support/artefacts.ts';
  */
 
 export const SCREENSHOTS = artefactDir('screenshots');
-/** The sample exports run from October 2024 to September 2026: its last quarter, with a year before it to compare. */
+/**
+ * The sample exports run from October 2024 to September 2026: its last quarter, with a year before it to compare,
+ * as of the date the data runs to, as `npm start` builds it (`--as-of extract`), with the sample commentary.
+ */
 export const PERIOD = '2026-27-Q2';
-export const AS_OF = '2026-10-14';
+export const AS_OF = '2026-09-30';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -96,6 +99,7 @@ export async function buildSamplePacks(dir: string, editions: ('board' | 'public
   let stderr = '';
   const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), clock: fixedClock(`${AS_OF}T12:00:00Z`), cwd: dir };
   const db = join(dir, 'db.duckdb');
+  cpSync(resolve('commentary'), join(dir, 'commentary'), { recursive: true });
   if ((await main(['--db', db, 'ingest', resolve('fixtures/sample')], io)) !== 0) throw new Error(`ingesting fixtures/sample failed: ${stderr}`);
   const packs: Record<string, string> = {};
   for (const edition of editions) {

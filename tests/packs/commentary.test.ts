@@ -74,5 +74,12 @@ describe('commentary in a built pack', () => {
     const edited = await run('verify', 'out/2025-26-Q2-board');
     expect(edited.code).toBe(1);
     expect(edited.stderr).toMatch(/^boardpack: Verification failed: The commentary 2025-26-Q2\.md has been edited since the pack was built \(SHA-256 [0-9a-f]{64}, manifest [0-9a-f]{64}\); rebuild the pack/);
+
+    // The snapshot keeps the commentary its pack showed: a rebuild shows it again, not the edit.
+    expect((await run('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--out', 'rebuilt', '--snapshot', manifest.snapshot.id)).code).toBe(0);
+    const rebuilt = readFileSync(join(dir, 'rebuilt', '2025-26-Q2-board', 'index.html'), 'utf8');
+    expect(rebuilt).toContain('Board-only &lt;b&gt;note&lt;/b&gt;');
+    expect(rebuilt).not.toContain('An edit after the pack was built');
+    expect(JSON.parse(readFileSync(join(dir, 'rebuilt', '2025-26-Q2-board', 'manifest.json'), 'utf8')).commentary.sha256).toBe(sha);
   });
 });
