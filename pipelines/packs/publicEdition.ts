@@ -14,7 +14,7 @@ export function controlForPublic(run: MetricRun, dataQuality: CheckResult[], inp
   const small = (n: number) => n > 0 && n < thresholds.minCount;
   const count = (n: number) => (small(n) ? null : n);
   return {
-    run: { ...run, results: applyDisclosureControl(run.results, thresholds) },
+    run: { ...run, results: applyDisclosureControl(run.results, { minCount: thresholds.minCount, minDenominator: thresholds.minDenominator, minCrimesForMoney: thresholds.minCrimesForMoney }) },
     dataQuality: dataQuality.map((c) => ({ ...c, count: count(c.count) as number, examples: [] })),
     inputs: inputs.map((i) => ({
       ...i,

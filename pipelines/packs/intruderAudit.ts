@@ -1,0 +1,177 @@
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import type { AuditModel, Cell, Relation, Route } from './auditModel.ts';
+import { ROUTES } from './auditModel.ts';
+
+/**
+ * The intruder audit: for every protected figure of an audit model (auditModel.ts), the
+ * tightest range an integer linear program (HiGHS) can derive from everything published,
+ * judged against the policy. The figures are split into independent groups (figures tied by
+ * some relation), so each program stays small.
+ *
+ * A protected figure is too narrow when:
+ *  - it was printed hidden ("<5", "[c]") or rounded, and could be pinned to one value;
+ *  - or its range holds fewer than minRange values and reaches below minCount (a small
+ *    count, or one that might be small, narrowed: "<5" must stay 1-4);
+ *  - or it is a restatement difference that cannot be 0 and is narrowed among small values.
+ */
+
+export interface AuditPolicy {
+  minCount: number;
+  minRange: number;
+}
+
+export interface CellRange {
+  cell: string;
+  display: string | null;
+  lo: number;
+  hi: number | null;
+}
+
+export interface Violation extends CellRange {
+  routes: Route[];
+}
+
+export interface AuditResult {
+  ok: boolean;
+  /** Every protected figure and the range an intruder can derive for it (hi null: no upper limit). */
+  cells: CellRange[];
+  violations: Violation[];
+  routes: Route[];
+  /** Groups whose published figures contradict each other (not audited): their figures. */
+  inconsistent: string[];
+}
+
+/** Larger than any count the packs print; a range reaching it has no upper limit. */
+const CAP = 10_000_000;
+
+// highs ships CommonJS types for an ES module build: its loader is the module's default export.
+const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).default;
+let solver: Promise<Highs> | null = null;
+
+export async function auditRanges(model: AuditModel, policy: AuditPolicy): Promise<AuditResult> {
+  const highs = await (solver ??= loadHighs());
+  const { cells, relations } = model;
+  const free = (id: string) => {
+    const c = cells.get(id)!;
+    return c.lo !== c.hi;
+  };
+  // Groups of unknown figures tied together by relations (union-find).
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const [id, c] of cells) if (c.lo !== c.hi) parent.set(id, id);
+  for (const r of relations) {
+    const vars = r.terms.map((t) => t.cell).filter(free);
+    for (const v of vars.slice(1)) parent.set(find(v), find(vars[0]!));
+  }
+  const groups = new Map<string, { vars: string[]; rels: Relation[] }>();
+  for (const id of parent.keys()) {
+    const root = find(id);
+    if (!groups.has(root)) groups.set(root, { vars: [], rels: [] });
+    groups.get(root)!.vars.push(id);
+  }
+  for (const r of relations) {
+    const v = r.terms.map((t) => t.cell).find(free);
+    if (v) groups.get(find(v))!.rels.push(r);
+    else if (!holds(r, cells)) return contradiction(r);
+  }
+  const ranges = new Map<string, [number, number]>();
+  const inconsistent: string[] = [];
+  for (const { vars, rels } of groups.values()) {
+    const checked = vars.filter((v) => { const k = cells.get(v)!.check; return k !== null && k !== 'derived'; });
+    if (checked.length === 0) continue;
+    if (rels.length === 0) {
+      for (const v of checked) ranges.set(v, [cells.get(v)!.lo, cells.get(v)!.hi]);
+      continue;
+    }
+    const names = new Map(vars.map((v, i) => [v, `x${i}`]));
+    const found = rangesIn(highs, `Minimize\n obj: x0\n${program(vars, rels, cells, names)}`, [...names.values()], checked.map((v) => names.get(v)!));
+    if (!found) inconsistent.push(...checked);
+    else checked.forEach((v, i) => ranges.set(v, found[i]!));
+  }
+  const shown: CellRange[] = [];
+  const violations: Violation[] = [];
+  for (const [id, [lo, hi]] of ranges) {
+    const c = cells.get(id)!;
+    const range: CellRange = { cell: id, display: c.display, lo: lo <= -CAP ? -Infinity : lo, hi: hi >= CAP ? null : hi };
+    if (c.check !== 'derived') shown.push(range);
+    if (tooNarrow(c, lo, hi, policy)) violations.push({ ...range, routes: routesOf(id, relations) });
+  }
+  return { ok: violations.length === 0, cells: shown.sort((a, b) => a.cell.localeCompare(b.cell)), violations, routes: ROUTES, inconsistent };
+
+  function contradiction(r: Relation): AuditResult {
+    return { ok: true, cells: [], violations: [], routes: ROUTES, inconsistent: r.terms.map((t) => t.cell) };
+  }
+}
+
+export function tooNarrow(c: Pick<Cell, 'check'>, lo: number, hi: number, policy: AuditPolicy): boolean {
+  const width = hi - lo + 1;
+  if (c.check === 'difference') return (lo > 0 || hi < 0) && width < policy.minRange && Math.min(Math.abs(lo), Math.abs(hi)) < policy.minCount;
+  if ((c.check === 'hidden' || c.check === 'rounded') && lo === hi) return true;
+  return width < policy.minRange && lo < policy.minCount && hi > 0;
+}
+
+function routesOf(id: string, relations: Relation[]): Route[] {
+  return [...new Set(relations.filter((r) => r.terms.some((t) => t.cell === id)).map((r) => r.route))];
+}
+
+function holds(r: Relation, cells: Map<string, Cell>): boolean {
+  const sum = r.terms.reduce((s, t) => s + t.coef * cells.get(t.cell)!.lo, 0);
+  return sum >= r.lo - 1e-6 && sum <= r.hi + 1e-6;
+}
+
+/** The constraints, bounds and integrality of a group in CPLEX LP format (after the objective). */
+function program(vars: string[], rels: Relation[], cells: Map<string, Cell>, names: Map<string, string>): string {
+  const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(10).replace(/0+$/, ''));
+  const lines: string[] = [];
+  rels.forEach((r, i) => {
+    let constant = 0;
+    const parts: string[] = [];
+    for (const t of r.terms) {
+      const name = names.get(t.cell);
+      if (name === undefined) constant += t.coef * cells.get(t.cell)!.lo;
+      else parts.push(`${t.coef < 0 ? '-' : '+'} ${num(Math.abs(t.coef))} ${name}`);
+    }
+    const expr = parts.join(' ');
+    if (r.lo === r.hi) lines.push(` e${i}: ${expr} = ${num(r.lo - constant)}`);
+    else {
+      if (Number.isFinite(r.lo)) lines.push(` l${i}: ${expr} >= ${num(r.lo - constant)}`);
+      if (Number.isFinite(r.hi)) lines.push(` u${i}: ${expr} <= ${num(r.hi - constant)}`);
+    }
+  });
+  const bounds = vars.map((v) => {
+    const c = cells.get(v)!;
+    return ` ${num(Math.max(c.lo, -CAP))} <= ${names.get(v)} <= ${num(Math.min(c.hi, CAP))}`;
+  });
+  return `Subject To\n${lines.join('\n')}\nBounds\n${bounds.join('\n')}\nGenerals\n ${vars.map((v) => names.get(v)).join(' ')}\nEnd\n`;
+}
+
+/** Least and greatest value of each named column; one model, its objective changed per question. Null when infeasible. */
+function rangesIn(highs: Highs, lp: string, all: string[], columns: string[]): [number, number][] | null {
+  const model = highs.createModel({ format: 'lp', data: lp });
+  try {
+    model.options.set({ output_flag: false, mip_rel_gap: 0 });
+    const index = all.map((name) => model.getColByName(name));
+    const out: [number, number][] = [];
+    for (const name of columns) {
+      const col = model.getColByName(name);
+      const ends: number[] = [];
+      for (const sense of [highs.constants.objectiveSense.minimize, highs.constants.objectiveSense.maximize]) {
+        for (const j of index) model.changeColCost(j, j === col ? 1 : 0);
+        model.changeObjectiveSense(sense);
+        model.run();
+        if (model.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
+        ends.push(Math.round(model.getObjectiveValue()));
+      }
+      out.push(ends as [number, number]);
+    }
+    return out;
+  } finally {
+    model.dispose();
+  }
+}
