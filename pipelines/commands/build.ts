@@ -16,6 +16,7 @@ import { writeExports } from '../packs/exportTables.ts';
 import { printPdf } from '../packs/printPdf.ts';
 import { renderPack } from '../packs/renderPack.ts';
 import { findRestatements, recordFigures } from '../packs/restatements.ts';
+import { readIssuedPublicPacks } from '../packs/issuedPacks.ts';
 import { packVersion, writePack, type Manifest } from '../packs/writePack.ts';
 import { packageRoot, type Config } from '../lib/config.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
@@ -88,12 +89,15 @@ export async function buildPack(db: Db, options: PackOptions, ctx: Pick<CommandC
   try {
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
     stage('snapshot');
-    const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
+    // A public pack is audited against every public pack already issued in the out folder.
+    const issued = options.edition === 'public' ? readIssuedPublicPacks(options.out) : undefined;
+    const request = { period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), issued };
     const { manifest, sql, previousLabel } = await composePack(db, request, config, snapshot);
     stage('metrics');
     ctx.logger.log('debug', 'pack_computed', { period: options.period.id, edition: options.edition });
     const keys = datasetKeys(loadContracts(config));
-    manifest.metrics = await findRestatements(db, manifest, sql, keys);
+    // The full snapshot (a public manifest carries only hashes): late files are found by load.
+    manifest.metrics = await findRestatements(db, { ...manifest, snapshot }, sql, keys);
     stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { UsageError, WorkError } from '../lib/errors.ts';
 import { checkFiles, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
 import { packVersion } from '../packs/writePack.ts';
-import type { CommandContext } from './context.ts';
+import { isLean } from '../packs/leanManifest.ts';
+import { findSnapshot, type Snapshot } from '../model/snapshot.ts';
+import { openExistingDb, type CommandContext } from './context.ts';
 
 /**
  * `boardpack verify PACKDIR`: one line per file and per figure, match or not. Exit 1 when a
@@ -18,14 +20,16 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   const manifest = readManifest(manifestPath);
   if (!manifest) throw new WorkError(`${join(packDir, 'manifest.json')} is not a readable boardpack manifest with a snapshot: it has been altered or comes from an older version; restore it from backup or rebuild the pack.`);
 
-  const files = checkFiles(dir, manifest, ctx.config.archive);
+  // A public manifest names its exports by hash only: the database that built it knows the rest.
+  const full = isLean(manifest) ? { ...manifest, snapshot: await fullSnapshot(manifest.snapshot.id, ctx) } : manifest;
+  const files = checkFiles(dir, full, ctx.config.archive);
   const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match');
   let figures: FigureCheck[] = [];
   let problem: string | null = null;
   if (archiveIntact) {
     const scratch = mkdtempSync(join(tmpdir(), 'boardpack-verify-'));
     try {
-      figures = compareFigures(manifest, await recomputePack(manifest, ctx.config, scratch, ctx.logger));
+      figures = compareFigures(manifest, await recomputePack(full, ctx.config, scratch, ctx.logger));
     } catch (error) {
       if (error instanceof UsageError || error instanceof WorkError) problem = error.message;
       else problem = `The figures could not be recomputed from the archived exports (${(error as Error).message.split('\n')[0]}).`;
@@ -50,6 +54,15 @@ export async function runVerify(packDir: string, ctx: CommandContext): Promise<n
   if (failures.length === 0) return 0;
   ctx.err(`Verification failed: ${failures[0]}${failures.length > 1 ? ` (and ${failures.length - 1} more problem${failures.length > 2 ? 's' : ''}, listed above)` : ''}`);
   return 1;
+}
+
+async function fullSnapshot(id: string, ctx: CommandContext): Promise<Snapshot> {
+  const db = await openExistingDb(ctx.config);
+  try {
+    return await findSnapshot(db, id);
+  } finally {
+    db.close();
+  }
 }
 
 function describeFile(f: FileCheck): string {

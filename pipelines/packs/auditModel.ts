@@ -38,7 +38,8 @@ export interface Cell {
   check: 'hidden' | 'rounded' | 'derived' | 'difference' | null;
   display: string | null;
   /** Packs that print it, and where. */
-  printed: { pack: string; at: Location }[];
+  /** Packs that print it, where, and whether exactly (a number) or not ("<5", "[c]", rounded). */
+  printed: { pack: string; at: Location; exact: boolean; display: string }[];
 }
 
 export interface Relation {
@@ -123,7 +124,7 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     // Exact somewhere beats hidden elsewhere: the intruder reads the exact one.
     if (c.check === 'derived' || shown.check === null || (c.check === 'hidden' && shown.check === 'rounded')) c.check = shown.check;
     c.display = c.check === null ? String(c.lo) : display;
-    c.printed.push({ pack, at });
+    c.printed.push({ pack, at, exact: shown.check === null, display });
   };
   const seen = new Set<string>();
   for (const { name, manifest } of packs) {
@@ -150,12 +151,15 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
         }
         if (m.unit === 'percent') percentRelation(m, m.display[column], period, snap, name, { kind: 'metric', metric: m.id, column });
       }
-      if (m.unit === 'percent') {
+      const declared = { numerator: relations.numeratorOf.has(m.id), denominator: relations.denominatorOf.has(m.id) };
+      if (m.unit === 'percent' || declared.numerator || declared.denominator) {
         for (const field of ['numerator', 'denominator'] as const) {
+          // A ratio other than a percentage (hours per volunteer) prints counts only where declared.
+          if (m.unit !== 'percent' && !declared[field]) continue;
           const v = m[field];
           const id = idOf({ metric: m.id, field }, periods.value, snap);
           // A part not given is hidden only when the percentage is shown; else it says nothing.
-          if (v !== null) print(id, { lo: v, hi: v, check: null }, String(v), name, { kind: 'part', metric: m.id, field });
+          if (v !== null) print(id, read(String(v)), String(v), name, { kind: 'part', metric: m.id, field });
           else if (m.display.value !== 'n/a' && m.display.value !== '[c]') cell(id);
         }
       }
@@ -166,13 +170,12 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     }
     for (const input of manifest.inputs ?? []) {
       const ids = [INPUT_IDENTITY.total, ...INPUT_IDENTITY.parts].map((f) => `input:${input.sha256.slice(0, 12)}.${f}`);
-      if (seen.has(ids[0]!)) continue;
-      seen.add(ids[0]!);
       [INPUT_IDENTITY.total, ...INPUT_IDENTITY.parts].forEach((f, i) => {
         const shown = input.display?.[f] ?? (input[f] === null ? `<${d.min_count ?? 5}` : String(input[f]));
         print(ids[i]!, readDisplay(shown, 'suppression', d.min_count ?? 5, 5), shown, name, { kind: 'input', sha256: input.sha256, field: f });
       });
-      rels.push({ route: 'reconciliation identity', terms: ids.map((id, i) => ({ cell: id, coef: i === 0 ? 1 : -1 })), lo: 0, hi: 0, given: [] });
+      if (!seen.has(ids[0]!)) rels.push({ route: 'reconciliation identity', terms: ids.map((id, i) => ({ cell: id, coef: i === 0 ? 1 : -1 })), lo: 0, hi: 0, given: [] });
+      seen.add(ids[0]!);
     }
   }
 
@@ -190,7 +193,7 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     rels.push({ route: 'percentage x denominator', terms: [{ cell: n, coef: 100 }, { cell: dn, coef: -(p + half) }], lo: -UNBOUNDED, hi: 0, given });
     rels.push({ route: 'percentage x denominator', terms: [{ cell: n, coef: 1 }, { cell: dn, coef: -1 }], lo: -UNBOUNDED, hi: 0, given: [] });
     if (!cells.has(given[0]!)) cells.set(given[0]!, { id: given[0]!, lo: p, hi: p, check: null, display, printed: [] });
-    cells.get(given[0]!)!.printed.push({ pack, at });
+    cells.get(given[0]!)!.printed.push({ pack, at, exact: true, display });
   }
 
   // Over time, per snapshot: stock and flow, quarters from months, years from quarters.

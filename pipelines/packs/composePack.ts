@@ -7,6 +7,11 @@ import { loadCatalog } from '../metrics/catalog.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
 import { runMetrics } from '../metrics/runMetrics.ts';
 import { citeMetrics } from './cite.ts';
+import { checkPartsAddUp, checkRatioLinks, loadRelations } from '../metrics/relations.ts';
+import type { PublicPack } from './auditModel.ts';
+import { leanPublicManifest } from './leanManifest.ts';
+import { checkPublishedPeriod } from './policy.ts';
+import { protectPublic, type PackAudit } from './protectPublic.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { composeManifest, type Manifest, type PackInput } from './writePack.ts';
 
@@ -21,6 +26,10 @@ export interface PackRequest {
   asOf: string;
   edition: 'board' | 'public';
   generatedAt: string;
+  /** Public edition: the public packs already issued, audited together with this one. */
+  issued?: PublicPack[];
+  /** Public edition, for verify: the figures the audit hid when the pack was built, hidden again instead of auditing. */
+  hide?: PackAudit['added'];
 }
 
 export interface ComposedPack {
@@ -32,9 +41,14 @@ export interface ComposedPack {
 
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
   const { period, asOf, edition } = request;
+  if (edition === 'public') checkPublishedPeriod(config.disclosure, period.kind, period.id);
   await buildModels(db, config.queriesDir);
   const catalog = loadCatalog(config.queriesDir);
+  const relations = loadRelations(catalog);
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets });
+  // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
+  checkPartsAddUp(run.results, relations);
+  checkRatioLinks(run.results, relations);
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(
     `select dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at, rows_read, rows_loaded,
@@ -45,14 +59,17 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const [{ first }] = (await db.all<{ first: string | null }>(`select strftime(min(reported_on), '%Y-%m-%d') as first from stg_incidents`)) as [{ first: string | null }];
   const warnings = await warningsFor(db, run, period, asOf, first);
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
-  const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
+  const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure, relations) : { run, dataQuality, inputs };
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const manifest = composeManifest({
     run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
     firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
   });
   manifest.metrics = citeMetrics(manifest, config.forceCode, sql, manifest.inputs, snapshot.id);
-  return { manifest, sql, previousLabel: run.previous.label };
+  if (edition !== 'public') return { manifest, sql, previousLabel: run.previous.label };
+  const current = { name: `${period.id}-public`, manifest: manifest as unknown as PublicPack['manifest'] };
+  manifest.disclosure_audit = await protectPublic({ current, issued: request.issued ?? [], relations, policy: config.disclosure, hide: request.hide });
+  return { manifest: leanPublicManifest(manifest), sql, previousLabel: run.previous.label };
 }
 
 async function warningsFor(db: Db, run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {

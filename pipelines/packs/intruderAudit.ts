@@ -10,9 +10,10 @@ import { ROUTES } from './auditModel.ts';
  * some relation), so each program stays small.
  *
  * A protected figure is too narrow when:
- *  - it was printed hidden ("<5", "[c]") or rounded, and could be pinned to one value;
- *  - or its range holds fewer than minRange values and reaches below minCount (a small
- *    count, or one that might be small, narrowed: "<5" must stay 1-4);
+ *  - its range holds fewer than minRange values and reaches below minCount (a small count,
+ *    or one that might be small, narrowed or pinned: "<5" must stay 1-4). A "[c]" worked
+ *    back to a count of minCount or more gives no small count away, so it is not judged;
+ *    the small counts it was hidden for are.
  *  - or it is a restatement difference that cannot be 0 and is narrowed among small values.
  */
 
@@ -48,8 +49,14 @@ const CAP = 10_000_000;
 // highs ships CommonJS types for an ES module build: its loader is the module's default export.
 const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).default;
 let solver: Promise<Highs> | null = null;
+const answered = new Map<string, [number, number][] | null>();
 
-export async function auditRanges(model: AuditModel, policy: AuditPolicy): Promise<AuditResult> {
+/**
+ * `focus`, when given, limits the audit to groups with a relation touching a figure it
+ * accepts (the figures of the pack being built): the others were audited when their own
+ * packs were, and nothing this pack prints can change them.
+ */
+export async function auditRanges(model: AuditModel, policy: AuditPolicy, focus?: (cell: string) => boolean): Promise<AuditResult> {
   const highs = await (solver ??= loadHighs());
   const { cells, relations } = model;
   const free = (id: string) => {
@@ -75,14 +82,15 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy): Promi
     if (!groups.has(root)) groups.set(root, { vars: [], rels: [] });
     groups.get(root)!.vars.push(id);
   }
+  const ranges = new Map<string, [number, number]>();
+  const inconsistent: string[] = [];
   for (const r of relations) {
     const v = r.terms.map((t) => t.cell).find(free);
     if (v) groups.get(find(v))!.rels.push(r);
-    else if (!holds(r, cells)) return contradiction(r);
+    else if (!holds(r, cells)) inconsistent.push(...r.terms.map((t) => t.cell));
   }
-  const ranges = new Map<string, [number, number]>();
-  const inconsistent: string[] = [];
   for (const { vars, rels } of groups.values()) {
+    if (focus && !vars.some(focus) && !rels.some((r) => r.terms.some((t) => focus(t.cell)) || r.given.some(focus))) continue;
     const checked = vars.filter((v) => { const k = cells.get(v)!.check; return k !== null && k !== 'derived'; });
     if (checked.length === 0) continue;
     if (rels.length === 0) {
@@ -90,7 +98,13 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy): Promi
       continue;
     }
     const names = new Map(vars.map((v, i) => [v, `x${i}`]));
-    const found = rangesIn(highs, `Minimize\n obj: x0\n${program(vars, rels, cells, names)}`, [...names.values()], checked.map((v) => names.get(v)!));
+    const lp = `Minimize\n obj: x0\n${program(vars, rels, cells, names)}`;
+    const asked = checked.map((v) => names.get(v)!);
+    // The build audits again after each hiding; groups it did not touch are answered from before.
+    const key = `${lp}|${asked.join(' ')}`;
+    const found = answered.get(key) ?? rangesIn(highs, lp, [...names.values()], asked, checked.map((v) => [Math.max(cells.get(v)!.lo, -CAP), Math.min(cells.get(v)!.hi, CAP)]));
+    if (answered.size > 5000) answered.clear();
+    answered.set(key, found);
     if (!found) inconsistent.push(...checked);
     else checked.forEach((v, i) => ranges.set(v, found[i]!));
   }
@@ -104,15 +118,11 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy): Promi
   }
   return { ok: violations.length === 0, cells: shown.sort((a, b) => a.cell.localeCompare(b.cell)), violations, routes: ROUTES, inconsistent };
 
-  function contradiction(r: Relation): AuditResult {
-    return { ok: true, cells: [], violations: [], routes: ROUTES, inconsistent: r.terms.map((t) => t.cell) };
-  }
 }
 
 export function tooNarrow(c: Pick<Cell, 'check'>, lo: number, hi: number, policy: AuditPolicy): boolean {
   const width = hi - lo + 1;
   if (c.check === 'difference') return (lo > 0 || hi < 0) && width < policy.minRange && Math.min(Math.abs(lo), Math.abs(hi)) < policy.minCount;
-  if ((c.check === 'hidden' || c.check === 'rounded') && lo === hi) return true;
   return width < policy.minRange && lo < policy.minCount && hi > 0;
 }
 
@@ -151,26 +161,54 @@ function program(vars: string[], rels: Relation[], cells: Map<string, Cell>, nam
   return `Subject To\n${lines.join('\n')}\nBounds\n${bounds.join('\n')}\nGenerals\n ${vars.map((v) => names.get(v)).join(' ')}\nEnd\n`;
 }
 
-/** Least and greatest value of each named column; one model, its objective changed per question. Null when infeasible. */
-function rangesIn(highs: Highs, lp: string, all: string[], columns: string[]): [number, number][] | null {
+/**
+ * Least and greatest value of each named column; one model, its objective changed per
+ * question. Every solution found is a feasible point for all columns, so an end already
+ * reached by some point at the column's own bound needs no program of its own: first the
+ * sum of the columns is pushed down and up, then only the ends still open are asked.
+ * Null when the published figures contradict each other.
+ */
+function rangesIn(highs: Highs, lp: string, all: string[], columns: string[], bounds: [number, number][]): [number, number][] | null {
   const model = highs.createModel({ format: 'lp', data: lp });
   try {
     model.options.set({ output_flag: false, mip_rel_gap: 0 });
-    const index = all.map((name) => model.getColByName(name));
-    const out: [number, number][] = [];
-    for (const name of columns) {
-      const col = model.getColByName(name);
-      const ends: number[] = [];
-      for (const sense of [highs.constants.objectiveSense.minimize, highs.constants.objectiveSense.maximize]) {
-        for (const j of index) model.changeColCost(j, j === col ? 1 : 0);
-        model.changeObjectiveSense(sense);
-        model.run();
-        if (model.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
-        ends.push(Math.round(model.getObjectiveValue()));
+    const index = new Map(all.map((name) => [name, model.getColByName(name)]));
+    const seen = columns.map(() => [Infinity, -Infinity] as [number, number]);
+    const integral = (integer: boolean) => {
+      for (const j of index.values()) model.changeColIntegrality(j, integer ? highs.constants.variableType.integer : highs.constants.variableType.continuous);
+    };
+    // Most groups are sums only, whose linear relaxation has whole-number optima: the integer
+    // program is run only when the relaxation's answer is not whole.
+    integral(false);
+    const run = (): number[] | null => {
+      model.run();
+      if (model.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
+      return [...model.getSolution().colValue];
+    };
+    const ask = (costs: Map<number, number>, sense: 'min' | 'max'): boolean => {
+      for (const j of index.values()) model.changeColCost(j, costs.get(j) ?? 0);
+      model.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
+      let values = run();
+      if (values && values.some((v) => Math.abs(v - Math.round(v)) > 1e-6)) {
+        integral(true);
+        values = run();
+        integral(false);
       }
-      out.push(ends as [number, number]);
+      if (!values) return false;
+      columns.forEach((name, i) => {
+        const v = Math.round(values[index.get(name)!]!);
+        seen[i] = [Math.min(seen[i]![0], v), Math.max(seen[i]![1], v)];
+      });
+      return true;
+    };
+    const everything = new Map(columns.map((name) => [index.get(name)!, 1]));
+    if (!ask(everything, 'min') || !ask(everything, 'max')) return null;
+    for (const [i, name] of columns.entries()) {
+      const one = new Map([[index.get(name)!, 1]]);
+      if (seen[i]![0] > bounds[i]![0] && !ask(one, 'min')) return null;
+      if (seen[i]![1] < bounds[i]![1] && !ask(one, 'max')) return null;
     }
-    return out;
+    return seen;
   } finally {
     model.dispose();
   }

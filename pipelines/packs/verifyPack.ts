@@ -76,7 +76,8 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
       if (report?.status !== 'loaded') throw new Error(`${f.file} did not load again (${report?.status}${report?.error ? `: ${report.error}` : ''})`);
     }
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });
-    const request = { period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at };
+    // A public pack hides again what its audit hid; it is not audited anew against packs issued since.
+    const request = { period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at, hide: manifest.disclosure_audit?.added ?? [] };
     return (await composePack(db, request, settings, recomputed)).manifest;
   } finally {
     db.close();

@@ -9,6 +9,8 @@ import type { CheckResult } from '../metrics/dataQuality.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import type { Restatement } from './restatements.ts';
+import { describePolicy, type Policy } from './policy.ts';
+import type { PackAudit } from './protectPublic.ts';
 
 /**
  * The packs stage: one folder per pack, `<out>/<period>-<edition>/`, holding
@@ -21,6 +23,8 @@ export interface PackInput extends RowCounts {
   file: string;
   sha256: string;
   loaded_at: string;
+  /** Public edition: each row count as printed ("<5", "[c]"). */
+  display?: Record<string, string>;
 }
 
 export interface ComparisonPeriod {
@@ -55,8 +59,8 @@ export interface Manifest {
     force: string;
     partial: boolean;
     marking: string;
-    /** Public edition: the disclosure-control thresholds applied. */
-    disclosure?: { min_count: number; min_denominator: number; min_crimes_for_money: number };
+    /** Public edition: the publication policy applied (packs/policy.ts). */
+    disclosure?: ReturnType<typeof describePolicy>;
   };
   /** `covered`: the loaded incidents reach back to the comparison period's start. */
   comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
@@ -68,6 +72,8 @@ export interface Manifest {
   warnings: string[];
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
+  /** Public edition: the intruder audit this pack passed (packs/protectPublic.ts). */
+  disclosure_audit?: PackAudit;
   /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
   html_sha256?: string;
 }
@@ -86,7 +92,7 @@ export function composeManifest(input: {
   warnings: string[];
   /** The first date loaded incidents cover, or null when none are loaded. */
   firstRecord: string | null;
-  disclosure?: { minCount: number; minDenominator: number; minCrimesForMoney: number };
+  disclosure?: Policy;
   snapshot: Snapshot;
 }): Manifest {
   const { run } = input;
@@ -104,9 +110,7 @@ export function composeManifest(input: {
       force: input.force,
       partial: run.partial,
       marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
-      ...(input.disclosure
-        ? { disclosure: { min_count: input.disclosure.minCount, min_denominator: input.disclosure.minDenominator, min_crimes_for_money: input.disclosure.minCrimesForMoney } }
-        : {}),
+      ...(input.disclosure ? { disclosure: describePolicy(input.disclosure) } : {}),
     },
     comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },
     inputs: input.inputs,
