@@ -171,7 +171,8 @@ function program(vars: string[], rels: Relation[], cells: Map<string, Cell>, nam
 function rangesIn(highs: Highs, lp: string, all: string[], columns: string[], bounds: [number, number][]): [number, number][] | null {
   const model = highs.createModel({ format: 'lp', data: lp });
   try {
-    model.options.set({ output_flag: false, mip_rel_gap: 0 });
+    // These programs are small: presolve costs more than it saves (measured on the sample).
+    model.options.set({ output_flag: false, mip_rel_gap: 0, presolve: 'off', solver: 'simplex' });
     const index = new Map(all.map((name) => [name, model.getColByName(name)]));
     const seen = columns.map(() => [Infinity, -Infinity] as [number, number]);
     const integral = (integer: boolean) => {

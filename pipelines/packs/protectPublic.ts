@@ -57,7 +57,6 @@ export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
     const hidden = new Set<string>();
     for (const v of audit.violations) {
       const pick = nearestToHide(model, v.cell, current.name, hidden);
-      if (process.env.DBG18) console.error(round, v.cell, v.display, v.lo, v.hi, v.routes.join("/"), "->", pick);
       // Nothing left near it but what this round already hides: the next audit will tell.
       if (pick) hidden.add(pick);
     }
