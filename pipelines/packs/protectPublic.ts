@@ -53,6 +53,10 @@ export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
   for (let round = 0; ; round++) {
     const model = buildAuditModel([...others, current], input.relations);
     const audit = await auditRanges(model, { minCount: policy.minCount, minRange: policy.minRange }, (id) => printedIn(model, id, current.name));
+    // Within one snapshot the declared sums hold (the build checked them), so a contradiction is a wrong declaration.
+    if (audit.inconsistent.length > 0) {
+      throw new WorkError(`The public pack ${current.name} was not written: its published figures and those of earlier public packs contradict each other at ${audit.inconsistent[0]}, so the intruder audit cannot be trusted; check the relations declared in the metric metadata (parts_of, numerator_is, denominator_is, stock_flow, over_time).`);
+    }
     if (audit.ok) return record(audit, others, added, policy);
     const hidden = new Set<string>();
     for (const v of audit.violations) {
