@@ -89,7 +89,8 @@ export function applyDisclosureControl(
   links: [string, string][] = DEFAULT_LINKS,
 ): PublicMetricResult[] {
   const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
-  for (const [name, v] of Object.entries(t)) {
+  // A whole publication policy may be passed: only the three thresholds are read here.
+  for (const [name, v] of Object.entries({ minCount: t.minCount, minDenominator: t.minDenominator, minCrimesForMoney: t.minCrimesForMoney })) {
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`The disclosure threshold ${name} must be a whole number of 1 or more, not ${String(v)}; fix the configuration.`);
   }
   const m = t.minCount;
