@@ -109,8 +109,8 @@ export function checkPartsAddUp(results: MetricResult[], relations: Relations): 
       if (want === null) continue;
       const rows = breakdown.breakdown.map((r) => r[column] ?? 0);
       const got = rows.reduce((a, b) => a + b, 0);
-      // Each row rounded on its own can be off by half a step.
-      const slack = (rows.length * 0.5 + 1e-9) * 10 ** -breakdown.decimals;
+      // Counts add up exactly; rows rounded on their own (hours) can be off by half a step each.
+      const slack = breakdown.unit === 'count' ? 1e-9 : (rows.length * 0.5 + 1e-9) * 10 ** -breakdown.decimals;
       if (Math.abs(got - want) > slack) {
         const period = column === 'value' ? 'the period' : column === 'previous' ? 'the previous period' : 'the same period a year earlier';
         throw new WorkError(`The rows of queries/metrics/${id}.sql add up to ${got} for ${period} but queries/metrics/${total.metric}.json, which ${id}.json names as their total ("parts_of": "${refText(total)}"), is ${want}; fix the declaration or the query.`);
