@@ -183,7 +183,8 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     const id = m.id;
     const p = Number(display.replace(/,/g, ''));
     if (!Number.isFinite(p) || display === '') return;
-    const half = 0.5 * 10 ** -m.decimals;
+    // A whole-number percentage of an earlier period was rounded from the board's one decimal: 0.55 either side.
+    const half = m.decimals === 0 ? 0.55 : 0.5 * 10 ** -m.decimals;
     const [n, dn] = [idOf({ metric: id, field: 'numerator' }, period, snap), idOf({ metric: id, field: 'denominator' }, period, snap)];
     cell(n);
     cell(dn);

@@ -52,12 +52,14 @@ export function applyRounding(metrics: MetricResult[], policy: Policy, links: [s
     }
     if (raw.unit === 'percent') {
       const whole = (v: number | null, shown: number | null) => (v === null ? NOT_AVAILABLE : shown === null ? pub.display.value : String(Math.round(v)));
+      // The period's own percentage from its unrounded parts, not from the board's one-decimal figure.
+      const exact = raw.numerator !== null && raw.denominator ? (100 * raw.numerator) / raw.denominator : raw.value;
       const [n, d] = [raw.numerator === null ? null : round(raw.numerator).value, raw.denominator === null ? null : round(raw.denominator).value];
       const keep = (v: number | null, shown: number | null) => (v === null || shown === null ? null : Math.round(v));
       return {
         ...pub,
         decimals: 0,
-        value: keep(raw.value, pub.value),
+        value: keep(exact, pub.value),
         previous: keep(raw.previous, pub.previous),
         year_ago: keep(raw.year_ago, pub.year_ago),
         change: null,
@@ -67,12 +69,13 @@ export function applyRounding(metrics: MetricResult[], policy: Policy, links: [s
         numerator: pub.value === null ? null : n,
         denominator: pub.value === null ? null : d,
         display: {
-          value: whole(raw.value, pub.value),
+          value: whole(exact, pub.value),
           previous: pub.previous === null ? pub.display.previous : whole(raw.previous, pub.previous),
           year_ago: pub.year_ago === null ? pub.display.year_ago : whole(raw.year_ago, pub.year_ago),
         },
       };
     }
-    return pub;
+    // Other ratios keep the suppression rules, but their denominators are counts: rounded too.
+    return { ...pub, denominator: pub.denominator === null ? null : round(pub.denominator).value };
   });
 }
