@@ -40,7 +40,10 @@ const MAX_ROUNDS = 200;
 
 export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
   const { current, policy } = input;
-  const others = input.issued.filter((p) => p.name !== current.name);
+  // The pack this one replaces was public too, unless it showed the same data (a re-run).
+  const others = input.issued
+    .filter((p) => p.name !== current.name || p.manifest.snapshot.id !== current.manifest.snapshot.id)
+    .map((p) => (p.name === current.name ? { ...p, name: `${p.name} (as issued before)` } : p));
   const added: PackAudit['added'] = [];
   if (input.hide) {
     for (const h of input.hide) hideAt(current, h.at);

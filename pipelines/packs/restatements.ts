@@ -90,8 +90,10 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
     for (const role of ['value', 'previous', 'year_ago'] as const) {
       const now = m[role];
       const before = byKey.get(`${periods[role]}|${m.id}`);
-      if (now === null || before === undefined) continue;
-      const [reportedDisplay, nowDisplay] = [formatFigure(before.value, m.unit, m.decimals), formatFigure(now, m.unit, m.decimals)];
+      // A public figure the audit now withholds because it moved is still said to have moved.
+      const withheld = pack.edition === 'public' && now === null && (m as { display?: Record<string, string> }).display?.[role] === '[c]';
+      if ((now === null && !withheld) || before === undefined) continue;
+      const [reportedDisplay, nowDisplay] = [formatFigure(before.value, m.unit, m.decimals), now === null ? '[c]' : formatFigure(now, m.unit, m.decimals)];
       // A change too small to show at the published precision is not a restatement.
       if (reportedDisplay === nowDisplay) continue;
       const board = pack.edition === 'board';
@@ -103,7 +105,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
         reported: board ? before.value : null,
         now: board ? now : null,
         reported_display: board ? reportedDisplay : 'a different figure',
-        now_display: board ? nowDisplay : 'revised',
+        now_display: board ? nowDisplay : withheld ? 'revised, now withheld' : 'revised',
         reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
         reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys, table }),
       });
