@@ -134,8 +134,9 @@ export function renderPack(input: RenderInput): string {
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
-    methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
-    inputs: manifest.inputs.map((i) => ({ ...i, ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])) })),
+    methodology: metrics.map((m) => ({ id: m.id, title: m.title, definition: m.definition, unit: m.unit, direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlPath: m.sql_path ?? `queries/metrics/${m.id}.sql`, sqlSha: m.sql_sha256.slice(0, 16), sql: input.sql[m.id] ?? '' })),
+    // A public manifest names no export file and no load time (leanManifest.ts).
+    inputs: manifest.inputs.map((i) => ({ ...i, file: i.file ?? `${i.dataset} export`, loaded_at: i.loaded_at ?? '–', ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])) })),
   };
   return templates(input.reportsDir)(view);
 }
