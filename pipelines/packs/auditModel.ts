@@ -158,9 +158,9 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
           if (m.unit !== 'percent' && !declared[field]) continue;
           const v = m[field];
           const id = idOf({ metric: m.id, field }, periods.value, snap);
-          // A part not given is hidden only when the percentage is shown; else it says nothing.
+          // A part left out beside a shown percentage is a hidden count (small, or hidden by the audit): 1 or more.
           if (v !== null) print(id, read(String(v)), String(v), name, { kind: 'part', metric: m.id, field });
-          else if (m.display.value !== 'n/a' && m.display.value !== '[c]') cell(id);
+          else if (/\d/.test(m.display.value)) print(id, { lo: 1, hi: UNBOUNDED, check: 'hidden' }, '[c]', name, { kind: 'part', metric: m.id, field });
         }
       }
       for (const p of m.series ?? []) {

@@ -64,6 +64,18 @@ describe('the intruder audit finds each route of issue 18, and the build closes 
     expect(await rangeOf([built], 'INC-10[Judicial (1-8)]@2026-07')).toEqual([1, 4]);
   });
 
+  it("percentage times denominator, the percentage's own numerator: 11.8 % of 34 repeat victims can only be 4", async () => {
+    // The numerator is left out (a small count) beside 11.8 % and a base of 34: 4/34 = 11.76 %, 3/34 = 8.8 %, 5/34 = 14.7 %.
+    const current = () => pack('2026-08', [fig('INC-08', 'percent', '11.8', { denominator: 34 })]);
+    expect(await rangeOf([current()], 'INC-08.numerator@2026-08')).toEqual([4, 4]);
+    const built = current();
+    const audit = await protectPublic({ current: built, issued: [], relations, policy });
+    // The percentage goes (it is the smaller figure), so nothing is left to take 4 from.
+    expect(audit.added.map((a) => a.figure)).toEqual(['INC-08%@2026-08']);
+    expect(built.manifest.metrics[0]!.display.value).toBe('[c]');
+    expect((await auditRanges(buildAuditModel([built], relations), policy)).ok).toBe(true);
+  });
+
   it('stock and flow: 54 active volunteers falling to 52 with joiners and leavers "<5"', async () => {
     // 52 = 54 + J - L with J, L in 1-4: L = J + 2, so J is 1 or 2 and L 3 or 4.
     const current = () =>
