@@ -35,7 +35,7 @@ beforeAll(async () => {
   expect((await boardpack('2025-10-20T10:00:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public')).code).toBe(0);
   again = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-public', 'manifest.json'), 'utf8')) as Manifest;
 });
-afterAll(() => { if (process.env.KEEP18) console.log(dir); else rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the public manifest', () => {
   it('names no export file, archive path, load time or query path, and records the policy and the audit', () => {
