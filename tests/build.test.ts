@@ -118,8 +118,12 @@ describe('build', () => {
     const folder = join(dir, 'out', '2025-26-Q2-public');
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
     expect(manifest.pack).toMatchObject({ edition: 'public', marking: 'OFFICIAL', disclosure: { min_count: 5, min_denominator: 10, min_crimes_for_money: 5 } });
-    // Two crimes in Q2 and one in Q1: both counts are shown as <5, and the change between them is gone.
-    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-01')).toMatchObject({ value: null, previous: null, change: null, change_pct: null, suppressed: true, display: { value: '<5', previous: '<5', year_ago: '0' } });
+    // Two crimes in Q2 and one in Q1: both small, and the change between them is gone. Q2's two
+    // months with a crime are printed "<5" in the monthly series, so a "<5" quarter would say each
+    // is at most 3: the intruder audit shows the quarter "[c]" instead (docs/disclosure.md).
+    expect(manifest.metrics.find((m: { id: string }) => m.id === 'INC-01')).toMatchObject({ value: null, previous: null, change: null, change_pct: null, suppressed: true, display: { value: '[c]', previous: '<5', year_ago: '0' } });
+    expect(manifest.disclosure_audit).toMatchObject({ result: 'passed', method: 'suppression' });
+    expect(manifest.disclosure_audit.added).toContainEqual({ figure: 'INC-01@2025-26-Q2', at: { kind: 'metric', metric: 'INC-01', column: 'value' } });
     const counts: number[] = [];
     const walk = (node: unknown, key = ''): void => {
       if (typeof node === 'number' && !/sha|_at|decimals|min_|tolerance|target/.test(key)) counts.push(node);
@@ -131,8 +135,9 @@ describe('build', () => {
     walk(manifest.data_quality);
     expect(counts.filter((n) => n >= 1 && n <= 4)).toEqual([]);
     const html = readFileSync(join(folder, 'index.html'), 'utf8');
-    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">&lt;5</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
-    expect(html).toContain('<li>&lt;5 cyber-dependent crimes were reported in Q2 2025-26 (July to September 2025)');
+    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">[c]</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
+    // The summary does not say "[c] crimes were reported".
+    expect(html).not.toContain('cyber-dependent crimes were reported in Q2 2025-26');
     // Chart data tables and the values drawn in the charts carry no small count either.
     const charts = html.match(/<figure class="chart"[\s\S]*?<\/figure>/g) ?? [];
     expect(charts.length).toBe(9);

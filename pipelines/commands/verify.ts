@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import { UsageError, WorkError } from '../lib/errors.ts';
 import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { KEY_ENV, readKey } from '../archive/originalsKey.ts';
-import { checkFiles, checkOriginals, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
+import { findSnapshot, type Snapshot } from '../model/snapshot.ts';
+import { isLean } from '../packs/leanManifest.ts';
 import { packVersion } from '../packs/manifest.ts';
-import type { CommandContext } from './context.ts';
+import { checkFiles, checkOriginals, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
+import { openExistingDb, type CommandContext } from './context.ts';
 
 /**
  * `boardpack verify PACKDIR`: one line per file and per figure, match or not. Exit 1 when a
@@ -20,20 +22,22 @@ export async function runVerify(packDir: string, ctx: CommandContext, options: {
   const manifest = readManifest(manifestPath);
   if (!manifest) throw new WorkError(`${join(packDir, 'manifest.json')} is not a readable boardpack manifest with a snapshot: it has been altered or comes from an older version; restore it from backup or rebuild the pack.`);
 
-  const files = checkFiles(dir, manifest, ctx.config.archive, ctx.config.commentaryDir);
+  // A public manifest names its exports by hash only: the database that built it knows the rest.
+  const full = isLean(manifest) ? { ...manifest, snapshot: await fullSnapshot(manifest.snapshot.id, ctx) } : manifest;
+  const files = checkFiles(dir, full, ctx.config.archive, ctx.config.commentaryDir);
   // The commentary decides no figure: an archived copy missing or altered fails verify, but the figures are still recomputed.
   const archiveIntact = files.every((f) => f.role !== 'archive' || f.status === 'match' || f.file === manifest.commentary?.file);
   if (options.originals) {
     const key = readKey(archiveSettingsOf(ctx.config));
     if (!key) throw new UsageError(`There is no archive key (no ${KEY_ENV} and no key file at ${ctx.config.archiveKeyFile}), so the originals cannot be checked; restore the key file or set ${KEY_ENV}, or verify without --originals.`);
-    files.push(...checkOriginals(ctx.config.archive, manifest, key));
+    files.push(...checkOriginals(ctx.config.archive, full, key));
   }
   let figures: FigureCheck[] = [];
   let problem: string | null = null;
   if (archiveIntact) {
     const scratch = mkdtempSync(join(tmpdir(), 'boardpack-verify-'));
     try {
-      figures = compareFigures(manifest, await recomputePack(manifest, ctx.config, scratch, ctx.logger, files));
+      figures = compareFigures(manifest, await recomputePack(full, ctx.config, scratch, ctx.logger, files));
     } catch (error) {
       if (error instanceof UsageError || error instanceof WorkError) problem = error.message;
       else problem = `The figures could not be recomputed from the archived exports (${(error as Error).message.split('\n')[0]}).`;
@@ -61,6 +65,15 @@ export async function runVerify(packDir: string, ctx: CommandContext, options: {
 }
 
 const ROLE: Record<FileCheck['role'], string> = { pack: 'pack file', archive: 'archived export', original: 'encrypted original', commentary: 'commentary' };
+
+async function fullSnapshot(id: string, ctx: CommandContext): Promise<Snapshot> {
+  const db = await openExistingDb(ctx.config);
+  try {
+    return await findSnapshot(db, id);
+  } finally {
+    db.close();
+  }
+}
 
 function describeFile(f: FileCheck): string {
   if (f.role === 'commentary') return `The commentary ${f.file} has been edited since the pack was built (${f.detail}); rebuild the pack to publish the new commentary, or restore the file as it was.`;

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { packageRoot } from './paths.ts';
 import type { DbSettings } from './db.ts';
 import { UsageError } from './errors.ts';
+import { policySetting, type Policy } from './publicationPolicy.ts';
 import { checkAgainstSchema } from './schemas.ts';
 
 export { packageRoot } from './paths.ts';
@@ -51,8 +52,8 @@ export interface Config {
    */
   targets: Record<string, TargetSetting>;
   dataQuality: { maxAgeDays: number };
-  /** Public-edition disclosure control thresholds (docs/metrics.md). */
-  disclosure: { minCount: number; minDenominator: number; minCrimesForMoney: number };
+  /** The public edition's publication policy: thresholds, method, periods and metrics (lib/publicationPolicy.ts). */
+  disclosure: Policy;
   /** A file in the inbox is taken once unchanged this long (it may still be being copied in). */
   inboxSettleSeconds: number;
   /** A command that receives each refresh's run record as JSON on stdin (to send an email, say). */
@@ -119,7 +120,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     packsDir: resolve(reportsDir, 'packs'),
     targets: { ...shippedTargets(resolvePackaged(base, stringSetting(raw.queries_dir, 'queries_dir'), 'queries'), stringSetting(raw.force, 'force') ?? 'West Mercia'), ...targetsSetting(raw.targets) },
     dataQuality: { maxAgeDays: maxAgeSetting(raw.data_quality) },
-    disclosure: disclosureSetting(raw.disclosure),
+    disclosure: policySetting(raw.disclosure),
     inboxSettleSeconds: settleSetting(raw.inbox_settle_seconds),
     notify: notifySetting(raw.notify),
     duckdb: duckdbSetting(raw.duckdb, env, base),
@@ -245,16 +246,6 @@ function maxAgeSetting(value: unknown): number {
   const days = (value as Record<string, unknown> | undefined)?.max_age_days ?? 45;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) throw new UsageError('Configuration "data_quality.max_age_days" must be a whole number of days (default 45).');
   return days;
-}
-
-function disclosureSetting(value: unknown): Config['disclosure'] {
-  const record = (value ?? {}) as Record<string, unknown>;
-  const whole = (key: string, fallback: number) => {
-    const v = record[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`Configuration "disclosure.${key}" must be a whole number of 1 or more (default ${fallback}).`);
-    return v;
-  };
-  return { minCount: whole('min_count', 5), minDenominator: whole('min_denominator', 10), minCrimesForMoney: whole('min_crimes_for_money', 5) };
 }
 
 /** `{"memory_limit": "1GB", "threads": 2, "temp_directory": "data/tmp"}`, each optional; the environment wins, for one-off large runs. */

@@ -109,6 +109,5 @@ export function checkMeta(id: string, meta: MetricMeta): string | null {
   if (meta.target !== null && meta.direction === 'neutral') return 'has a target but a neutral direction; say whether up or down is good';
   if (meta.caveats !== undefined && !(Array.isArray(meta.caveats) && meta.caveats.every((c) => typeof c === 'string'))) return 'needs "caveats" as a list of sentences';
   if (meta.parts_of !== undefined && !meta.breakdown) return `names "parts_of" but is not a breakdown; remove "parts_of" or add "breakdown": true`;
-  if (meta.parts_of === meta.id) return 'names itself in "parts_of"; name the metric its parts add up to';
   return null;
 }

@@ -5,6 +5,7 @@ import { UsageError } from '../lib/errors.ts';
 import { canonicalJson, sha256Text } from '../lib/hashing.ts';
 import { DATASETS } from '../ingest/contracts.ts';
 import type { QueryDirs } from './querySet.ts';
+import { policySetting, policyToSettings } from '../lib/publicationPolicy.ts';
 
 /**
  * Snapshots: what a build saw. Loads are numbered and never rewritten (a later export
@@ -28,7 +29,8 @@ export interface SnapshotSettings {
   force_code: string;
   targets: Config['targets'];
   data_quality: { max_age_days: number };
-  disclosure: { min_count: number; min_denominator: number; min_crimes_for_money: number };
+  /** The three thresholds, and the rest of the publication policy where it is not the default (lib/publicationPolicy.ts). */
+  disclosure: { min_count: number; min_denominator: number; min_crimes_for_money: number; [key: string]: unknown };
   ingest: { max_quarantine_share: number };
   aliases: Config['aliases'];
 }
@@ -58,7 +60,7 @@ export function settingsOf(config: Config): SnapshotSettings {
     force_code: config.forceCode,
     targets: config.targets,
     data_quality: { max_age_days: config.dataQuality.maxAgeDays },
-    disclosure: { min_count: config.disclosure.minCount, min_denominator: config.disclosure.minDenominator, min_crimes_for_money: config.disclosure.minCrimesForMoney },
+    disclosure: policyToSettings(config.disclosure) as SnapshotSettings['disclosure'],
     ingest: { max_quarantine_share: config.ingest.maxQuarantineShare },
     aliases: config.aliases,
   };
@@ -73,7 +75,7 @@ export function configForSnapshot(config: Config, settings: SnapshotSettings, di
     forceCode: settings.force_code,
     targets: settings.targets,
     dataQuality: { maxAgeDays: settings.data_quality.max_age_days },
-    disclosure: { minCount: settings.disclosure.min_count, minDenominator: settings.disclosure.min_denominator, minCrimesForMoney: settings.disclosure.min_crimes_for_money },
+    disclosure: policySetting(settings.disclosure),
     ingest: { maxQuarantineShare: settings.ingest.max_quarantine_share },
     aliases: settings.aliases,
   };

@@ -19,6 +19,9 @@ import { writeExports } from './exportTables.ts';
 import { packFolderName, packVersion, type Manifest } from './manifest.ts';
 import { loadPackDefinition, type PackDefinition } from './packDefinition.ts';
 import { renderPack } from './renderPack.ts';
+import type { PublicPack } from './auditModel.ts';
+import { readIssuedPublicPacks } from './issuedPacks.ts';
+import type { PackAudit } from './protectPublic.ts';
 import { findRestatements, recordFigures } from './restatements.ts';
 import { writePack } from './writePack.ts';
 
@@ -82,13 +85,16 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
   try {
     const { config, snapshot } = rebuild ? await pinEarlierSnapshot(db, options.snapshot!, ctx.config, scratch) : await snapshotNow(db, ctx);
     stage('snapshot');
-    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString() };
+    // A public pack is audited against every public pack already issued in the out folder.
+    const issued = options.edition === 'public' ? readIssuedPublicPacks(options.out) : undefined;
+    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), issued };
     const computed = await computePack(db, request, config, snapshot);
     const { manifest, sql, previousLabel, chartRows } = computed;
     stage('metrics');
     ctx.logger.log('debug', 'pack_computed', { pack: request.pack, period: options.period.id, edition: options.edition });
     const keys = datasetKeys(loadContracts(config));
-    manifest.metrics = await findRestatements(db, manifest, sql, keys);
+    // The full snapshot (a public manifest carries only hashes): late files are found by load.
+    manifest.metrics = await findRestatements(db, { ...manifest, snapshot }, sql, keys);
     stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);
@@ -120,6 +126,10 @@ export interface ComputeRequest {
   asOf: string;
   edition: 'board' | 'public';
   generatedAt: string;
+  /** Public packs already issued, which the intruder audit reads with this one. */
+  issued?: PublicPack[];
+  /** For verify: the figures the audit hid when the pack was built, hidden again instead of auditing. */
+  hide?: PackAudit['added'];
 }
 
 /** Steps 2 and 3: the definition and every figure, nothing written; `verify` recomputes a pack with this. */

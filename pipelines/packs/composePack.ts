@@ -12,8 +12,13 @@ import { addSignals } from '../metrics/signals.ts';
 import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
 import { readDataDates, refuseEmptyPeriod, staleDataBanner } from './dataDates.ts';
+import { checkPartsAddUp, checkRatioLinks, loadRelations } from '../metrics/relations.ts';
+import type { PublicPack } from './auditModel.ts';
+import { leanPublicManifest } from './leanManifest.ts';
+import { checkPublishedPeriod } from '../lib/publicationPolicy.ts';
+import { protectPublic, type PackAudit } from './protectPublic.ts';
 import { controlForPublic } from './publicEdition.ts';
-import { composeManifest, type Manifest, type PackInput } from './manifest.ts';
+import { composeManifest, packFolderName, type Manifest, type PackInput } from './manifest.ts';
 import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
 
 /**
@@ -30,6 +35,10 @@ export interface PackRequest {
   definition: PackDefinition;
   /** The charts its sections name, loaded (charts/chartSpecs.ts). */
   charts: ChartSpec[];
+  /** Public edition: the public packs already issued, audited together with this one. */
+  issued?: PublicPack[];
+  /** Public edition, for verify: the figures the audit hid when the pack was built, hidden again instead of auditing. */
+  hide?: PackAudit['added'];
 }
 
 export interface ComposedPack {
@@ -43,19 +52,25 @@ export interface ComposedPack {
 
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
   const { period, asOf, edition, definition, charts } = request;
+  if (edition === 'public') checkPublishedPeriod(config.disclosure, period.kind, period.id);
   await buildModels(db, config.queriesDir);
   // A period with no data at all is refused, not built as zeros.
   await refuseEmptyPeriod(db, period);
   const all = loadCatalog(config.queriesDir);
   checkPackDefinition(definition, all, charts);
+  // Relations between figures (a breakdown and its total, a ratio's parts) are declared in the metric metadata.
+  const relations = loadRelations(all);
   // Only what the pack shows is computed, in the pack's order.
   const catalog = metricsOfPack(definition, charts).map((id) => all.find((m) => m.meta.id === id)!);
   const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
+  // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
+  checkPartsAddUp(run.results, relations);
+  checkRatioLinks(run.results, relations);
   const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
   const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
   // ACT-01/02 earlier values from the tracker's history, and the action log.
   await addActionHistory(db, run, config.queriesDir);
-  // Board content hook (issue 13): statistical process control, so the summary reports signals, not noise.
+  // Statistical process control, so the summary reports signals, not noise.
   await addSignals(db, catalog, run, config.spc);
   const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
@@ -72,7 +87,7 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const banner = staleDataBanner(dataDates, asOf, config.dataQuality.maxAgeDays);
   if (banner) warnings.unshift(banner);
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
-  const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure) : { run, dataQuality, inputs };
+  const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure, relations) : { run, dataQuality, inputs };
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const manifest = composeManifest({
     definition: { name: definition.name, title: definition.title, sha256: definition.sha256 },
@@ -82,7 +97,11 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   manifest.data_dates = dataDates;
   manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
   manifest.metrics = citeMetrics(manifest, config.forceCode, manifest.inputs, snapshot.id);
-  return { manifest, sql, previousLabel: run.previous.label, chartRows };
+  if (edition !== 'public') return { manifest, sql, previousLabel: run.previous.label, chartRows };
+  // The intruder audit: this pack with every public pack already issued, hiding more until no small count narrows.
+  const current = { name: packFolderName({ period: period.id, edition, name: definition.name }), manifest: manifest as unknown as PublicPack['manifest'] };
+  manifest.disclosure_audit = await protectPublic({ current, issued: request.issued ?? [], relations, policy: config.disclosure, hide: request.hide });
+  return { manifest: leanPublicManifest(manifest), sql, previousLabel: run.previous.label, chartRows };
 }
 
 async function warningsFor(run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {

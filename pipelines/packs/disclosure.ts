@@ -43,7 +43,11 @@ export interface DisclosureThresholds {
 
 export const DEFAULT_THRESHOLDS: DisclosureThresholds = { minCount: 5, minDenominator: 10, minCrimesForMoney: 5 };
 
-/** Pairs of metrics whose value, previous and year_ago are the same count by definition. */
+/**
+ * Pairs of metrics whose value, previous and year_ago are the same count by definition. The
+ * build passes the pairs the metric metadata declares ("parts_of", metrics/relations.ts); these
+ * are the sample catalogue's, for callers that have no catalogue.
+ */
 export const DEFAULT_LINKS: [string, string][] = [['INC-02', 'INC-01'], ['INC-09', 'INC-01'], ['TRN-07', 'TRN-01'], ['TRN-06', 'TRN-02']];
 
 export const SUPPRESSED = '[c]';
@@ -85,7 +89,8 @@ export function applyDisclosureControl(
   links: [string, string][] = DEFAULT_LINKS,
 ): PublicMetricResult[] {
   const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
-  for (const [name, v] of Object.entries(t)) {
+  // A whole publication policy may be passed: only the three thresholds are read here.
+  for (const [name, v] of Object.entries({ minCount: t.minCount, minDenominator: t.minDenominator, minCrimesForMoney: t.minCrimesForMoney })) {
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`The disclosure threshold ${name} must be a whole number of 1 or more, not ${String(v)}; fix the configuration.`);
   }
   const m = t.minCount;

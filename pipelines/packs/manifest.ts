@@ -10,6 +10,8 @@ import type { ActionRow } from './actionLog.ts';
 import type { CommentaryRecord } from './commentary.ts';
 import type { DataDate } from './dataDates.ts';
 import type { ExportedFile } from './exportTables.ts';
+import { describePolicy, type Policy } from '../lib/publicationPolicy.ts';
+import type { PackAudit } from './protectPublic.ts';
 
 /**
  * The manifest: what a pack holds and where every figure came from. Its types live here, apart
@@ -24,8 +26,9 @@ export interface Restatement {
   figure: FigureRole;
   period: string;
   label: string;
-  reported: number;
-  now: number;
+  /** Null in the public edition: it says that a figure changed and why, not by how much. */
+  reported: number | null;
+  now: number | null;
   reported_display: string;
   now_display: string;
   reported_in: { pack: string; citation_id: string | null; generated_at: string; snapshot: string };
@@ -37,6 +40,8 @@ export interface PackInput extends RowCounts {
   file: string;
   sha256: string;
   loaded_at: string;
+  /** Public edition: each row count as printed ("<5", "[c]"). */
+  display?: Record<string, string>;
 }
 
 export interface ComparisonPeriod {
@@ -75,8 +80,8 @@ export interface Manifest {
     name: string;
     title: string;
     definition_sha256: string;
-    /** Public edition: the disclosure-control thresholds applied. */
-    disclosure?: { min_count: number; min_denominator: number; min_crimes_for_money: number };
+    /** Public edition: the publication policy applied (lib/publicationPolicy.ts). */
+    disclosure?: ReturnType<typeof describePolicy>;
   };
   /** `covered`: the loaded incidents reach back to the comparison period's start. */
   comparisons: { previous: ComparisonPeriod; year_ago: ComparisonPeriod };
@@ -92,6 +97,8 @@ export interface Manifest {
   commentary?: CommentaryRecord;
   /** The action log at the as-of date; the public edition's holds only public sources, without owners. */
   action_log?: ActionRow[];
+  /** Public edition: the intruder audit this pack passed (packs/protectPublic.ts). */
+  disclosure_audit?: PackAudit;
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
   /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
@@ -118,7 +125,7 @@ export function composeManifest(input: {
   warnings: string[];
   /** The first date loaded incidents cover, or null when none are loaded. */
   firstRecord: string | null;
-  disclosure?: { minCount: number; minDenominator: number; minCrimesForMoney: number };
+  disclosure?: Policy;
   snapshot: Snapshot;
 }): Manifest {
   const { run } = input;
@@ -139,9 +146,7 @@ export function composeManifest(input: {
       force: input.force,
       partial: run.partial,
       marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
-      ...(input.disclosure
-        ? { disclosure: { min_count: input.disclosure.minCount, min_denominator: input.disclosure.minDenominator, min_crimes_for_money: input.disclosure.minCrimesForMoney } }
-        : {}),
+      ...(input.disclosure ? { disclosure: describePolicy(input.disclosure) } : {}),
     },
     comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },
     inputs: input.inputs,

@@ -153,7 +153,8 @@ export function renderPack(input: RenderInput): string {
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
     methodNotes: methodNotes(manifest),
     methodology: metrics.map((m) => ({ target: targetWords(m), id: m.id, title: m.title, definition: m.definition, unit: unitWords(m.unit), direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlSha: m.sql_sha256, sql: input.sql[m.id] ?? '' })),
-    inputs: manifest.inputs.map((i) => ({ ...i, dataset: datasetWords(i.dataset), ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB')])) })),
+    // A public manifest names no export file and no load time (leanManifest.ts).
+    inputs: manifest.inputs.map((i) => ({ ...i, file: i.file ?? `${datasetWords(i.dataset)} export`, loaded_at: i.loaded_at ?? '–', dataset: datasetWords(i.dataset), ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])) })),
   };
   return templates(input.reportsDir)(view);
 }

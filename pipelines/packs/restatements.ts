@@ -76,18 +76,22 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
     for (const role of ['value', 'previous', 'year_ago'] as const) {
       const now = m[role];
       const before = byKey.get(`${periods[role]}|${m.id}`);
-      if (now === null || before === undefined) continue;
-      const [reportedDisplay, nowDisplay] = [formatFigure(before.value, m.unit, m.decimals), formatFigure(now, m.unit, m.decimals)];
+      // A public figure the audit now withholds because it moved is still said to have moved.
+      const withheld = pack.edition === 'public' && now === null && (m as { display?: Record<string, string> }).display?.[role] === '[c]';
+      if ((now === null && !withheld) || before === undefined) continue;
+      const [reportedDisplay, nowDisplay] = [formatFigure(before.value, m.unit, m.decimals), now === null ? '[c]' : formatFigure(now, m.unit, m.decimals)];
       // A change too small to show at the published precision is not a restatement.
       if (reportedDisplay === nowDisplay) continue;
+      const board = pack.edition === 'board';
       restatements.push({
         figure: role,
         period: periods[role],
         label: parsePeriod(periods[role], pack.as_of).label,
-        reported: before.value,
-        now,
-        reported_display: reportedDisplay,
-        now_display: nowDisplay,
+        // The public edition gives no amounts: two amounts would give their difference, a handful of late records.
+        reported: board ? before.value : null,
+        now: board ? now : null,
+        reported_display: board ? reportedDisplay : 'a different figure',
+        now_display: board ? nowDisplay : withheld ? 'revised, now withheld' : 'revised',
         reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
         reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys, table }),
       });
@@ -105,8 +109,10 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
   for (const file of later) {
     const field = RECORD_DATE[file.dataset as DatasetName];
     const key = now.keys[file.dataset];
+    // The public edition names neither export files nor counts: it says which data came late.
+    const named = now.counts ? `${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}` : `Records from the ${file.dataset.replace(/_/g, ' ')} export were added or corrected after that pack`;
     if (!field || !key) {
-      reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}.`);
+      reasons.push(`${named}.`);
       continue;
     }
     const n = await changedInPeriod(db, now.table, file, key, field, period);
@@ -114,9 +120,9 @@ async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { perio
     if (n === 0) continue;
     // The public edition names the files but gives no counts: a handful of late records is a small number.
     const count = now.counts ? `: ${n} ${n === 1 ? 'record' : 'records'} in ${period.label} added or amended` : '';
-    reasons.push(`${file.file} (${file.dataset}) loaded ${file.loaded_at.slice(0, 10)}${count}.`);
+    reasons.push(`${named}${count}.`);
   }
-  if (before.sql_sha256 !== m.sql_sha256) reasons.push(`The definition's query (${m.sql_path}) changed since that pack.`);
+  if (before.sql_sha256 !== m.sql_sha256) reasons.push(now.counts ? `The definition's query (${m.sql_path}) changed since that pack.` : "The figure's definition changed since that pack.");
   if (reasons.length === 0 && before.as_of !== now.asOf) reasons.push(`That pack counted to ${before.as_of}; this one to ${now.asOf}.`);
   if (reasons.length === 0) reasons.push('The settings (targets or thresholds) changed since that pack.');
   return reasons;

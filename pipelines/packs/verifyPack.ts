@@ -120,8 +120,9 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
       if (report?.status !== 'loaded') throw new Error(`${f.file} did not load again (${report?.status}${report?.error ? `: ${report.error}` : ''})`);
     }
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });
-    // The same path as build (packs/buildPack.ts), stopped once the figures are computed.
-    const request = { pack: pack.name ?? 'board', period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at };
+    // The same path as build (packs/buildPack.ts), stopped once the figures are computed. A public pack hides
+    // again what its audit hid; it is not audited anew against packs issued since.
+    const request = { pack: pack.name ?? 'board', period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at, hide: manifest.disclosure_audit?.added ?? [] };
     return (await computePack(db, request, settings, recomputed)).manifest;
   } finally {
     db.close();
