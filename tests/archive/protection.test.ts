@@ -45,6 +45,7 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     const boardpack = cli(dir);
     expect((await boardpack('2025-10-14T12:00:00Z', 'ingest', 'a.csv', 'b.csv')).code).toBe(0);
     expect((await boardpack('2025-10-14T12:30:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14')).code).toBe(0);
+    expect((await boardpack('2025-10-14T12:40:00Z', 'export', '--parquet', 'data/lake')).code).toBe(0);
   });
   afterAll(() => {
     process.umask(umask);
@@ -58,6 +59,7 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     expect(files.filter((f) => f.endsWith('.csv.enc'))).toHaveLength(2);
     expect(files.filter((f) => /canonical\/[0-9a-f]{2}\/[0-9a-f]{64}\.csv$/.test(f))).toHaveLength(2);
     expect(files.some((f) => f.endsWith('manifest.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.parquet'))).toBe(true);
     const found = files.flatMap((f) => {
       const bytes = readFileSync(f);
       return PERSONAL.filter((p) => bytes.includes(Buffer.from(p, 'utf8')) || bytes.includes(Buffer.from(p, 'utf16le'))).map((p) => `${p} in ${f}`);
