@@ -52,9 +52,9 @@ describe('canonical copies', () => {
         expect(await loaded(again, first.sha256)).toEqual(await loaded(original, first.sha256));
         compared++;
       }),
-      { numRuns: 30, seed: 16 },
+      { numRuns: 20, seed: 16 },
     );
-    expect(compared).toBeGreaterThan(10);
+    expect(compared).toBeGreaterThan(8);
   }, 240_000);
 });
 
