@@ -1,4 +1,4 @@
-import { makeOwnerOnly } from '../lib/ownerOnly.ts';
+import { makeAsUmaskWould, makeOwnerOnly } from '../lib/ownerOnly.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { packageRoot } from '../lib/config.ts';
@@ -136,6 +136,7 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
     writeFileSync(join(temp, 'index.html'), html);
     // A board pack holds figures not for publication: its owner's only, whatever the umask.
     if (manifest.pack.edition === 'board') makeOwnerOnly(temp);
+    else makeAsUmaskWould(temp);
   } catch (error) {
     // A full disk or a refused write leaves no half-written folder behind.
     rmSync(temp, { recursive: true, force: true });

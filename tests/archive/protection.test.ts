@@ -45,6 +45,7 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     const boardpack = cli(dir);
     expect((await boardpack('2025-10-14T12:00:00Z', 'ingest', 'a.csv', 'b.csv')).code).toBe(0);
     expect((await boardpack('2025-10-14T12:30:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14')).code).toBe(0);
+    expect((await boardpack('2025-10-14T12:35:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public')).code).toBe(0);
     expect((await boardpack('2025-10-14T12:40:00Z', 'export', '--parquet', 'data/lake')).code).toBe(0);
   });
   afterAll(() => {
@@ -97,6 +98,9 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     expect(mode(join(dir, 'data', 'archive', 'originals'))).toBe('700');
     expect(mode(join(dir, 'out', '2025-26-Q2-board'))).toBe('700');
     for (const f of filesUnder(join(dir, 'out', '2025-26-Q2-board'))) expect([f, mode(f)]).toEqual([f, '600']);
+    // A public pack is for publishing: as the umask the command started with (022) would make it.
+    expect(mode(join(dir, 'out', '2025-26-Q2-public'))).toBe('755');
+    expect(mode(join(dir, 'out', '2025-26-Q2-public', 'index.html'))).toBe('644');
   });
 });
 
