@@ -153,6 +153,18 @@ describe('archives from before canonical copies', () => {
     expect(after.stdout).toContain('match    encrypted original b.csv');
   });
 
+  it('finishes a conversion killed after its commit: the plain file left behind is only removed', async () => {
+    const db = await createDb(join(dir, 'data', 'boardpack.duckdb'));
+    const [{ sha256 }] = (await db.all<{ sha256: string }>(`select sha256 from ingested_files where file_name = 'a.csv'`)) as [{ sha256: string }];
+    db.close();
+    writeFileSync(join(dir, 'data', 'archive', legacyRelativePath(sha256)), A);
+    expect((await boardpack('2025-10-21T08:00:00Z', 'ingest', 'b.csv')).code).toBe(0);
+    expect(existsSync(join(dir, 'data', 'archive', legacyRelativePath(sha256)))).toBe(false);
+    const again = await createDb(join(dir, 'data', 'boardpack.duckdb'));
+    expect(await again.all(`select event from archive_events where sha256 = '${sha256}'`)).toEqual([{ event: 'converted' }]);
+    again.close();
+  });
+
   it('verify --originals fails naming the file when an encrypted original was altered', async () => {
     const enc = filesUnder(join(dir, 'data', 'archive', 'originals'))[0]!;
     const saved = readFileSync(enc);
