@@ -13,6 +13,7 @@ import { describeError, exitCodeOf } from './lib/errors.ts';
 import { createJsonLogger, silentLogger } from './lib/logging.ts';
 import { createProgressLine } from './commands/progress.ts';
 import { withOwnerOnlyUmask } from './lib/ownerOnly.ts';
+import { escapeControls } from './ingest/messages.ts';
 
 /**
  * The `boardpack` command line (docs/interface.md). Exit codes: 0 success, 1 the work
@@ -79,7 +80,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       clock: io.clock,
       logger: globals.verbose ? createJsonLogger((line) => io.stderr(line)) : silentLogger,
       out: (text) => io.stdout(text.endsWith('\n') ? text : `${text}\n`),
-      err: (text) => io.stderr(`boardpack: ${text}\n`),
+      // Messages may quote export text (a file name, a value): never more than one line, never a terminal escape.
+      err: (text) => io.stderr(`boardpack: ${escapeControls(text)}\n`),
       progress: globals.json || globals.verbose ? undefined : createProgressLine(io.progressStream ?? { write: () => undefined }),
       ...(io.sleep ? { sleep: io.sleep } : {}),
     };
@@ -184,7 +186,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`boardpack: ${usageSentence(error, commandName)}\n`);
       return 2;
     }
-    io.stderr(`boardpack: ${describeError(error)}\n`);
+    io.stderr(`boardpack: ${escapeControls(describeError(error))}\n`);
     return exitCodeOf(error);
   } finally {
     restoreUmask();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Db } from '../lib/db.ts';
 import type { HeaderMapping } from '../ingest/headers.ts';
 import type { NormalizedExport } from '../ingest/normalizeFile.ts';
+import type { MalformedRecord } from '../ingest/scanRecords.ts';
 import { archiveFolderFor, canonicalRelativePath, originalRelativePath, writeMeta } from '../ingest/archive.ts';
 import { writeCanonical } from './canonicalCopy.ts';
 import { encryptFile } from './encryptFile.ts';
@@ -23,6 +24,8 @@ export interface KeepInput {
   /** Encrypts the original; null keeps no original (a verify's scratch load). */
   key: Buffer | null;
   now: Date;
+  /** Every record the load could not split or DuckDB refused; found again when not given. */
+  malformed?: MalformedRecord[];
 }
 
 export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
@@ -30,7 +33,7 @@ export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
   const written: string[] = [];
   try {
     const canonical = archiveFolderFor(archiveDir, canonicalRelativePath(file.sha256));
-    const canonicalSha = await writeCanonical(db, file, new Set(input.mapping.columns.map((c) => c.index)), canonical);
+    const canonicalSha = await writeCanonical(db, file, new Set(input.mapping.columns.map((c) => c.index)), canonical, input.malformed);
     written.push(canonical);
     writeMeta(archiveDir, { sha256: file.sha256, canonical_sha256: canonicalSha, dataset: input.mapping.dataset });
     written.push(join(archiveDir, canonicalRelativePath(file.sha256).replace(/\.csv$/, '.json')));

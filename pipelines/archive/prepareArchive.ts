@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../lib/config.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -47,6 +47,21 @@ export async function prepareArchive(options: PrepareOptions, tempDir: string): 
   await convertLegacyArchive(options, key, tempDir);
   if (options.archive!.retentionYears !== null) await applyRetention(options, options.archive!.retentionYears);
   return key;
+}
+
+/**
+ * The same upkeep for a run that ingests nothing (a nightly refresh with an empty inbox), so
+ * conversion and retention do not wait for the next export.
+ */
+export async function maintainArchive(options: PrepareOptions, tempRoot: string): Promise<void> {
+  const exists = await options.db.all(`select 1 from information_schema.tables where table_name = 'archived_files'`);
+  if (exists.length === 0) return;
+  const tempDir = mkdtempSync(join(tempRoot, `boardpack-${process.pid}-`));
+  try {
+    await prepareArchive(options, tempDir);
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
 }
 
 export async function convertLegacyArchive(options: PrepareOptions, key: Buffer, tempDir: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -88,8 +88,4 @@ export function stageArchiveCopy(archiveRoot: string, source: string): StagedCop
       rmSync(staged, { force: true });
     },
   };
-}
-
-export function existsIn(archiveRoot: string, relative: string): boolean {
-  return existsSync(join(archiveRoot, relative));
 }

@@ -217,8 +217,8 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
       loadedAt: now,
       maxQuarantineShare: options.maxQuarantineShare,
       archivePath: canonicalRelativePath(normalized.sha256),
-      beforeCommit: async () => {
-        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now });
+      beforeCommit: async (malformed) => {
+        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now, malformed });
       },
       onStage: (name, ms) => stage(name, ms),
     });

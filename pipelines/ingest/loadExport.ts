@@ -33,7 +33,7 @@ export interface LoadContext {
   maxQuarantineShare: number;
   archivePath: string;
   /** Called after the rows are written and before the transaction commits (archive the export here). */
-  beforeCommit?: () => void | Promise<void>;
+  beforeCommit?: (malformed: MalformedRecord[]) => void | Promise<void>;
   /** Receives each stage's duration, for logs and benchmarks. */
   onStage?: (stage: string, ms: number) => void;
 }
@@ -88,7 +88,7 @@ export async function loadExport(db: Db, file: NormalizedExport, mapping: Header
       for (const w of counts.warnings) {
         await db.run('insert into data_quality_warnings values ($1, $2, $3, $4, $5, $6)', [load_id, contract.dataset, w.field, w.kind, w.raw_value, w.rows]);
       }
-      await context.beforeCommit?.();
+      await context.beforeCommit?.(malformed);
     });
     stage('write');
     return counts;

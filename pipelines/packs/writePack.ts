@@ -1,4 +1,4 @@
-import { makeOwnerOnly } from '../lib/ownerOnly.ts';
+import { makeAsUmaskWould, makeOwnerOnly } from '../lib/ownerOnly.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Text } from '../lib/hashing.ts';
@@ -21,13 +21,20 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   const temp = join(outDir, `.${name}.tmp-${process.pid}`);
   restoreInterruptedSwap(outDir, name);
   rmSync(temp, { recursive: true, force: true });
-  mkdirSync(temp, { recursive: true });
-  if (addExports) manifest.exports = await addExports(temp);
-  manifest.html_sha256 = sha256Text(html);
-  writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(temp, 'index.html'), html);
-  // A board pack holds figures not for publication: its owner's only, whatever the umask.
-  if (manifest.pack.edition === 'board') makeOwnerOnly(temp);
+  try {
+    mkdirSync(temp, { recursive: true });
+    if (addExports) manifest.exports = await addExports(temp);
+    manifest.html_sha256 = sha256Text(html);
+    writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(temp, 'index.html'), html);
+    // A board pack holds figures not for publication: its owner's only, whatever the umask.
+    if (manifest.pack.edition === 'board') makeOwnerOnly(temp);
+    else makeAsUmaskWould(temp);
+  } catch (error) {
+    // A full disk or a refused write leaves no half-written folder behind.
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
   const old = join(outDir, `.${name}.old-${process.pid}`);
   try {
     renameSync(final, old);

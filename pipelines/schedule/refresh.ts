@@ -11,7 +11,8 @@ import { reconcileLatest } from '../packs/latestPointer.ts';
 import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
-import { archiveSettingsOf } from '../archive/prepareArchive.ts';
+import { tmpdir } from 'node:os';
+import { archiveSettingsOf, maintainArchive } from '../archive/prepareArchive.ts';
 import { ingestPaths, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { packFolderName } from '../packs/manifest.ts';
@@ -132,6 +133,7 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
         emit(`file_${f.status}`, { file: f.file, dataset: f.dataset, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
       }
     }
+    else await maintainArchive({ db, contracts: loadContracts(config), archiveDir: config.archive, archive: archiveSettingsOf(config), clock: ctx.clock, logger: ctx.logger }, tmpdir());
     stage('ingest');
     if (!(await hasLedger(db)) || (await db.all('select 1 from ingested_files limit 1')).length === 0) {
       throw new WorkError(`Nothing is loaded yet and the inbox ${config.inbox} holds no exports ready to load; put the exports there and run again.`);

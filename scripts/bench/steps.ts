@@ -11,6 +11,7 @@ import { compileOne } from '../../pipelines/charts/compileCharts.ts';
 import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 import { loadContracts } from '../../pipelines/ingest/contracts.ts';
 import { ingestPaths, type FileReport } from '../../pipelines/ingest/ingestFiles.ts';
+import { archiveSettingsOf } from '../../pipelines/archive/prepareArchive.ts';
 import { systemClock } from '../../pipelines/lib/clock.ts';
 import { loadConfig } from '../../pipelines/lib/config.ts';
 import { createDb, ident, literal } from '../../pipelines/lib/db.ts';
@@ -67,7 +68,8 @@ export async function validatedIngest(paths: string[], work: string): Promise<In
   };
   try {
     const start = performance.now();
-    const report = await ingestPaths(paths, { db, contracts, force: config.force, archiveDir: config.archive, maxQuarantineShare: config.ingest.maxQuarantineShare, clock: systemClock, logger });
+    // With the archive as a real ingest keeps it: canonical copy and encrypted original.
+    const report = await ingestPaths(paths, { db, contracts, force: config.force, archiveDir: config.archive, archive: archiveSettingsOf(config, {}), maxQuarantineShare: config.ingest.maxQuarantineShare, clock: systemClock, logger });
     await db.run('checkpoint');
     const ms = performance.now() - start;
     const files = report.files.map(({ file, status, rows_read, rows_loaded, rows_quarantined, rows_excluded, rows_duplicate }) => ({ file, status, rows_read, rows_loaded, rows_quarantined, rows_excluded, rows_duplicate }));

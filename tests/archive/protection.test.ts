@@ -45,6 +45,8 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     const boardpack = cli(dir);
     expect((await boardpack('2025-10-14T12:00:00Z', 'ingest', 'a.csv', 'b.csv')).code).toBe(0);
     expect((await boardpack('2025-10-14T12:30:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14')).code).toBe(0);
+    expect((await boardpack('2025-10-14T12:35:00Z', 'build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public')).code).toBe(0);
+    expect((await boardpack('2025-10-14T12:40:00Z', 'export', '--parquet', 'data/lake')).code).toBe(0);
   });
   afterAll(() => {
     process.umask(umask);
@@ -58,6 +60,7 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     expect(files.filter((f) => f.endsWith('.csv.enc'))).toHaveLength(2);
     expect(files.filter((f) => /canonical\/[0-9a-f]{2}\/[0-9a-f]{64}\.csv$/.test(f))).toHaveLength(2);
     expect(files.some((f) => f.endsWith('manifest.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.parquet'))).toBe(true);
     const found = files.flatMap((f) => {
       const bytes = readFileSync(f);
       return PERSONAL.filter((p) => bytes.includes(Buffer.from(p, 'utf8')) || bytes.includes(Buffer.from(p, 'utf16le'))).map((p) => `${p} in ${f}`);
@@ -65,15 +68,25 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     expect(found).toEqual([]);
   });
 
-  it('keeps the canonical copy readable, personal columns as equal-where-equal tokens', () => {
+  it('keeps the canonical copy readable, personal columns as tokens equal where the values were equal', () => {
     const canonical = filesUnder(join(dir, 'data', 'archive', 'canonical')).filter((f) => f.endsWith('.csv'));
-    const texts = canonical.map((f) => readFileSync(f, 'utf8')).sort();
-    expect(texts).toContain(
-      '"Crime Reference","Date Reported","NFIB Code","Victim Type","Victim Name","E-mail Address","Phone Number","Summary"\n' +
-        '"C1","02/07/2025","NFIB52A","Individual","~1","~1","~1","phished"\n' +
-        '"C2","15/08/2025","NFIB53A","Business","~2","~2","~2","hacked"\n' +
-        '"C3","03/04/2025","NFIB52B","Individual","~1","~1","~1","again"\n',
-    );
+    const text = canonical.map((f) => readFileSync(f, 'utf8')).find((t) => t.includes('"C1"'))!;
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('"Crime Reference","Date Reported","NFIB Code","Victim Type","Victim Name","E-mail Address","Phone Number","Summary"');
+    expect(lines).toHaveLength(5);
+    const token = /^"~[0-9a-f]{20}"$/;
+    const rows = lines.slice(1, 4).map((l) => l.split(','));
+    for (const row of rows) for (const cell of row.slice(4, 7)) expect(cell).toMatch(token);
+    expect(rows.map((r) => [...r.slice(0, 4), r[7]])).toEqual([
+      ['"C1"', '"02/07/2025"', '"NFIB52A"', '"Individual"', '"phished"'],
+      ['"C2"', '"15/08/2025"', '"NFIB53A"', '"Business"', '"hacked"'],
+      ['"C3"', '"03/04/2025"', '"NFIB52B"', '"Individual"', '"again"'],
+    ]);
+    // Ada on lines 2 and 4 has the same tokens; Charles on line 3 others; no two columns share one.
+    expect(rows[0]!.slice(4, 7)).toEqual(rows[2]!.slice(4, 7));
+    expect(rows[0]!.slice(4, 7).some((t, i) => t === rows[1]![4 + i])).toBe(false);
+    expect(new Set(rows[0]!.slice(4, 7)).size).toBe(3);
+    expect(lines[4]).toBe('');
   });
 
   it('creates the database, archive, key and board pack owner-only', () => {
@@ -85,6 +98,9 @@ describe('an ingest of exports with names, e-mails and phone numbers, under umas
     expect(mode(join(dir, 'data', 'archive', 'originals'))).toBe('700');
     expect(mode(join(dir, 'out', '2025-26-Q2-board'))).toBe('700');
     for (const f of filesUnder(join(dir, 'out', '2025-26-Q2-board'))) expect([f, mode(f)]).toEqual([f, '600']);
+    // A public pack is for publishing: as the umask the command started with (022) would make it.
+    expect(mode(join(dir, 'out', '2025-26-Q2-public'))).toBe('755');
+    expect(mode(join(dir, 'out', '2025-26-Q2-public', 'index.html'))).toBe('644');
   });
 });
 
@@ -135,6 +151,18 @@ describe('archives from before canonical copies', () => {
     expect([after.code, after.stderr]).toEqual([0, '']);
     expect(after.stdout).toContain('match    encrypted original a.csv');
     expect(after.stdout).toContain('match    encrypted original b.csv');
+  });
+
+  it('finishes a conversion killed after its commit: the plain file left behind is only removed', async () => {
+    const db = await createDb(join(dir, 'data', 'boardpack.duckdb'));
+    const [{ sha256 }] = (await db.all<{ sha256: string }>(`select sha256 from ingested_files where file_name = 'a.csv'`)) as [{ sha256: string }];
+    db.close();
+    writeFileSync(join(dir, 'data', 'archive', legacyRelativePath(sha256)), A);
+    expect((await boardpack('2025-10-21T08:00:00Z', 'ingest', 'b.csv')).code).toBe(0);
+    expect(existsSync(join(dir, 'data', 'archive', legacyRelativePath(sha256)))).toBe(false);
+    const again = await createDb(join(dir, 'data', 'boardpack.duckdb'));
+    expect(await again.all(`select event from archive_events where sha256 = '${sha256}'`)).toEqual([{ event: 'converted' }]);
+    again.close();
   });
 
   it('verify --originals fails naming the file when an encrypted original was altered', async () => {

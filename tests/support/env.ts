@@ -21,7 +21,7 @@ export interface TestEnv {
   /** Writes a file into the env's folder and returns its path. */
   write(name: string, content: string | Buffer): string;
   /** Ingests paths (relative to the env folder or absolute) and returns the per-file reports. */
-  ingest(paths: string | string[], options?: { dataset?: DatasetName; maxQuarantineShare?: number }): Promise<FileReport[]>;
+  ingest(paths: string | string[], options?: { dataset?: DatasetName; maxQuarantineShare?: number; sha256?: string }): Promise<FileReport[]>;
   /** Writes and ingests one file, returning its report. */
   ingestText(name: string, content: string | Buffer, options?: { dataset?: DatasetName; maxQuarantineShare?: number }): Promise<FileReport>;
   rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
@@ -58,6 +58,7 @@ export async function createTestEnv(options: { clock?: Clock; config?: Record<st
         clock,
         logger: silentLogger,
         dataset: opts.dataset,
+        sha256: opts.sha256,
       });
       return report.files;
     },
