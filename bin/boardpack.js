@@ -20,7 +20,8 @@ process.exitCode = await main(args);
 
 async function bundledCli() {
   const sources = join(root, 'pipelines');
-  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
+  // DuckDB's JavaScript is bundled too (below): its version is part of the bundle's name.
+  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(join(root, 'node_modules', '@duckdb', 'node-api', 'package.json')));
   for (const file of readdirSync(sources, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()) {
     hash.update(`\0${file}\0`).update(readFileSync(join(sources, file)));
   }
@@ -31,9 +32,15 @@ async function bundledCli() {
   mkdirSync(cache, { recursive: true });
   // Written aside and renamed, so a process starting meanwhile never imports half a bundle.
   const temp = `${out}.tmp-${process.pid}`;
+  // Packages stay packages, but for @duckdb/node-api's JavaScript: about 120 CommonJS files that
+  // Node would resolve and load one by one at every start (50 ms of `status`). Its native
+  // binding stays a package, loaded through the require() the banner gives the bundle.
+  const { dependencies, devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const external = [...Object.keys({ ...dependencies, ...devDependencies }).filter((name) => name !== '@duckdb/node-api'), '@duckdb/node-bindings'];
   await build({
     entryPoints: [join(sources, 'cli.ts')], outfile: temp, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', logLevel: 'silent',
+    external, logLevel: 'silent',
+    banner: { js: "import { createRequire as __boardpackCreateRequire } from 'node:module';\nconst require = __boardpackCreateRequire(import.meta.url);" },
   });
   renameSync(temp, out);
   for (const old of readdirSync(cache).filter((f) => /^cli-\w+\.mjs$/.test(f) && join(cache, f) !== out)) rmSync(join(cache, old), { force: true });
