@@ -16,7 +16,11 @@ let papaModule: typeof PapaParse | undefined;
 
 /** DuckDB's API, loaded on the first call (lib/db.ts, before it opens a database). */
 export async function loadDuckdb(): Promise<typeof DuckDB> {
-  return (duckdbModule ??= await import('@duckdb/node-api'));
+  if (duckdbModule) return duckdbModule;
+  const loaded: object = await import('@duckdb/node-api');
+  // Node gives a CommonJS package's exports by name and as `default`; a chunk of the CLI's bundle only as `default`.
+  duckdbModule = ('DuckDBInstance' in loaded ? loaded : (loaded as { default: unknown }).default) as typeof DuckDB;
+  return duckdbModule;
 }
 
 /** DuckDB's API where a database is open already. */
