@@ -2,6 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { ident, literal } from '../lib/db.ts';
 import { SQL_TYPES } from './compileChecks.ts';
 import { DATASETS, type Contract, type Contracts } from './contracts.ts';
+import { unlessCurrent } from './schemaState.ts';
 
 /**
  * The tables ingest writes. Per dataset: `<dataset>` holds the current version of
@@ -81,12 +82,27 @@ function createTableSql(table: string, contract: Contract, extra: string[] = [])
 
 /** Creates what is missing; a contract that gained a field gets its column added, never dropped. */
 export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> {
-  // One batch of statements and one catalogue query: every ingest (a refresh with nothing new too) runs this.
+  // Every ingest (a refresh with nothing new too) comes here: skipped where the database has this schema already.
   const tables = DATASETS.flatMap((name) => [
     createTableSql(name, contracts.datasets[name]),
     createTableSql(`${name}_history`, contracts.datasets[name], ['_replaced_by_load_id integer not null']),
   ]);
-  await db.run(`${LEDGER_DDL};\n${tables.join(';\n')}`);
+  const ddl = `${LEDGER_DDL};\n${tables.join(';\n')}`;
+  const views = DATASETS.map((name) => viewSql(name, contracts.datasets[name]));
+  await unlessCurrent(db, 'schema', `${ddl};\n${views.join(';\n')}`, async () => {
+    await db.run(ddl);
+    await addColumnsAndViews(db, contracts, views);
+  });
+}
+
+function viewSql(name: string, contract: Contract): string {
+  const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
+  return `create or replace view ${ident(`${name}_versions`)} as
+      select ${columns}, null::integer as _replaced_by_load_id from ${ident(name)}
+      union all select ${columns}, _replaced_by_load_id from ${ident(`${name}_history`)}`;
+}
+
+async function addColumnsAndViews(db: Db, contracts: Contracts, views: string[]): Promise<void> {
   const existing = new Set(
     (await db.all<{ column: string }>(`select table_name || '.' || column_name as column from information_schema.columns where table_schema = 'main'`)).map((r) => r.column),
   );
@@ -98,12 +114,8 @@ export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> 
         if (!existing.has(`${table}.${column.name}`)) changes.push(`alter table ${ident(table)} add column ${ident(column.name)} ${column.type}`);
       }
     }
-    const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
-    changes.push(`create or replace view ${ident(`${name}_versions`)} as
-      select ${columns}, null::integer as _replaced_by_load_id from ${ident(name)}
-      union all select ${columns}, _replaced_by_load_id from ${ident(`${name}_history`)}`);
   }
-  await db.run(changes.join(';\n'));
+  await db.run([...changes, ...views].join(';\n'));
 }
 
 /** Reference data lives in files; the database gets a copy so SQL models can join it. */
@@ -115,12 +127,13 @@ export async function writeReferenceTables(db: Db, contracts: Contracts): Promis
   );
   // One statement per table (not one per row): this runs at every ingest.
   const rows = (tuples: (string | number | boolean)[][]) => tuples.map((t) => `(${t.map((v) => (typeof v === 'string' ? literal(v) : String(v))).join(', ')})`).join(', ');
-  await db.run(`create or replace table ref_nfib_codes (code varchar primary key, category varchar not null);
+  const sql = `create or replace table ref_nfib_codes (code varchar primary key, category varchar not null);
     create or replace table ref_outcomes (code integer primary key, label varchar not null, judicial boolean not null);
     create or replace table ref_areas (area varchar primary key);
     create or replace table ref_enum_values (dataset varchar, field varchar, value varchar, sort_order integer, primary key (dataset, field, value));
     ${nfibCodes.length ? `insert into ref_nfib_codes values ${rows(nfibCodes.map((c) => [c.code, c.category]))};` : ''}
     ${outcomes.length ? `insert into ref_outcomes values ${rows(outcomes.map((o) => [o.code, o.label, o.judicial]))};` : ''}
     ${areas.length ? `insert into ref_areas values ${rows(areas.map((a) => [a]))};` : ''}
-    ${enums.length ? `insert into ref_enum_values values ${rows(enums.map((e) => [...e]))};` : ''}`);
+    ${enums.length ? `insert into ref_enum_values values ${rows(enums.map((e) => [...e]))};` : ''}`;
+  await unlessCurrent(db, 'reference', sql, () => db.run(sql));
 }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import { duckdb } from './cjsPackages.ts';
+import { loadDuckdb } from './cjsPackages.ts';
 import { UsageError, WorkError } from './errors.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -46,7 +46,7 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
   }
   let instance: DuckDBInstance;
   try {
-    instance = await duckdb().DuckDBInstance.create(location, instanceOptions(settings));
+    instance = await (await loadDuckdb()).DuckDBInstance.create(location, instanceOptions(settings));
   } catch (error) {
     throw describeOpenError(path, error);
   }

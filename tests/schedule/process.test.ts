@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
@@ -90,7 +90,16 @@ describe('boardpack schedule', () => {
     expect((await second.exited).code).toBe(1);
     expect(second.lines.join('\n')).toMatch(/^boardpack: Another boardpack schedule is running \(process \d+ on .+, since .+\); wait for it to finish or stop it, then try again\.$/);
 
-    for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) copyFileSync(join(SAMPLE, name), join(home, 'inbox', name));
+    // All five arrive settled at the same moment, so one run takes them all: each is copied aside,
+    // dated 2 s ahead (ready 1 s after that) and moved in. Copied straight in, a slow copy on a busy
+    // machine let a run start with the first files settled and the last still settling.
+    const arrival = new Date(Date.now() + 2000);
+    mkdirSync(join(home, 'arriving'));
+    for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) {
+      copyFileSync(join(SAMPLE, name), join(home, 'arriving', name));
+      utimesSync(join(home, 'arriving', name), arrival, arrival);
+    }
+    for (const name of readdirSync(join(home, 'arriving'))) renameSync(join(home, 'arriving', name), join(home, 'inbox', name));
     const written = JSON.parse(await scheduler.waitFor(/"event":"pack_written"/, 90_000));
     await scheduler.waitFor(/"event":"run_finished".*"status":"succeeded"/);
     expect(existsSync(join(written.path, 'index.html'))).toBe(true);
