@@ -21,8 +21,13 @@ process.exitCode = await main(args);
 async function bundledCli() {
   const sources = join(root, 'pipelines');
   // DuckDB's and Vega's JavaScript is bundled too (below): the lockfile is part of the bundle's name.
-  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(join(root, 'package-lock.json')));
-  for (const file of readdirSync(sources, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()) {
+  const hash = createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(readFileSync(join(root, 'package-lock.json')));
+  for (const file of readdirSync(sources, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     hash.update(`\0${file}\0`).update(readFileSync(join(sources, file)));
   }
   const cache = join(root, 'node_modules', '.cache', 'boardpack');
@@ -42,8 +47,17 @@ async function bundledCli() {
   const { dependencies, devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const external = [...Object.keys({ ...dependencies, ...devDependencies }).filter((name) => !bundled.has(name)), '@duckdb/node-bindings'];
   await build({
-    entryPoints: { cli: join(sources, 'cli.ts') }, outdir: temp, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20',
-    outExtension: { '.js': '.mjs' }, chunkNames: 'chunk-[hash]', external, logLevel: 'silent',
+    entryPoints: { cli: join(sources, 'cli.ts') },
+    outdir: temp,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    external,
+    logLevel: 'silent',
     banner: { js: "import { createRequire as __boardpackCreateRequire } from 'node:module';\nconst require = __boardpackCreateRequire(import.meta.url);" },
   });
   renameSync(temp, dir);

@@ -207,7 +207,10 @@ function processStopSignal(): AbortSignal {
  * and the help named is the command's own when the mistake was in a command's options.
  */
 export function usageSentence(error: CommanderError, commandName?: string): string {
-  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n').map((line) => line.trim());
+  const [first = '', ...rest] = error.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim());
   const suggestion = rest.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line)?.[1]).find((s) => s !== undefined);
   const text = first.replace(/\.$/, '');
   const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';

@@ -92,9 +92,23 @@ function writeReport(final: boolean): void {
 async function benchSize(size: BenchSize): Promise<SizeResult> {
   const exports = ensureExports({ incidents: size.incidents, log });
   const files = exports.files.map((f) => f.path);
-  const largest = exports.files.reduce((a, b) => (b.bytes > a.bytes ? b : a)).path.split('/').pop()!;
+  const largest = exports.files
+    .reduce((a, b) => (b.bytes > a.bytes ? b : a))
+    .path.split('/')
+    .pop()!;
   const runs = runsFor(size);
-  const samples: { floor: number; ingest: number; metrics: number; metricCount: number; charts: Record<string, number>; chartWarnings: Record<string, string[]>; refresh: RefreshRun; nothingNew: RefreshRun; rss: Record<string, number | null>; stages: Record<string, number> }[] = [];
+  const samples: {
+    floor: number;
+    ingest: number;
+    metrics: number;
+    metricCount: number;
+    charts: Record<string, number>;
+    chartWarnings: Record<string, string[]>;
+    refresh: RefreshRun;
+    nothingNew: RefreshRun;
+    rss: Record<string, number | null>;
+    stages: Record<string, number>;
+  }[] = [];
   for (let i = 1; i <= runs; i++) {
     const work = workDir(`${size.id}-${i}`);
     try {

@@ -81,7 +81,10 @@ function nonNegativeInt(raw: string, flag: string): number {
 }
 
 function parseOnly(raw: string): DatasetName[] {
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const n of names) {
     if (!(DATASETS as readonly string[]).includes(n)) throw new UsageError(`--only: unknown dataset "${n}" (expected ${DATASETS.join(', ')})`);
   }

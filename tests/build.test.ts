@@ -44,14 +44,14 @@ describe('build', () => {
   it('writes manifest.json with the pack, inputs and metrics of docs/interface.md, and an index.html', async () => {
     const result = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json; snapshot ${JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8')).snapshot.id})\n`);
+    expect(result.stdout).toBe(
+      `Pack written: ${join(dir, 'out', '2025-26-Q2-board')}/index.html (manifest: ${join(dir, 'out', '2025-26-Q2-board')}/manifest.json; snapshot ${JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8')).snapshot.id})\n`,
+    );
     expect(result.stdout).toMatch(/snapshot [0-9a-f]{16}\)/);
     const manifest = JSON.parse(readFileSync(join(dir, 'out', '2025-26-Q2-board', 'manifest.json'), 'utf8'));
     expect(manifest.pack).toMatchObject({ period: '2025-26-Q2', start: '2025-07-01', end: '2025-09-30', edition: 'board', as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00.000Z', partial: false, marking: 'OFFICIAL-SENSITIVE' });
     expect(manifest.pack.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(manifest.inputs).toEqual([
-      expect.objectContaining({ dataset: 'incidents', file: 'incidents.csv', rows_read: 4, rows_loaded: 4, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 }),
-    ]);
+    expect(manifest.inputs).toEqual([expect.objectContaining({ dataset: 'incidents', file: 'incidents.csv', rows_read: 4, rows_loaded: 4, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0 })]);
     const inc01 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-01');
     // Q2 (Jul-Sep 2025): C1 and C2; Q1: C3; Q2 2024: none.
     expect(inc01).toMatchObject({ id: 'INC-01', title: 'Crimes reported', value: 2, previous: 1, year_ago: 0, unit: 'count', rag: null, suppressed: false, change: 1, change_pct: 100 });
@@ -62,7 +62,9 @@ describe('build', () => {
     const inc05 = manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
     expect(inc05).toMatchObject({ value: 50, numerator: 1, denominator: 2, target: 90, rag: 'Red' });
     const html = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
-    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>');
+    expect(html).toContain(
+      '<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">2</td><td class="num">1</td><td class="num">+1 (+100.0 %)</td><td class="num">0</td>',
+    );
     expect(readdirSync(join(dir, 'out'))).toEqual(['2025-26-Q2-board']);
     // Nine charts (events and people reached by audience are two), each an accessible SVG (drawn wide and narrow) with its data table.
     expect(html.match(/<figure class="chart"/g)).toHaveLength(9);
@@ -135,7 +137,9 @@ describe('build', () => {
     walk(manifest.data_quality);
     expect(counts.filter((n) => n >= 1 && n <= 4)).toEqual([]);
     const html = readFileSync(join(folder, 'index.html'), 'utf8');
-    expect(html).toContain('<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">[c]</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>');
+    expect(html).toContain(
+      '<tr id="score-INC-01"><th scope="row"><span class="metric-id">INC-01 · <a class="cite" id="WM-2025-26-Q2-INC-01" href="#WM-2025-26-Q2-INC-01">WM-2025-26-Q2-INC-01</a></span> Crimes reported</th><td class="num">[c]</td><td class="num">&lt;5</td><td class="num">–</td><td class="num">0</td>',
+    );
     // The summary does not say "[c] crimes were reported".
     expect(html).not.toContain('cyber-dependent crimes were reported in Q2 2025-26');
     // Chart data tables and the values drawn in the charts carry no small count either.
@@ -163,9 +167,7 @@ describe('build', () => {
   it('refuses a period with nothing loaded in it, in one sentence, rather than building zeros', async () => {
     const result = await boardpack('build', '--period', '2023-24', '--as-of', '2025-10-14');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      'boardpack: No crimes, volunteer hours or training events loaded fall in Financial year 2023-24, so its pack would show zeros that mean no data; check the period, or ingest the exports that cover it.\n',
-    );
+    expect(result.stderr).toBe('boardpack: No crimes, volunteer hours or training events loaded fall in Financial year 2023-24, so its pack would show zeros that mean no data; check the period, or ingest the exports that cover it.\n');
     expect(existsSync(join(dir, 'out', '2023-24-board'))).toBe(false);
   });
 
@@ -175,7 +177,10 @@ describe('build', () => {
   });
 
   it.each([
-    [['build', '--period', 'Q2'], 'boardpack: "Q2" is not a period; use a month (2025-09), a financial quarter (2025-26-Q2), a financial year (2025-26) or one of last-complete-month, last-complete-quarter, current-quarter, current-financial-year.\n'],
+    [
+      ['build', '--period', 'Q2'],
+      'boardpack: "Q2" is not a period; use a month (2025-09), a financial quarter (2025-26-Q2), a financial year (2025-26) or one of last-complete-month, last-complete-quarter, current-quarter, current-financial-year.\n',
+    ],
     [['build'], 'boardpack: Say which period to build with --period, e.g. --period 2025-26-Q2 or --period last-complete-quarter.\n'],
     [['build', '--period', '2025-26-Q2', '--as-of', '14/10/2025'], 'boardpack: --as-of "14/10/2025" is not a date; give it as yyyy-mm-dd, e.g. 2025-10-14, or as extract for the date the loaded data runs to.\n'],
     [['build', '--period', '2025-26-Q2', '--edition', 'press'], 'boardpack: Unknown edition "press"; use board or public.\n'],

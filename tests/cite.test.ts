@@ -28,7 +28,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'boardpack-cite-'));
   writeFileSync(
     join(dir, 'incidents.csv'),
-    ['Crime Reference,Date Reported,NFIB Code,Victim Type,First Contact Date', 'C1,02/07/2025,NFIB52A,Individual,03/07/2025', 'C2,15/08/2025,NFIB53A,Business,', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025', 'C4,01/10/2025,NFIB52A,Individual,02/10/2025'].join('\r\n'),
+    [
+      'Crime Reference,Date Reported,NFIB Code,Victim Type,First Contact Date',
+      'C1,02/07/2025,NFIB52A,Individual,03/07/2025',
+      'C2,15/08/2025,NFIB53A,Business,',
+      'C3,03/04/2025,NFIB52B,Individual,10/04/2025',
+      'C4,01/10/2025,NFIB52A,Individual,02/10/2025',
+    ].join('\r\n'),
   );
   expect((await boardpack('ingest', 'incidents.csv')).code).toBe(0);
   // The board edition only, first: the public one is built in the test that needs it.
@@ -54,7 +60,7 @@ describe('cite', () => {
       [
         'Victim contact within 28 days, West Mercia, Q2 2025-26 (July to September 2025): 50.0 % (1 of 2 crimes due contact). Data as of 14 October 2025.',
         'Definition: Of crimes reported in the period, the share whose victim was first contacted no more than 28 days after the report. A crime counts once contacted, or once 28 days have passed since the report by the date the data is complete to: the as-of date, or the date the crime export runs to where that is earlier, since a contact after the export was taken cannot be in it. Younger crimes not yet contacted are left out until they are due. The figure is marked provisional while any crime in the period is less than 28 days old at that date.',
-        'Caveats: A provisional figure can still change: crimes reported in the period\'s last 28 days are counted only once contacted or once their 28 days have passed, so the figure tends to fall as they mature.',
+        "Caveats: A provisional figure can still change: crimes reported in the period's last 28 days are counted only once contacted or once their 28 days have passed, so the figure tends to fall as they mature.",
         'Source: West Mercia Police and Crime Commissioner, Strategic Cyber Crime Board performance pack, Q2 2025-26 (July to September 2025), board edition (OFFICIAL-SENSITIVE: not for publication), 14 October 2025; figure WM-2025-26-Q2-INC-05.',
         'Link: index.html#WM-2025-26-Q2-INC-05',
         `Source file: incidents.csv (crime records, received 14 October 2025, SHA-256 ${sha}).`,
@@ -131,7 +137,10 @@ describe('cite', () => {
 describe('citation words', () => {
   it('every metric that words its numerator and denominator (basis) names only columns its SQL returns', () => {
     const folder = join('queries', 'metrics');
-    const worded = readdirSync(folder).filter((f) => f.endsWith('.json')).map((f) => ({ id: f.slice(0, -5), meta: JSON.parse(readFileSync(join(folder, f), 'utf8')) as { basis?: unknown; unit: string } })).filter((m) => m.meta.basis !== undefined);
+    const worded = readdirSync(folder)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({ id: f.slice(0, -5), meta: JSON.parse(readFileSync(join(folder, f), 'utf8')) as { basis?: unknown; unit: string } }))
+      .filter((m) => m.meta.basis !== undefined);
     expect(worded.map((m) => m.id)).toEqual(['INC-04', 'INC-05', 'INC-06', 'INC-07', 'INC-08', 'TRN-04', 'TRN-05', 'VOL-03', 'VOL-04']);
     for (const { id, meta } of worded) {
       expect(typeof meta.basis, id).toBe('string');

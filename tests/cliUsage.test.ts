@@ -46,13 +46,10 @@ describe('the command line helps', () => {
     expect(result.out).toBe('');
   });
 
-  it.each(['ingest', 'build', 'cite', 'refresh', 'schedule', 'verify', 'export', 'status', 'quarantine'])(
-    '%s --help lists the global options',
-    async (command) => {
-      const result = await boardpack(command, '--help');
-      expect(result.code).toBe(0);
-      const globals = result.out.split('Global Options:\n')[1] ?? '';
-      for (const option of ['--db <path>', '--config <path>', '--json', '--verbose']) expect(globals).toContain(`  ${option} `);
-    },
-  );
+  it.each(['ingest', 'build', 'cite', 'refresh', 'schedule', 'verify', 'export', 'status', 'quarantine'])('%s --help lists the global options', async (command) => {
+    const result = await boardpack(command, '--help');
+    expect(result.code).toBe(0);
+    const globals = result.out.split('Global Options:\n')[1] ?? '';
+    for (const option of ['--db <path>', '--config <path>', '--json', '--verbose']) expect(globals).toContain(`  ${option} `);
+  });
 });

@@ -39,9 +39,7 @@ describe('DuckDB resource settings', () => {
     const dir = folder();
     const db = await createDb(join(dir, 'x.duckdb'), { memoryLimit: '256MB', threads: 1, tempDirectory: join(dir, 'spill') });
     try {
-      const [row] = await db.all<{ memory: string; threads: number; temp: string }>(
-        `select current_setting('memory_limit') as memory, current_setting('threads')::integer as threads, current_setting('temp_directory') as temp`,
-      );
+      const [row] = await db.all<{ memory: string; threads: number; temp: string }>(`select current_setting('memory_limit') as memory, current_setting('threads')::integer as threads, current_setting('temp_directory') as temp`);
       expect(row).toEqual({ memory: '244.1 MiB', threads: 1, temp: join(dir, 'spill') });
     } finally {
       db.close();

@@ -103,7 +103,13 @@ describe('restatements', () => {
     const inc01 = metric(q2Again, 'INC-01');
     expect(inc01.restatements).toEqual([
       {
-        figure: 'value', period: '2025-26-Q2', label: 'Q2 2025-26 (July to September 2025)', reported: 2, now: 3, reported_display: '2', now_display: '3',
+        figure: 'value',
+        period: '2025-26-Q2',
+        label: 'Q2 2025-26 (July to September 2025)',
+        reported: 2,
+        now: 3,
+        reported_display: '2',
+        now_display: '3',
         reported_in: { pack: '2025-26-Q2-board', citation_id: 'WM-2025-26-Q2-INC-01', generated_at: '2025-10-14T12:30:00.000Z', snapshot: issued.snapshot.id },
         // b.csv brought C2 (amended) and C4 (late) in Q2; C1 again unchanged; C5 is in Q3.
         reasons: ['b.csv (incidents) loaded 2025-10-20: 2 records in Q2 2025-26 (July to September 2025) added or amended.'],
@@ -132,7 +138,9 @@ describe('restatements', () => {
     const html = readFileSync(join(dir, 'later', '2025-26-Q2-board', 'index.html'), 'utf8');
     expect(html).toContain('<li><a href="#restatements">Restatements</a></li>');
     expect(html).toContain('<td class="num">3<a class="restated" href="#restated-INC-01-value">restated, was 2</a></td>');
-    expect(html).toContain('<tr id="restated-INC-01-value"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td>Q2 2025-26 (July to September 2025)</td><td class="num">2<span class="context"> (2025-26-Q2-board, generated 2025-10-14)</span></td><td class="num">3</td>');
+    expect(html).toContain(
+      '<tr id="restated-INC-01-value"><th scope="row"><span class="metric-id">INC-01</span> Crimes reported</th><td>Q2 2025-26 (July to September 2025)</td><td class="num">2<span class="context"> (2025-26-Q2-board, generated 2025-10-14)</span></td><td class="num">3</td>',
+    );
     const first = readFileSync(join(dir, 'issued', '2025-26-Q2-board', 'index.html'), 'utf8');
     expect(first).not.toContain('id="restatements"');
   });
@@ -173,8 +181,10 @@ describe('verify', () => {
       appendFileSync(archived, 'C9,01/08/2025,NFIB52A,Individual,,\r\n');
       const altered = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');
       expect(altered.code).toBe(1);
-      expect(altered.stderr).toMatch(/^boardpack: Verification failed: The archived export a\.csv has been altered \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\); restore it from backup\. \(and 1 more problem, listed above\)\n$/);
-      expect(altered.stdout).toMatch(/ALTERED  archived export a\.csv \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\)\n/);
+      expect(altered.stderr).toMatch(
+        /^boardpack: Verification failed: The archived export a\.csv has been altered \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\); restore it from backup\. \(and 1 more problem, listed above\)\n$/,
+      );
+      expect(altered.stdout).toMatch(/ALTERED {2}archived export a\.csv \(canonical copy SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\)\n/);
       expect(altered.stdout).not.toContain('match    WM-');
       renameSync(archived, `${archived}.moved`);
       const deleted = await boardpack('2026-02-01T10:00:00Z', 'verify', 'issued/2025-26-Q2-board');

@@ -26,7 +26,17 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'boardpack-issued-'));
   // C0 and C3 fall in the year-ago and previous quarters, so both comparisons are covered; C9 (Q3) dates
   // the export to October, so the pack as of 14 October is not built on old data.
-  writeFileSync(join(dir, 'a.csv'), [HEADER, 'C0,01/07/2024,NFIB52A,Individual,02/07/2024', 'C3,03/04/2025,NFIB52B,Individual,10/04/2025', 'C1,02/07/2025,NFIB52A,Individual,03/07/2025', 'C2,15/08/2025,NFIB53A,Business,', 'C9,10/10/2025,NFIB52A,Individual,11/10/2025'].join('\r\n'));
+  writeFileSync(
+    join(dir, 'a.csv'),
+    [
+      HEADER,
+      'C0,01/07/2024,NFIB52A,Individual,02/07/2024',
+      'C3,03/04/2025,NFIB52B,Individual,10/04/2025',
+      'C1,02/07/2025,NFIB52A,Individual,03/07/2025',
+      'C2,15/08/2025,NFIB53A,Business,',
+      'C9,10/10/2025,NFIB52A,Individual,11/10/2025',
+    ].join('\r\n'),
+  );
   writeFileSync(join(dir, 'b.csv'), [HEADER, 'C4,20/09/2025,NFIB52A,Individual,'].join('\r\n'));
   writeFileSync(join(dir, 'c.csv'), [HEADER, 'C5,21/09/2025,NFIB52A,Individual,'].join('\r\n'));
   expect((await boardpack('2025-10-14T12:00:00Z', 'ingest', 'a.csv')).code).toBe(0);

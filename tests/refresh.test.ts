@@ -32,10 +32,7 @@ const status = async (at: string) => JSON.parse((await boardpack(at, '--json', '
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'boardpack-refresh-'));
-  writeFileSync(
-    join(dir, 'boardpack.config.json'),
-    JSON.stringify({ inbox: 'inbox', inbox_settle_seconds: 0, notify: { command: 'cat >> notified.jsonl', on: 'always' }, data_quality: { max_age_days: 45 } }),
-  );
+  writeFileSync(join(dir, 'boardpack.config.json'), JSON.stringify({ inbox: 'inbox', inbox_settle_seconds: 0, notify: { command: 'cat >> notified.jsonl', on: 'always' }, data_quality: { max_age_days: 45 } }));
   rmSync(join(dir, 'inbox'), { recursive: true, force: true });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,9 +63,7 @@ describe('boardpack refresh', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out', 'latest.json'), 'utf8'))).toEqual({ run_id: 2, finished_at: '2025-10-14T01:31:00.000Z', packs: ['2025-26-Q2-board', '2025-26-Q2-public'] });
     expect(result.stdout).toContain(`Pack written: ${join(dir, 'out', '2025-26-Q2-public')}/index.html`);
     // The last run failed: the pack says so on its cover.
-    expect(manifest().warnings[0]).toBe(
-      `The last refresh, started 2025-10-14 01:30 UTC, failed: Nothing is loaded yet and the inbox ${join(dir, 'inbox')} holds no exports ready to load; put the exports there and run again.`,
-    );
+    expect(manifest().warnings[0]).toBe(`The last refresh, started 2025-10-14 01:30 UTC, failed: Nothing is loaded yet and the inbox ${join(dir, 'inbox')} holds no exports ready to load; put the exports there and run again.`);
     expect(manifest().metrics.find((m) => m.id === 'INC-01')?.value).toBe(2);
   });
 
@@ -84,7 +79,10 @@ describe('boardpack refresh', () => {
     inbox('b.csv', [HEADER, 'C4,20/09/2025,NFIB52A,Individual,,']);
     const json = await boardpack('2025-10-14T01:34:00Z', '--json', 'refresh');
     expect(json.code).toBe(0);
-    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.event)).toEqual(['run_started', 'file_already_loaded', 'file_loaded', 'pack_written', 'pack_written', 'run_finished', 'notified']);
     expect(events.find((e) => e.event === 'file_loaded')).toMatchObject({ file: 'b.csv', dataset: 'incidents', rows_loaded: 1 });
     expect(manifest().metrics.find((m) => m.id === 'INC-01')?.value).toBe(3);
@@ -93,22 +91,44 @@ describe('boardpack refresh', () => {
   it('records every run with its stages; status shows the runs, the next run and freshness', async () => {
     const s = await status('2025-10-14T09:00:00Z');
     expect(s.runs.map((r: { run_id: number; status: string; trigger: string }) => [r.run_id, r.status, r.trigger])).toEqual([
-      [5, 'succeeded', 'manual'], [4, 'succeeded', 'manual'], [3, 'succeeded', 'manual'], [2, 'succeeded_with_rejections', 'manual'], [1, 'failed', 'manual'],
+      [5, 'succeeded', 'manual'],
+      [4, 'succeeded', 'manual'],
+      [3, 'succeeded', 'manual'],
+      [2, 'succeeded_with_rejections', 'manual'],
+      [1, 'failed', 'manual'],
     ]);
-    expect(s.runs[0].files.map((f: { file: string; status: string }) => [f.file, f.status])).toEqual([['a-again.csv', 'already_loaded'], ['b.csv', 'loaded']]);
+    expect(s.runs[0].files.map((f: { file: string; status: string }) => [f.file, f.status])).toEqual([
+      ['a-again.csv', 'already_loaded'],
+      ['b.csv', 'loaded'],
+    ]);
     expect(Object.keys(s.runs[0].stages)).toEqual(['ingest', 'build 2025-26-Q2-board', 'build 2025-26-Q2-public', 'total']);
     // The default schedule, 02:30 in London: 01:30 UTC in summer time.
     expect(s.next_run).toBe('2025-10-15T01:30:00.000Z');
     // Newest incident 20 September: 24 days before 14 October, within 45; nothing else is loaded.
     expect(s.freshness.find((f: { dataset: string }) => f.dataset === 'incidents')).toEqual({
-      dataset: 'incidents', newest_record: '2025-09-20', latest_file: 'b.csv', latest_loaded_on: '2025-10-14', record_age_days: 24, file_age_days: 0, stale: false,
+      dataset: 'incidents',
+      newest_record: '2025-09-20',
+      latest_file: 'b.csv',
+      latest_loaded_on: '2025-10-14',
+      record_age_days: 24,
+      file_age_days: 0,
+      stale: false,
     });
     expect(s.freshness.find((f: { dataset: string }) => f.dataset === 'training')).toMatchObject({ latest_file: null, stale: true });
   });
 
   it('sends the run record to the notify command as JSON on stdin', () => {
-    const records = readFileSync(join(dir, 'notified.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.map((r) => [r.run_id, r.status])).toEqual([[1, 'failed'], [2, 'succeeded_with_rejections'], [3, 'succeeded'], [4, 'succeeded'], [5, 'succeeded']]);
+    const records = readFileSync(join(dir, 'notified.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.run_id, r.status])).toEqual([
+      [1, 'failed'],
+      [2, 'succeeded_with_rejections'],
+      [3, 'succeeded'],
+      [4, 'succeeded'],
+      [5, 'succeeded'],
+    ]);
   });
 
   it('leaves the previous pack and latest untouched when a run fails', async () => {

@@ -60,7 +60,9 @@ describe('the inbox', () => {
     expect(result.code).toBe(1);
     expect(sleeps).toEqual([]);
     expect(result.stdout).toContain('✓ a.csv (incidents): 1 rows loaded; moved to processed/.');
-    expect(result.stderr).toContain("boardpack: Crimes Q2.xlsx is a spreadsheet workbook, not a CSV export; open it, save the sheet as CSV (UTF-8) and put the .csv file in the inbox. The file was set aside in the inbox's rejected/ folder.\n");
+    expect(result.stderr).toContain(
+      "boardpack: Crimes Q2.xlsx is a spreadsheet workbook, not a CSV export; open it, save the sheet as CSV (UTF-8) and put the .csv file in the inbox. The file was set aside in the inbox's rejected/ folder.\n",
+    );
     expect(result.stderr).toContain("boardpack: notes.txt is not a CSV export (only .csv files are read); export the data as CSV and put the .csv file in the inbox. The file was set aside in the inbox's rejected/ folder.\n");
     expect(readdirSync(join(dir, 'inbox', 'rejected')).sort()).toEqual(['Crimes Q2.xlsx', 'Crimes Q2.xlsx.error.txt', 'notes.txt', 'notes.txt.error.txt']);
     expect(readFileSync(join(dir, 'inbox', 'rejected', 'notes.txt.error.txt'), 'utf8')).toBe('notes.txt is not a CSV export (only .csv files are read); export the data as CSV and put the .csv file in the inbox.\n');
@@ -97,7 +99,15 @@ describe('waitForSettled', () => {
   it('does not wait when nothing is settling or the settle time is 0', async () => {
     let looks = 0;
     const listing = { ready: ['a.csv'], settling: [], refused: [], unsupported: [] };
-    const result = await waitForSettled({ list: () => (looks++, listing), settleSeconds: 5, maxWaitMs: 30_000, sleep: async () => expect.fail('no wait') });
+    const result = await waitForSettled({
+      list: () => {
+        looks++;
+        return listing;
+      },
+      settleSeconds: 5,
+      maxWaitMs: 30_000,
+      sleep: async () => expect.fail('no wait'),
+    });
     expect(result).toBe(listing);
     expect(looks).toBe(1);
   });
@@ -105,7 +115,12 @@ describe('waitForSettled', () => {
   it('waits in steps no longer than the settle time', async () => {
     const waits: number[] = [];
     let looks = 0;
-    await waitForSettled({ list: () => (looks++ < 3 ? { ready: [], settling: ['x.csv'], refused: [], unsupported: [] } : { ready: ['x.csv'], settling: [], refused: [], unsupported: [] }), settleSeconds: 0.25, maxWaitMs: 10_000, sleep: async (ms) => void waits.push(ms) });
+    await waitForSettled({
+      list: () => (looks++ < 3 ? { ready: [], settling: ['x.csv'], refused: [], unsupported: [] } : { ready: ['x.csv'], settling: [], refused: [], unsupported: [] }),
+      settleSeconds: 0.25,
+      maxWaitMs: 10_000,
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(waits).toEqual([250, 250, 250]);
   });
 

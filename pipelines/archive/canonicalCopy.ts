@@ -41,13 +41,13 @@ export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set
       to ${literal(copied)} (format csv, header false, delimiter ',', quote '"', escape '"', force_quote (${quoted}))`);
     let refused: { line: number; text: string }[] = [];
     if (!malformed) {
-      const rows = await db.all<{ line: bigint | null; csv_line: string }>(
-        `select try_cast(split_part(csv_line, ${literal(file.delimiter)}, 1) as bigint) as line, min(csv_line) as csv_line from canon_rejects group by 1 order by 1`,
-      );
-      refused = rows.filter((r) => r.line !== null).map((r) => {
-        const found = (parseRecords(r.csv_line, file.delimiter, 1)[0]?.fields.length ?? 1) - 1;
-        return { line: Number(r.line), text: Array(Math.max(found, 1)).fill('"~"').join(',') };
-      });
+      const rows = await db.all<{ line: bigint | null; csv_line: string }>(`select try_cast(split_part(csv_line, ${literal(file.delimiter)}, 1) as bigint) as line, min(csv_line) as csv_line from canon_rejects group by 1 order by 1`);
+      refused = rows
+        .filter((r) => r.line !== null)
+        .map((r) => {
+          const found = (parseRecords(r.csv_line, file.delimiter, 1)[0]?.fields.length ?? 1) - 1;
+          return { line: Number(r.line), text: Array(Math.max(found, 1)).fill('"~"').join(',') };
+        });
     }
     const placeholders = [...(malformed ?? file.malformed).map((m) => ({ line: m.line, text: placeholder(m) })), ...refused].sort((a, b) => a.line - b.line);
     const sha256 = assemble(file, copied, placeholders, temp);

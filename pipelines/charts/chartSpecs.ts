@@ -40,7 +40,11 @@ export function loadChartSpec(reportsDir: string, id: string, usedBy = 'the pack
   const dir = chartsDir(reportsDir);
   const file = join(dir, `${id}.json`);
   if (!existsSync(file)) {
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => basename(f, '.json')) : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => basename(f, '.json'))
+      : [];
     const near = nearest(id, known);
     throw new UsageError(`${usedBy} names the chart "${id}", but there is no ${shownPath(file)}${near ? `; did you mean "${near}"?` : '; add the chart spec or remove it from the section.'}`);
   }

@@ -96,7 +96,10 @@ async function renderSvg(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Prom
   const view = new View(parse(vegaSpec), { renderer: 'none', logger });
   try {
     // Vega tags the objects it ingests; copies keep the caller's rows untouched.
-    view.data('values', rows.map((row) => ({ ...row })));
+    view.data(
+      'values',
+      rows.map((row) => ({ ...row })),
+    );
     const svg = await view.toSVG();
     checkFit(view, svg, logger);
     return svg;
@@ -121,7 +124,12 @@ function checkFit(view: View, svg: string, logger: Logger): void {
     const top = b.y1 + oy + pad.top;
     const right = b.x2 + ox + pad.left - Number(size[1]);
     const bottom = b.y2 + oy + pad.top - Number(size[2]);
-    const over = [[-left, 'left'], [-top, 'top'], [right, 'right'], [bottom, 'bottom']].filter(([by]) => (by as number) > 0.5);
+    const over = [
+      [-left, 'left'],
+      [-top, 'top'],
+      [right, 'right'],
+      [bottom, 'bottom'],
+    ].filter(([by]) => (by as number) > 0.5);
     if (over.length) logger.warn(`the chart overflows its ${size[1]} x ${size[2]} area (${over.map(([by, side]) => `${side} by ${Math.ceil(by as number)} px`).join(', ')}); shorten a title or label, or give it more room`);
   }
   for (const text of svg.matchAll(/>([^<]*\u2026)</g)) logger.warn(`a label was cut short to "${text[1]}"; raise its labelLimit or wrap it`);

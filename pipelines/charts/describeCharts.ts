@@ -41,10 +41,7 @@ export function describeSeries(points: SeriesPoint[], wording: SeriesWording): s
   const low = Math.min(...known.map((p) => p.value));
   const high = Math.max(...known.map((p) => p.value));
   const monthsAt = (v: number) => listNames(known.filter((p) => p.value === v).map((p) => formatMonth(p.period)));
-  const parts =
-    low === high
-      ? [`${say(low)} in every month with a figure`]
-      : [`lowest ${say(low)} in ${monthsAt(low)}`, `highest ${say(high)} in ${monthsAt(high)}`];
+  const parts = low === high ? [`${say(low)} in every month with a figure`] : [`lowest ${say(low)} in ${monthsAt(low)}`, `highest ${say(high)} in ${monthsAt(high)}`];
   parts.push(lastPoint.value === null ? `no figure yet for ${formatMonth(lastPoint.period)}` : `${say(lastPoint.value)} in ${formatMonth(lastPoint.period)}`);
   return `${span}: ${parts.join(', ')}.${gaps}${describeTarget(known, wording)}`;
 }
@@ -89,8 +86,18 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
   const previous = wording.previous === null ? null : midSentence(wording.previous);
   const was = (row: BreakdownRow) => (previous === null ? '' : ` (${row.previous === null ? (isWithheld(row, 'previous') ? 'previously too few to show' : 'no figure before') : `previously ${say(row.previous)}`})`);
   const given = (v: number | null | undefined) => (v === null || v === undefined ? null : v);
-  const total = given(wording.totals?.value) ?? round(sum((r) => r.value), wording.decimals);
-  const before = given(wording.totals?.previous) ?? round(sum((r) => r.previous), wording.decimals);
+  const total =
+    given(wording.totals?.value) ??
+    round(
+      sum((r) => r.value),
+      wording.decimals,
+    );
+  const before =
+    given(wording.totals?.previous) ??
+    round(
+      sum((r) => r.previous),
+      wording.decimals,
+    );
   const withheld = rows.filter((r) => isWithheld(r));
   const totalText = total === null ? 'no figures' : `${say(total)} in all${withheld.length && given(wording.totals?.value) !== null ? ', some of them in groups too small to show' : ''}`;
   const against = previous === null ? '' : before === null ? `, no figure for ${previous}` : `, against ${say(before)} in ${previous}`;

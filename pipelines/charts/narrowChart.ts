@@ -30,7 +30,10 @@ const NARROW_LABEL_LIMIT = 140;
  */
 export function narrowSpec(spec: Spec): Spec {
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (Array.isArray(record.axes)) {
@@ -86,7 +89,6 @@ export function keepRowOrder(spec: Spec): Spec {
 export function withClass(svg: string, name: string): string {
   return /^<svg\b[^>]*\sclass="/.test(svg) ? svg.replace(/^(<svg\b[^>]*\sclass=")([^"]*)"/, `$1$2 ${name}"`) : svg.replace(/^<svg\b/, `<svg class="${name}"`);
 }
-
 
 /** The narrow drawing's spec and rows, or null when the spec is no wider than the narrow width. A view of its own: a view re-laid out at another width kept the wide layout's bounds. */
 export function narrowDrawing(vegaSpec: Spec, rows: ChartRow[]): { spec: Spec; rows: ChartRow[] } | null {

@@ -29,7 +29,12 @@ export async function runStatus(options: { quarantine?: boolean; dataset?: strin
       if (ctx.json) ctx.out(JSON.stringify({ quarantine: rows }, null, 2));
       else if (rows.length === 0) ctx.out('No quarantined rows.');
       else {
-        ctx.out(table(['file', 'line', 'field', 'reason', 'value'], rows.map((r) => [displayValue(r.file_name, 40), String(r.line), r.field ?? '(row)', r.reason, displayValue(r.raw_value ?? r.detail ?? '')])));
+        ctx.out(
+          table(
+            ['file', 'line', 'field', 'reason', 'value'],
+            rows.map((r) => [displayValue(r.file_name, 40), String(r.line), r.field ?? '(row)', r.reason, displayValue(r.raw_value ?? r.detail ?? '')]),
+          ),
+        );
       }
       return 0;
     }
@@ -56,20 +61,43 @@ function describeStatus(status: IngestStatus, dbPath: string): string {
     table(
       ['#', 'file', 'dataset', 'read', 'loaded', 'quarantined', 'excluded', 'duplicate', 'loaded at', 'sha256'],
       status.files.map((f) => [
-        String(f.load_id), displayValue(f.file_name, 40), f.dataset, formatCount(f.rows_read), formatCount(f.rows_loaded),
-        formatCount(f.rows_quarantined), formatCount(f.rows_excluded), formatCount(f.rows_duplicate), f.loaded_at, f.sha256.slice(0, 12),
+        String(f.load_id),
+        displayValue(f.file_name, 40),
+        f.dataset,
+        formatCount(f.rows_read),
+        formatCount(f.rows_loaded),
+        formatCount(f.rows_quarantined),
+        formatCount(f.rows_excluded),
+        formatCount(f.rows_duplicate),
+        f.loaded_at,
+        f.sha256.slice(0, 12),
       ]),
     ),
   );
-  lines.push('', `Current records: ${Object.entries(status.records).map(([d, n]) => `${d} ${formatCount(n)}`).join(', ')}`);
+  lines.push(
+    '',
+    `Current records: ${Object.entries(status.records)
+      .map(([d, n]) => `${d} ${formatCount(n)}`)
+      .join(', ')}`,
+  );
   lines.push('', status.quarantine.length === 0 ? 'Quarantine: empty.' : 'Quarantine by reason (boardpack status --quarantine lists the rows):');
   if (status.quarantine.length) {
-    lines.push(table(['dataset', 'reason', 'problems', 'files'], status.quarantine.map((q) => [q.dataset, q.reason, formatCount(q.rows), String(q.files)])));
+    lines.push(
+      table(
+        ['dataset', 'reason', 'problems', 'files'],
+        status.quarantine.map((q) => [q.dataset, q.reason, formatCount(q.rows), String(q.files)]),
+      ),
+    );
   }
   lines.push('', status.warnings.length === 0 ? 'Data-quality warnings: none.' : 'Data-quality warnings (loaded, worth a look):');
   if (status.warnings.length) {
     const what = { unknown_value: 'not a known value: recorded as Unknown', not_in_roster: 'not on the volunteer roster' };
-    lines.push(table(['dataset', 'field', 'value', 'rows', 'why'], status.warnings.map((w) => [w.dataset, w.field, displayValue(w.value, 30), formatCount(w.rows), what[w.kind]])));
+    lines.push(
+      table(
+        ['dataset', 'field', 'value', 'rows', 'why'],
+        status.warnings.map((w) => [w.dataset, w.field, displayValue(w.value, 30), formatCount(w.rows), what[w.kind]]),
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -81,8 +109,14 @@ function describeNightly(n: { runs: RunRecord[]; next_run: string; schedule: { c
       table(
         ['run', 'trigger', 'started', 'took', 'status', 'files', 'packs', 'error'],
         n.runs.map((r) => [
-          String(r.run_id), r.trigger, r.started_at.slice(0, 19).replace('T', ' '), r.stages.total === undefined ? '' : `${(r.stages.total / 1000).toFixed(1)} s`,
-          r.status.replaceAll('_', ' '), String(r.files.length), String(r.packs.length), displayValue(r.error ?? '', 60),
+          String(r.run_id),
+          r.trigger,
+          r.started_at.slice(0, 19).replace('T', ' '),
+          r.stages.total === undefined ? '' : `${(r.stages.total / 1000).toFixed(1)} s`,
+          r.status.replaceAll('_', ' '),
+          String(r.files.length),
+          String(r.packs.length),
+          displayValue(r.error ?? '', 60),
         ]),
       ),
     );

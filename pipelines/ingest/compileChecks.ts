@@ -185,7 +185,10 @@ function compileField(field: FieldSpec, c: string, v: string, m: string, referen
   switch (field.type) {
     case 'text':
       // Stored trimmed; a value of only spaces is no value.
-      return { value: `case when ${c} like ' %' or ${c} like '% ' or ${c} like '\t%' or ${c} like '%\t' or ${c} like '\u00a0%' or ${c} like '%\u00a0' or ${c} like '%\n' or ${c} like '%\r' then nullif(${trimmed}, '') else ${c} end`, invalid: field.required ? `'missing_value'` : undefined };
+      return {
+        value: `case when ${c} like ' %' or ${c} like '% ' or ${c} like '\t%' or ${c} like '%\t' or ${c} like '\u00a0%' or ${c} like '%\u00a0' or ${c} like '%\n' or ${c} like '%\r' then nullif(${trimmed}, '') else ${c} end`,
+        invalid: field.required ? `'missing_value'` : undefined,
+      };
     case 'date':
       return {
         // The two common shapes first, cheaply; anything else (other forms, a time, spaces) on the slow path.

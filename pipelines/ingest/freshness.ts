@@ -21,12 +21,11 @@ export interface Freshness {
 export async function readFreshness(db: Db, asOf: string, maxAgeDays: number): Promise<Freshness[]> {
   const newest = DATASETS.map((d) => {
     const field = RECORD_DATE[d];
-    return field
-      ? `select '${d}' as dataset, strftime(max(${ident(field)}), '%Y-%m-%d') as newest_record from ${ident(d)}`
-      : `select '${d}' as dataset, null::varchar as newest_record`;
+    return field ? `select '${d}' as dataset, strftime(max(${ident(field)}), '%Y-%m-%d') as newest_record from ${ident(d)}` : `select '${d}' as dataset, null::varchar as newest_record`;
   }).join('\n  union all ');
-  return db.all<Freshness>(
-    `with newest as (
+  return db
+    .all<Freshness>(
+      `with newest as (
        ${newest}
      ),
      files as (
@@ -40,8 +39,9 @@ export async function readFreshness(db: Db, asOf: string, maxAgeDays: number): P
        from newest left join files using (dataset)
      )
      select *, latest_file is null or coalesce(record_age_days > $2, false) or file_age_days > $2 as stale from final`,
-    [asOf, maxAgeDays],
-  ).then((rows) => rows.sort((a, b) => DATASETS.indexOf(a.dataset as never) - DATASETS.indexOf(b.dataset as never)));
+      [asOf, maxAgeDays],
+    )
+    .then((rows) => rows.sort((a, b) => DATASETS.indexOf(a.dataset as never) - DATASETS.indexOf(b.dataset as never)));
 }
 
 /** The board reads datasets by what they hold, never by their identifiers (issue 13). */
@@ -49,12 +49,14 @@ const WORDS: Record<string, string> = { incidents: 'crime', volunteers: 'volunte
 
 /** One sentence per stale dataset, for the pack's cover. */
 export function describeStale(rows: Freshness[], maxAgeDays: number): string[] {
-  return rows.filter((r) => r.stale).map((r) => {
-    const name = WORDS[r.dataset] ?? r.dataset.replace(/_/g, ' ');
-    if (r.latest_file === null) return `Stale data: no ${name} export has been loaded.`;
-    const parts: string[] = [];
-    if (r.record_age_days !== null && r.record_age_days > maxAgeDays) parts.push(`its newest record is from ${r.newest_record} (${r.record_age_days} days old)`);
-    if (r.file_age_days !== null && r.file_age_days > maxAgeDays) parts.push(`the last export, ${r.latest_file}, was loaded on ${r.latest_loaded_on} (${r.file_age_days} days ago)`);
-    return `Stale data: the ${name} export: ${parts.join(' and ')}, more than the ${maxAgeDays} days allowed.`;
-  });
+  return rows
+    .filter((r) => r.stale)
+    .map((r) => {
+      const name = WORDS[r.dataset] ?? r.dataset.replace(/_/g, ' ');
+      if (r.latest_file === null) return `Stale data: no ${name} export has been loaded.`;
+      const parts: string[] = [];
+      if (r.record_age_days !== null && r.record_age_days > maxAgeDays) parts.push(`its newest record is from ${r.newest_record} (${r.record_age_days} days old)`);
+      if (r.file_age_days !== null && r.file_age_days > maxAgeDays) parts.push(`the last export, ${r.latest_file}, was loaded on ${r.latest_loaded_on} (${r.file_age_days} days ago)`);
+      return `Stale data: the ${name} export: ${parts.join(' and ')}, more than the ${maxAgeDays} days allowed.`;
+    });
 }

@@ -4,5 +4,8 @@
  * both the contracts (aliases, personal-data names) and the header mapping use it.
  */
 export function normalizeHeader(header: string): string {
-  return header.replace(/\uFEFF/g, '').toLowerCase().replace(/[\s_\-.()£]/g, '');
+  return header
+    .replace(/\uFEFF/g, '')
+    .toLowerCase()
+    .replace(/[\s_\-.()£]/g, '');
 }

@@ -88,7 +88,10 @@ export function expandPaths(paths: string[], cwd = process.cwd()): string[] {
       throw new UsageError(`${path} does not exist; check the path and try again.`);
     }
     if (stats.isDirectory()) {
-      const csvs = readdirSync(full).filter((name) => /\.csv$/i.test(name)).sort().map((name) => join(full, name));
+      const csvs = readdirSync(full)
+        .filter((name) => /\.csv$/i.test(name))
+        .sort()
+        .map((name) => join(full, name));
       if (csvs.length === 0) throw new UsageError(`The folder ${path} holds no .csv files; pass a folder of CSV exports or the files themselves.`);
       for (const csv of csvs) refuseUnlessRegular(csv, join(path, basename(csv)));
       files.push(...csvs);
@@ -160,9 +163,22 @@ function tempRoot(files: string[]): string {
 
 function emptyReport(path: string, sha256: string): FileReport {
   return {
-    file: basename(path), dataset: null, sha256, status: 'rejected',
-    rows_read: 0, rows_loaded: 0, rows_quarantined: 0, rows_excluded: 0, rows_duplicate: 0,
-    path, rows_blank: 0, keys_replaced: 0, columns_dropped: [], columns_ignored: [], quarantine_by_reason: {}, warnings: [],
+    file: basename(path),
+    dataset: null,
+    sha256,
+    status: 'rejected',
+    rows_read: 0,
+    rows_loaded: 0,
+    rows_quarantined: 0,
+    rows_excluded: 0,
+    rows_duplicate: 0,
+    path,
+    rows_blank: 0,
+    keys_replaced: 0,
+    columns_dropped: [],
+    columns_ignored: [],
+    quarantine_by_reason: {},
+    warnings: [],
   };
 }
 
@@ -171,8 +187,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
   const started = Date.now();
   let mark = performance.now();
   const bytes = statSync(path).size;
-  const progress = (stageName: string, bytesRead: number, rows?: number) =>
-    options.onProgress?.({ file: basename(path), stage: stageName, bytes, bytesRead, ms: Date.now() - started, ...(rows === undefined ? {} : { rows }) });
+  const progress = (stageName: string, bytesRead: number, rows?: number) => options.onProgress?.({ file: basename(path), stage: stageName, bytes, bytesRead, ms: Date.now() - started, ...(rows === undefined ? {} : { rows }) });
   const stage = (name: string, ms = performance.now() - mark) => {
     logger.log('debug', 'stage', { file: basename(path), stage: name, ms: Math.round(ms) });
     mark = performance.now();

@@ -48,8 +48,7 @@ export async function loadExport(db: Db, file: NormalizedExport, mapping: Header
     mark = now;
   };
   const width = file.headers.length;
-  const compile = (withRejects: boolean) =>
-    compileChecks({ contract, columns: mapping.columns, width, reference, loadDate: context.loadDate, source: readSource(file, width, withRejects) });
+  const compile = (withRejects: boolean) => compileChecks({ contract, columns: mapping.columns, width, reference, loadDate: context.loadDate, source: readSource(file, width, withRejects) });
   let compiled = compile(false);
   try {
     // The fast read expects every record to have the header's field count; if one does not,
@@ -143,7 +142,10 @@ async function rejectedRecords(db: Db, file: NormalizedExport): Promise<Malforme
  * on every typed value) and key conflicts (the same key again with other values).
  */
 async function markDuplicates(db: Db, compiled: CompiledChecks): Promise<void> {
-  const values = compiled.valueColumns.filter((c) => c.column).map((c) => ident(c.column!)).join(', ');
+  const values = compiled.valueColumns
+    .filter((c) => c.column)
+    .map((c) => ident(c.column!))
+    .join(', ');
   await db.run(`update checked set __disposition = 'duplicate' where __line in (
     select __line from (
       select __line, row_number() over (partition by __h, ${values} order by __line) as copy

@@ -75,8 +75,18 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
   const input = openSync(path, 'r');
   const output = createOutput(normalizedPath);
   const result: NormalizedExport = {
-    path, fileName, sha256: '', bytes: size, encoding, delimiter: ',', headers: [], headerLine: 0,
-    normalizedPath, recordsWritten: 0, lines: { total: 0, header: 0, blank: 0, data: 0, records: 0 }, malformed: [],
+    path,
+    fileName,
+    sha256: '',
+    bytes: size,
+    encoding,
+    delimiter: ',',
+    headers: [],
+    headerLine: 0,
+    normalizedPath,
+    recordsWritten: 0,
+    lines: { total: 0, header: 0, blank: 0, data: 0, records: 0 },
+    malformed: [],
   };
   let scanner: ReturnType<typeof createRecordScanner> | null = null;
   let sample: Buffer[] = [];
@@ -183,9 +193,7 @@ function checkHeader(fileName: string, fields: string[], line: number): void {
 
 /** Quotes a field for the normalised file when it holds a delimiter, a quote or a line break. */
 function quoteField(field: string, delimiter: string): string {
-  return field.includes('"') || field.includes(delimiter) || field.includes('\n') || field.includes('\r')
-    ? `"${field.replaceAll('"', '""')}"`
-    : field;
+  return field.includes('"') || field.includes(delimiter) || field.includes('\n') || field.includes('\r') ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
 /**

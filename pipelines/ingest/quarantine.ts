@@ -49,7 +49,9 @@ export async function writeQuarantine(db: Db, file: NormalizedExport, compiled: 
   for (let i = 0; i < malformed.length; i += 500) {
     const batch = malformed.slice(i, i + 500);
     const tuples = batch.map((_, j) => `(${loadId}, ${literal(file.fileName)}, ${literal(contract.dataset)}, $${3 * j + 1}::bigint, null, null, $${3 * j + 2}, $${3 * j + 3})`);
-    await db.run(`insert into quarantine values ${tuples.join(', ')}`, batch.flatMap((m) => [m.line, m.reason, m.detail]));
+    await db.run(
+      `insert into quarantine values ${tuples.join(', ')}`,
+      batch.flatMap((m) => [m.line, m.reason, m.detail]),
+    );
   }
 }
-

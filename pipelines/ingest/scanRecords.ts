@@ -54,7 +54,11 @@ export interface LineCounts {
 
 /** A record past MAX_RECORD_BYTES: inside a quoted value that never closes, or a line that never ends. */
 export class RecordTooLong extends Error {
-  constructor(readonly line: number, readonly inQuotes: boolean, readonly sawLineBreak: boolean) {
+  constructor(
+    readonly line: number,
+    readonly inQuotes: boolean,
+    readonly sawLineBreak: boolean,
+  ) {
     super(`record at line ${line} is longer than ${MAX_RECORD_BYTES} bytes`);
   }
 }
@@ -109,7 +113,7 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink) {
       return sink.malformed({ line, reason: 'unterminated_quote', detail: 'a quoted value is never closed before the end of the file' });
     }
     if (holdsReplacement(start, end)) {
-      return sink.malformed({ line, reason: 'unreadable_character', detail: 'holds bytes that are not valid text in the file\'s encoding' });
+      return sink.malformed({ line, reason: 'unreadable_character', detail: "holds bytes that are not valid text in the file's encoding" });
     }
     if (!irregular) return sink.record(buf, start, end, line);
     const fields = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];

@@ -83,10 +83,7 @@ function createTableSql(table: string, contract: Contract, extra: string[] = [])
 /** Creates what is missing; a contract that gained a field gets its column added, never dropped. */
 export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> {
   // Every ingest (a refresh with nothing new too) comes here: skipped where the database has this schema already.
-  const tables = DATASETS.flatMap((name) => [
-    createTableSql(name, contracts.datasets[name]),
-    createTableSql(`${name}_history`, contracts.datasets[name], ['_replaced_by_load_id integer not null']),
-  ]);
+  const tables = DATASETS.flatMap((name) => [createTableSql(name, contracts.datasets[name]), createTableSql(`${name}_history`, contracts.datasets[name], ['_replaced_by_load_id integer not null'])]);
   const ddl = `${LEDGER_DDL};\n${tables.join(';\n')}`;
   const views = DATASETS.map((name) => viewSql(name, contracts.datasets[name]));
   await unlessCurrent(db, 'schema', `${ddl};\n${views.join(';\n')}`, async () => {
@@ -103,9 +100,7 @@ function viewSql(name: string, contract: Contract): string {
 }
 
 async function addColumnsAndViews(db: Db, contracts: Contracts, views: string[]): Promise<void> {
-  const existing = new Set(
-    (await db.all<{ column: string }>(`select table_name || '.' || column_name as column from information_schema.columns where table_schema = 'main'`)).map((r) => r.column),
-  );
+  const existing = new Set((await db.all<{ column: string }>(`select table_name || '.' || column_name as column from information_schema.columns where table_schema = 'main'`)).map((r) => r.column));
   const changes: string[] = [];
   for (const name of DATASETS) {
     const contract = contracts.datasets[name];
@@ -122,9 +117,7 @@ async function addColumnsAndViews(db: Db, contracts: Contracts, views: string[])
 export async function writeReferenceTables(db: Db, contracts: Contracts): Promise<void> {
   const { nfibCodes, outcomes, areas } = contracts.reference;
   // Every enumeration of the contracts, in contract order, so metrics list all categories (zeros too).
-  const enums = Object.values(contracts.datasets).flatMap((contract) =>
-    contract.fields.filter((f) => f.type === 'enum').flatMap((field) => (field.values ?? []).map((value, i) => [contract.dataset, field.name, value, i + 1] as const)),
-  );
+  const enums = Object.values(contracts.datasets).flatMap((contract) => contract.fields.filter((f) => f.type === 'enum').flatMap((field) => (field.values ?? []).map((value, i) => [contract.dataset, field.name, value, i + 1] as const)));
   // One statement per table (not one per row): this runs at every ingest.
   const rows = (tuples: (string | number | boolean)[][]) => tuples.map((t) => `(${t.map((v) => (typeof v === 'string' ? literal(v) : String(v))).join(', ')})`).join(', ');
   const sql = `create or replace table ref_nfib_codes (code varchar primary key, category varchar not null);

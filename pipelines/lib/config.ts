@@ -191,7 +191,11 @@ function scheduleSetting(value: unknown): Config['schedule'] {
 
 function packsSetting(value: unknown): PackSetting[] {
   // Both editions by default: a refresh that rebuilt only the board pack left the public one stale.
-  if (value === undefined) return [{ period: 'last-complete-quarter', edition: 'board', pack: 'board' }, { period: 'last-complete-quarter', edition: 'public', pack: 'board' }];
+  if (value === undefined)
+    return [
+      { period: 'last-complete-quarter', edition: 'board', pack: 'board' },
+      { period: 'last-complete-quarter', edition: 'public', pack: 'board' },
+    ];
   if (!Array.isArray(value)) throw new UsageError('Configuration "packs" must be a list like [{"period": "last-complete-quarter", "edition": "board"}].');
   return value.map((entry, i) => {
     const record = (entry ?? {}) as Record<string, unknown>;
@@ -213,7 +217,13 @@ function shareSetting(value: unknown): number {
 }
 
 function forceCodeSetting(value: unknown, force: string): string {
-  const code = stringSetting(value, 'force_code') ?? force.split(/[\s-]+/).map((w) => w[0] ?? '').join('').toUpperCase();
+  const code =
+    stringSetting(value, 'force_code') ??
+    force
+      .split(/[\s-]+/)
+      .map((w) => w[0] ?? '')
+      .join('')
+      .toUpperCase();
   if (!/^[A-Z0-9]{1,8}$/.test(code)) throw new UsageError('Configuration "force_code" must be 1-8 capital letters or digits, e.g. "WM".');
   return code;
 }

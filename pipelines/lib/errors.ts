@@ -24,7 +24,10 @@ export class WorkError extends Error {
 
 /** A whole file was refused; nothing of it was loaded. */
 export class FileRejected extends WorkError {
-  constructor(message: string, readonly dataset: string | null = null) {
+  constructor(
+    message: string,
+    readonly dataset: string | null = null,
+  ) {
     super(message);
     this.name = 'FileRejected';
   }

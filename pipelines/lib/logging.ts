@@ -13,7 +13,6 @@ export const silentLogger: Logger = { log: () => {} };
 /** One JSON object per line on the given stream (stderr by default, so stdout stays the result). */
 export function createJsonLogger(write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   return {
-    log: (level, event, fields = {}) =>
-      write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`),
+    log: (level, event, fields = {}) => write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`),
   };
 }

@@ -2,7 +2,7 @@
 
 export function displayValue(value: unknown, max = 60): string {
   if (value === null || value === undefined) return '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this one.
+  // Matching control characters is the point of this one.
   const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -14,6 +14,10 @@ export function formatCount(n: number): string {
 /** Lays out rows as aligned columns under a header. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }

@@ -31,7 +31,9 @@ const EXAMPLES = 5;
 export async function runDataQuality(db: Db, queriesDir: string, params: SqlParams): Promise<CheckResult[]> {
   const dir = join(queriesDir, 'checks');
   const results: CheckResult[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     const name = basename(file, '.sql');
     let meta: CheckMeta;
     try {

@@ -26,7 +26,11 @@ export interface PeriodRows {
 }
 
 export async function runForPeriods(db: Db, sql: string, periods: PeriodBounds[], params: SqlParams): Promise<PeriodRows> {
-  const body = sql.trim().replace(/;\s*$/, '').replace(/\$start\b/g, '__period.period_start').replace(/\$end\b/g, '__period.period_end');
+  const body = sql
+    .trim()
+    .replace(/;\s*$/, '')
+    .replace(/\$start\b/g, '__period.period_start')
+    .replace(/\$end\b/g, '__period.period_end');
   const values = periods.map((_, i) => `(${i}, $period_start_${i}, $period_end_${i})`).join(', ');
   const grouped = `select __period.period_index as __period_index, __metric.* from (values ${values}) __period(period_index, period_start, period_end), lateral (${body}) __metric`;
   const periodParams: SqlParams = { ...params };

@@ -16,9 +16,7 @@ export function queryFailed(file: string, error: unknown): Error {
     .filter((line) => line !== '' && !/^LINE \d+:|^\^/.test(line))
     .join(' ')
     .slice(0, 400);
-  return ANALYST_ERRORS.test(said)
-    ? new UsageError(`The query ${file} does not run: ${said.replace(/\.$/, '')}; fix the SQL.`)
-    : new WorkError(`The query ${file} failed: ${said.replace(/\.$/, '')}.`);
+  return ANALYST_ERRORS.test(said) ? new UsageError(`The query ${file} does not run: ${said.replace(/\.$/, '')}; fix the SQL.`) : new WorkError(`The query ${file} failed: ${said.replace(/\.$/, '')}.`);
 }
 
 /** The columns a metric must return: `value` (and `key` for a breakdown), one row unless a breakdown. */
@@ -27,9 +25,7 @@ export function checkMetricShape(file: string, columns: string[], rows: number, 
   const missing = need.filter((c) => !columns.includes(c));
   if (missing.length > 0) {
     const got = columns.length ? columns.join(', ') : 'none';
-    throw new UsageError(
-      `The query ${file} returns no ${missing.map((c) => `"${c}"`).join(' or ')} column (it returns ${got}); name the figure "value"${breakdown ? ' and each row\'s category "key"' : ''}, e.g. select count(*) as value.`,
-    );
+    throw new UsageError(`The query ${file} returns no ${missing.map((c) => `"${c}"`).join(' or ')} column (it returns ${got}); name the figure "value"${breakdown ? ' and each row\'s category "key"' : ''}, e.g. select count(*) as value.`);
   }
   if (!breakdown && rows > 1) {
     throw new UsageError(`The query ${file} returns ${rows} rows where one is expected; aggregate to one row, or mark the metric "breakdown": true with key and value columns.`);

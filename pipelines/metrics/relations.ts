@@ -66,13 +66,17 @@ export function loadRelations(catalog: MetricDefinition[]): Relations {
       if (raw[key] === undefined) return null;
       const parsed = parseRef(raw[key]);
       if (!parsed || !ids.has(parsed.metric)) {
-        throw new UsageError(`${file(id)} says "${key}": ${JSON.stringify(raw[key])}, which names no metric of the catalogue (there is no ${file(String(parsed?.metric ?? raw[key]))}); name one like "INC-01", "INC-10[Judicial (1-8)]" or "INC-07.denominator".`);
+        throw new UsageError(
+          `${file(id)} says "${key}": ${JSON.stringify(raw[key])}, which names no metric of the catalogue (there is no ${file(String(parsed?.metric ?? raw[key]))}); name one like "INC-01", "INC-10[Judicial (1-8)]" or "INC-07.denominator".`,
+        );
       }
       return parsed;
     };
     const parts = ref('parts_of');
     if (m.meta.breakdown && !parts) {
-      throw new UsageError(`${file(id)} is a breakdown but does not say what its rows add up to, so ${m.sqlPath} could publish a part the public edition must hide; add "parts_of": "${id}" (its own total) or the metric it adds up to, e.g. "parts_of": "INC-01".`);
+      throw new UsageError(
+        `${file(id)} is a breakdown but does not say what its rows add up to, so ${m.sqlPath} could publish a part the public edition must hide; add "parts_of": "${id}" (its own total) or the metric it adds up to, e.g. "parts_of": "INC-01".`,
+      );
     }
     if (parts) relations.partsOf.set(id, parts);
     const numerator = ref('numerator_is');
@@ -113,7 +117,9 @@ export function checkPartsAddUp(results: MetricResult[], relations: Relations): 
       const slack = breakdown.unit === 'count' ? 1e-9 : (rows.length * 0.5 + 1e-9) * 10 ** -breakdown.decimals;
       if (Math.abs(got - want) > slack) {
         const period = column === 'value' ? 'the period' : column === 'previous' ? 'the previous period' : 'the same period a year earlier';
-        throw new WorkError(`The rows of queries/metrics/${id}.sql add up to ${got} for ${period} but queries/metrics/${total.metric}.json, which ${id}.json names as their total ("parts_of": "${refText(total)}"), is ${want}; fix the declaration or the query.`);
+        throw new WorkError(
+          `The rows of queries/metrics/${id}.sql add up to ${got} for ${period} but queries/metrics/${total.metric}.json, which ${id}.json names as their total ("parts_of": "${refText(total)}"), is ${want}; fix the declaration or the query.`,
+        );
       }
     }
   }
@@ -130,7 +136,10 @@ export function figure(result: MetricResult, ref: FigureRef, column: 'value' | '
 /** A percentage's declared numerator and base must be the figures it names, in the board's data (exit 1 otherwise). */
 export function checkRatioLinks(results: MetricResult[], relations: Relations): void {
   const byId = new Map(results.map((r) => [r.id, r]));
-  for (const [key, links] of [['numerator_is', relations.numeratorOf], ['denominator_is', relations.denominatorOf]] as const) {
+  for (const [key, links] of [
+    ['numerator_is', relations.numeratorOf],
+    ['denominator_is', relations.denominatorOf],
+  ] as const) {
     for (const [id, ref] of links) {
       const [ratio, target] = [byId.get(id), byId.get(ref.metric)];
       if (!ratio || !target) continue;

@@ -157,58 +157,58 @@ async function resultFor(
   { period, previous, ago, months, targets, section }: { period: Period; previous: Period; ago: Period; months: Period[]; asOf: string; targets?: Targets; section: string },
 ): Promise<MetricResult> {
   const meta = metric.meta;
-    const current = await measureAt(period);
-    // A stock measured at as_of (open actions) has no earlier value in this data.
-    const before = meta.at_as_of ? null : await measureAt(previous);
-    const yearBefore = meta.at_as_of ? null : await measureAt(ago);
-    const configured = targets?.[meta.id] ?? {};
-    const target = configured.target !== undefined ? configured.target : meta.target;
-    const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
-    const result: MetricResult = {
-      id: meta.id,
-      title: meta.title,
-      definition: meta.definition,
-      unit: meta.unit,
-      decimals: meta.decimals,
-      direction: meta.direction,
-      section,
-      owner: meta.owner,
-      caveats: meta.caveats,
-      value: current.value,
-      previous: before?.value ?? null,
-      year_ago: yearBefore?.value ?? null,
-      change: difference(current.value, before?.value ?? null, meta.decimals),
-      change_pct: percentChange(current.value, before?.value ?? null),
-      year_change: difference(current.value, yearBefore?.value ?? null, meta.decimals),
-      year_change_pct: percentChange(current.value, yearBefore?.value ?? null),
-      numerator: current.numerator,
-      denominator: current.denominator,
-      previous_denominator: before?.denominator ?? null,
-      year_ago_denominator: yearBefore?.denominator ?? null,
-      target: target ?? null,
-      tolerance: tolerance ?? null,
-      rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),
-      ...(configured.target !== undefined && configured.target !== null ? { target_set: { by: (configured as { set_by?: string | null }).set_by ?? null, on: (configured as { set_on?: string | null }).set_on ?? null } } : {}),
-      suppressed: false,
-      sql_sha256: metric.sqlSha256,
-      definition_sha256: metric.definitionSha256,
-      sql_path: metric.sqlPath,
-      datasets: meta.datasets,
-      // Only a query that returns a provisional column can say so (issue 13: INC-05's 28-day window).
-      ...(current.provisional ? { provisional: true } : {}),
-    };
-    if (current.rows) {
-      result.breakdown = current.rows.map((r) => ({
-        key: r.key,
-        value: r.value,
-        previous: before?.rows?.find((b) => b.key === r.key)?.value ?? null,
-        year_ago: yearBefore?.rows?.find((b) => b.key === r.key)?.value ?? null,
-      }));
-    }
-    if (meta.series && !meta.breakdown) {
-      result.series = [];
-      for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measureAt(m)).value });
-    }
+  const current = await measureAt(period);
+  // A stock measured at as_of (open actions) has no earlier value in this data.
+  const before = meta.at_as_of ? null : await measureAt(previous);
+  const yearBefore = meta.at_as_of ? null : await measureAt(ago);
+  const configured = targets?.[meta.id] ?? {};
+  const target = configured.target !== undefined ? configured.target : meta.target;
+  const tolerance = configured.tolerance !== undefined ? configured.tolerance : meta.tolerance;
+  const result: MetricResult = {
+    id: meta.id,
+    title: meta.title,
+    definition: meta.definition,
+    unit: meta.unit,
+    decimals: meta.decimals,
+    direction: meta.direction,
+    section,
+    owner: meta.owner,
+    caveats: meta.caveats,
+    value: current.value,
+    previous: before?.value ?? null,
+    year_ago: yearBefore?.value ?? null,
+    change: difference(current.value, before?.value ?? null, meta.decimals),
+    change_pct: percentChange(current.value, before?.value ?? null),
+    year_change: difference(current.value, yearBefore?.value ?? null, meta.decimals),
+    year_change_pct: percentChange(current.value, yearBefore?.value ?? null),
+    numerator: current.numerator,
+    denominator: current.denominator,
+    previous_denominator: before?.denominator ?? null,
+    year_ago_denominator: yearBefore?.denominator ?? null,
+    target: target ?? null,
+    tolerance: tolerance ?? null,
+    rag: ragFor(current.value, target ?? null, meta.direction, meta.unit, tolerance ?? null),
+    ...(configured.target !== undefined && configured.target !== null ? { target_set: { by: (configured as { set_by?: string | null }).set_by ?? null, on: (configured as { set_on?: string | null }).set_on ?? null } } : {}),
+    suppressed: false,
+    sql_sha256: metric.sqlSha256,
+    definition_sha256: metric.definitionSha256,
+    sql_path: metric.sqlPath,
+    datasets: meta.datasets,
+    // Only a query that returns a provisional column can say so (issue 13: INC-05's 28-day window).
+    ...(current.provisional ? { provisional: true } : {}),
+  };
+  if (current.rows) {
+    result.breakdown = current.rows.map((r) => ({
+      key: r.key,
+      value: r.value,
+      previous: before?.rows?.find((b) => b.key === r.key)?.value ?? null,
+      year_ago: yearBefore?.rows?.find((b) => b.key === r.key)?.value ?? null,
+    }));
+  }
+  if (meta.series && !meta.breakdown) {
+    result.series = [];
+    for (const m of months) result.series.push({ period: m.id, start: m.start, end: m.end, value: (await measureAt(m)).value });
+  }
   return result;
 }
 

@@ -46,7 +46,10 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
     const known = values.filter((v): v is { month: Period; value: number } => v.value !== null);
     const baselineKnown = known.filter((v) => v.month.end < run.period.start);
     if (baselineKnown.length < MIN_BASELINE) continue;
-    const chart = xmr(known.map((v) => v.value), { baseline: baselineKnown.length })!;
+    const chart = xmr(
+      known.map((v) => v.value),
+      { baseline: baselineKnown.length },
+    )!;
     const inPeriod = known.map((v, i) => ({ ...v, point: chart.points[i]! })).filter((v) => v.month.start >= run.period.start && v.point.rules.length > 0);
     const dp = metric.meta.decimals + 1;
     result.spc = {
@@ -54,7 +57,13 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
       mean: round(chart.mean, dp),
       upper: round(chart.upper, dp),
       lower: round(chart.lower, dp),
-      signal: inPeriod.length === 0 ? null : signalOf(inPeriod.map((v) => ({ month: v.month.id, rules: v.point.rules, side: v.point.side! })), metric.meta.direction),
+      signal:
+        inPeriod.length === 0
+          ? null
+          : signalOf(
+              inPeriod.map((v) => ({ month: v.month.id, rules: v.point.rules, side: v.point.side! })),
+              metric.meta.direction,
+            ),
     };
   }
 }
@@ -82,5 +91,5 @@ async function firstCoveredMonth(db: Db): Promise<string | null> {
   const first = row?.first ?? null;
   if (first === null) return null;
   // A month that starts before the first record is only partly covered: start at the next one.
-  return first.endsWith('-01') ? first : addDays(`${first.slice(0, 7)}-01`, 32).slice(0, 7) + '-01';
+  return first.endsWith('-01') ? first : `${addDays(`${first.slice(0, 7)}-01`, 32).slice(0, 7)}-01`;
 }

@@ -67,12 +67,18 @@ export function xmr(values: number[], options: SpcOptions): XmrResult | null {
   });
   // Shift: runs of the same side of the mean.
   const side = values.map((v) => Math.sign(v - mean));
-  for (const [from, to] of runs(side.map((s, i) => (s === 0 ? null : s)), options.shiftPoints ?? 7)) {
+  for (const [from, to] of runs(
+    side.map((s, _i) => (s === 0 ? null : s)),
+    options.shiftPoints ?? 7,
+  )) {
     for (let i = from; i <= to; i++) flag(i, 'shift', side[from]! > 0 ? 'high' : 'low');
   }
   // Trend: runs of rises or falls. A run of k steps spans k + 1 points.
   const steps = values.slice(1).map((v, i) => Math.sign(v - values[i]!));
-  for (const [from, to] of runs(steps.map((s) => (s === 0 ? null : s)), (options.trendPoints ?? 7) - 1)) {
+  for (const [from, to] of runs(
+    steps.map((s) => (s === 0 ? null : s)),
+    (options.trendPoints ?? 7) - 1,
+  )) {
     for (let i = from; i <= to + 1; i++) flag(i, 'trend', steps[from]! > 0 ? 'high' : 'low');
   }
   return { mean, mr_bar: mrBar, upper, lower, baseline: base.length, points };

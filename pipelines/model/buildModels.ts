@@ -17,7 +17,9 @@ export interface Models {
 export async function buildModels(db: Db, queriesDir: string): Promise<Models> {
   await db.run(readFileSync(join(queriesDir, 'macros.sql'), 'utf8'));
   const dir = join(queriesDir, 'models');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   for (const file of files) {
     const name = basename(file, '.sql');
     const sql = readFileSync(join(dir, file), 'utf8').trim().replace(/;\s*$/, '');

@@ -43,7 +43,11 @@ export function collectQuerySet(dirs: QueryDirs): QuerySet {
   const add = (prefix: string, root: string, paths: string[]) => {
     for (const file of paths) files[`${prefix}/${relative(root, file).split('\\').join('/')}`] = readFileSync(file, 'utf8');
   };
-  add('queries', dirs.queriesDir, QUERY_PARTS.flatMap((part) => listFiles(dirs.queriesDir, part)));
+  add(
+    'queries',
+    dirs.queriesDir,
+    QUERY_PARTS.flatMap((part) => listFiles(dirs.queriesDir, part)),
+  );
   add('contracts', dirs.contractsDir, listFiles(dirs.contractsDir, '.'));
   add('reference', dirs.referenceDir, listFiles(dirs.referenceDir, '.'));
   add('packs', dirs.packsDir, listFiles(dirs.packsDir, '.'));

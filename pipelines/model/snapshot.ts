@@ -106,18 +106,20 @@ export async function takeSnapshot(db: Db, input: { settings: SnapshotSettings; 
     version: input.version,
   };
   await db.run('insert or ignore into snapshots values ($1, $2, $3, $4, $5, $6, $7)', [
-    snapshot.id, snapshot.through_load_id, input.createdAt.toISOString().replace('T', ' ').replace('Z', ''), snapshot.queries_sha256, snapshot.version,
-    canonicalJson(snapshot.settings), JSON.stringify(files),
+    snapshot.id,
+    snapshot.through_load_id,
+    input.createdAt.toISOString().replace('T', ' ').replace('Z', ''),
+    snapshot.queries_sha256,
+    snapshot.version,
+    canonicalJson(snapshot.settings),
+    JSON.stringify(files),
   ]);
   return snapshot;
 }
 
 export async function findSnapshot(db: Db, id: string): Promise<Snapshot> {
   await db.run(SNAPSHOTS_DDL);
-  const rows = await db.all<{ snapshot_id: string; through_load_id: number; queries_sha256: string; version: string; settings: string; files: string }>(
-    'select * from snapshots where snapshot_id = $1',
-    [id],
-  );
+  const rows = await db.all<{ snapshot_id: string; through_load_id: number; queries_sha256: string; version: string; settings: string; files: string }>('select * from snapshots where snapshot_id = $1', [id]);
   const row = rows[0];
   if (!row) {
     const known = (await db.all<{ snapshot_id: string }>('select snapshot_id from snapshots order by created_at desc limit 5')).map((r) => r.snapshot_id);

@@ -69,7 +69,10 @@ export async function addActionHistory(db: Db, run: MetricRun, queriesDir: strin
   // A comparison period that ends after the as-of date is measured at the as-of date instead.
   const previous = await at(minDate(run.previous.end, run.asOf));
   const yearAgo = await at(minDate(run.yearAgo.end, addDays(run.asOf, -365)));
-  for (const [id, column] of [['ACT-01', 'open_actions'], ['ACT-02', 'overdue_actions']] as const) {
+  for (const [id, column] of [
+    ['ACT-01', 'open_actions'],
+    ['ACT-02', 'overdue_actions'],
+  ] as const) {
     const m = run.results.find((r) => r.id === id);
     if (!m) continue;
     m.previous = numberOrNull(previous[column]);

@@ -11,7 +11,6 @@ const RAG = { Green: { symbol: '✓', cls: 'green' }, Amber: { symbol: '▲', cl
 
 const DONE = ['Complete', 'Closed'];
 
-
 /** 2026-09-30 as "30 September 2026"; a calendar date, so read in UTC with no time-zone shift. */
 export { readableDate };
 

@@ -12,14 +12,7 @@ import { INPUT_IDENTITY, refText, type FigureRef, type Relations } from '../metr
  * their own unknowns, tied across snapshots by a restatement difference, itself checked.
  */
 
-export type Route =
-  | 'breakdown total'
-  | 'percentage x denominator'
-  | 'stock and flow'
-  | 'months of a quarter'
-  | 'quarters of a year'
-  | 'restatement difference'
-  | 'reconciliation identity';
+export type Route = 'breakdown total' | 'percentage x denominator' | 'stock and flow' | 'months of a quarter' | 'quarters of a year' | 'restatement difference' | 'reconciliation identity';
 
 export const ROUTES: Route[] = ['breakdown total', 'percentage x denominator', 'stock and flow', 'months of a quarter', 'quarters of a year', 'restatement difference', 'reconciliation identity'];
 
@@ -190,9 +183,36 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     cell(dn);
     const given = [`${id}%@${period}${tag(snap)}`];
     // (p - half) % of D <= N <= (p + half) % of D, and N <= D.
-    rels.push({ route: 'percentage x denominator', terms: [{ cell: n, coef: 100 }, { cell: dn, coef: -(p - half) }], lo: 0, hi: UNBOUNDED, given });
-    rels.push({ route: 'percentage x denominator', terms: [{ cell: n, coef: 100 }, { cell: dn, coef: -(p + half) }], lo: -UNBOUNDED, hi: 0, given });
-    rels.push({ route: 'percentage x denominator', terms: [{ cell: n, coef: 1 }, { cell: dn, coef: -1 }], lo: -UNBOUNDED, hi: 0, given: [] });
+    rels.push({
+      route: 'percentage x denominator',
+      terms: [
+        { cell: n, coef: 100 },
+        { cell: dn, coef: -(p - half) },
+      ],
+      lo: 0,
+      hi: UNBOUNDED,
+      given,
+    });
+    rels.push({
+      route: 'percentage x denominator',
+      terms: [
+        { cell: n, coef: 100 },
+        { cell: dn, coef: -(p + half) },
+      ],
+      lo: -UNBOUNDED,
+      hi: 0,
+      given,
+    });
+    rels.push({
+      route: 'percentage x denominator',
+      terms: [
+        { cell: n, coef: 1 },
+        { cell: dn, coef: -1 },
+      ],
+      lo: -UNBOUNDED,
+      hi: 0,
+      given: [],
+    });
     if (!cells.has(given[0]!)) cells.set(given[0]!, { id: given[0]!, lo: p, hi: p, check: null, display, printed: [] });
     cells.get(given[0]!)!.printed.push({ pack, at, exact: true, display });
   }
@@ -200,10 +220,12 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
   // Over time, per snapshot: stock and flow, quarters from months, years from quarters.
   for (const snap of snapshots) {
     const suffix = tag(snap);
-    const figures = [...cells.keys()].filter((id) => id.endsWith(suffix) && !id.startsWith('input:') && !id.includes('%@')).map((id) => {
-      const [ref, period] = id.slice(0, id.length - suffix.length).split('@') as [string, string];
-      return { ref, period };
-    });
+    const figures = [...cells.keys()]
+      .filter((id) => id.endsWith(suffix) && !id.startsWith('input:') && !id.includes('%@'))
+      .map((id) => {
+        const [ref, period] = id.slice(0, id.length - suffix.length).split('@') as [string, string];
+        return { ref, period };
+      });
     const has = new Set(figures.map((f) => `${f.ref}@${f.period}`));
     const done = new Set<string>();
     const add = (route: Route, total: string, parts: string[]) => {
@@ -249,7 +271,17 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
       for (let i = 1; i < versions.length; i++) {
         const diff = `restated:${figure}:${i}`;
         cells.set(diff, { id: diff, lo: -UNBOUNDED, hi: UNBOUNDED, check: 'difference', display: null, printed: [] });
-        rels.push({ route: 'restatement difference', terms: [{ cell: versions[i]!, coef: 1 }, { cell: versions[i - 1]!, coef: -1 }, { cell: diff, coef: -1 }], lo: 0, hi: 0, given: [] });
+        rels.push({
+          route: 'restatement difference',
+          terms: [
+            { cell: versions[i]!, coef: 1 },
+            { cell: versions[i - 1]!, coef: -1 },
+            { cell: diff, coef: -1 },
+          ],
+          lo: 0,
+          hi: 0,
+          given: [],
+        });
       }
     }
   }

@@ -136,9 +136,7 @@ export interface ComputeRequest {
 export async function computePack(db: Db, request: ComputeRequest, config: Config, snapshot: Snapshot): Promise<ComputedPack> {
   const definition = loadPackDefinition(config.packsDir, request.pack);
   if (!definition.editions.includes(request.edition)) {
-    throw new UsageError(
-      `The ${definition.title} pack is not published in the ${request.edition} edition; build it with --edition ${definition.editions[0]}, or add "${request.edition}" to "editions" in ${definition.name}.json.`,
-    );
+    throw new UsageError(`The ${definition.title} pack is not published in the ${request.edition} edition; build it with --edition ${definition.editions[0]}, or add "${request.edition}" to "editions" in ${definition.name}.json.`);
   }
   const charts = definition.sections.flatMap((s) => (s.charts ?? []).map((id) => loadChartSpec(config.reportsDir, id, `${definition.name}.json ("${s.id}" section)`)));
   const composed = await composePack(db, { ...request, definition, charts }, config, snapshot);
@@ -158,12 +156,7 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Buil
     const banners = options.banners ?? [];
     // An edited commentary file makes the pack out of date too.
     const commentary = readCommentary(ctx.config.commentaryDir, options.period.id)?.sha256 ?? null;
-    return (
-      manifest.snapshot?.id === snapshot.id &&
-      manifest.pack.as_of === options.asOf &&
-      banners.every((b, i) => manifest.warnings[i] === b) &&
-      commentary === (manifest.commentary?.sha256 ?? null)
-    );
+    return manifest.snapshot?.id === snapshot.id && manifest.pack.as_of === options.asOf && banners.every((b, i) => manifest.warnings[i] === b) && commentary === (manifest.commentary?.sha256 ?? null);
   } catch {
     return false;
   }

@@ -78,7 +78,7 @@ function sentence(text: string): string {
 
 export function composeCitation(manifest: Manifest, id: string, options: { publishUrl: string | null; basis: string | null }): LetterCitation | null {
   const m = manifest.metrics.find((x) => x.citation_id === id || x.id === id);
-  if (!m || !m.citation_id) return null;
+  if (!m?.citation_id) return null;
   const { pack } = manifest;
   const folder = `${pack.period}-${pack.edition}`;
   const anchor = `index.html#${m.citation_id}`;
@@ -87,12 +87,8 @@ export function composeCitation(manifest: Manifest, id: string, options: { publi
   const caveats = [
     ...m.caveats.map(sentence),
     ...(pack.partial ? [`The period had not ended by the date the data runs to (${longDate(pack.as_of)}), so the figure will change.`] : []),
-    ...(m.restatements ?? [])
-      .filter((r) => r.figure === 'value')
-      .map((r) => `This figure restates the ${r.reported_display} given in the pack of ${longDate(r.reported_in.generated_at)}: later data changed it.`),
-    ...manifest.data_quality
-      .filter((c) => c.status !== 'pass' && datasets.has(c.dataset))
-      .map((c) => `Data quality: ${c.title.charAt(0).toLowerCase()}${c.title.slice(1)} (see the pack's data quality section).`),
+    ...(m.restatements ?? []).filter((r) => r.figure === 'value').map((r) => `This figure restates the ${r.reported_display} given in the pack of ${longDate(r.reported_in.generated_at)}: later data changed it.`),
+    ...manifest.data_quality.filter((c) => c.status !== 'pass' && datasets.has(c.dataset)).map((c) => `Data quality: ${c.title.charAt(0).toLowerCase()}${c.title.slice(1)} (see the pack's data quality section).`),
   ];
   const inputs = new Map(manifest.inputs.map((i) => [i.sha256, i]));
   return {

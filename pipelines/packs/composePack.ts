@@ -91,8 +91,16 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const manifest = composeManifest({
     definition: { name: definition.name, title: definition.title, sha256: definition.sha256 },
-    run: published.run, edition, generatedAt: request.generatedAt, force: config.force, inputs: published.inputs, dataQuality: published.dataQuality, warnings,
-    firstRecord: first, disclosure: edition === 'public' ? config.disclosure : undefined, snapshot,
+    run: published.run,
+    edition,
+    generatedAt: request.generatedAt,
+    force: config.force,
+    inputs: published.inputs,
+    dataQuality: published.dataQuality,
+    warnings,
+    firstRecord: first,
+    disclosure: edition === 'public' ? config.disclosure : undefined,
+    snapshot,
   });
   manifest.data_dates = dataDates;
   manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
@@ -107,7 +115,10 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
 async function warningsFor(run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
   const warnings: string[] = [];
   if (run.partial) warnings.push(`${period.label} ends on ${period.end}, after the as-of date ${asOf}: this is a partial period and its figures will change.`);
-  for (const [name, p] of [['previous period', run.previous], ['same period a year earlier', run.yearAgo]] as const) {
+  for (const [name, p] of [
+    ['previous period', run.previous],
+    ['same period a year earlier', run.yearAgo],
+  ] as const) {
     if (first !== null && p.start < first) warnings.push(`The ${name} (${p.label}) starts before the first incident loaded (${first}): its figures cover only part of it, or none.`);
   }
   return warnings;

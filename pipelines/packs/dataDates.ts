@@ -40,9 +40,7 @@ export async function readDataDates(db: Db, asOf: string, maxAgeDays: number): P
     `select dataset, strftime(extract_date, '%Y-%m-%d') as extract_date, basis, ($1::date - extract_date)::integer as lag_days from dataset_dates`,
     [asOf],
   );
-  return rows
-    .map((r) => ({ ...r, label: DATASET_WORDS[r.dataset] ?? r.dataset.replace(/_/g, ' '), stale: r.lag_days > maxAgeDays }))
-    .sort((a, b) => ORDER.indexOf(a.dataset) - ORDER.indexOf(b.dataset));
+  return rows.map((r) => ({ ...r, label: DATASET_WORDS[r.dataset] ?? r.dataset.replace(/_/g, ' '), stale: r.lag_days > maxAgeDays })).sort((a, b) => ORDER.indexOf(a.dataset) - ORDER.indexOf(b.dataset));
 }
 
 /** One sentence for the first page when any dataset is older than allowed, or null. Datasets of the same date are named together. */

@@ -48,7 +48,12 @@ export const DEFAULT_THRESHOLDS: DisclosureThresholds = { minCount: 5, minDenomi
  * build passes the pairs the metric metadata declares ("parts_of", metrics/relations.ts); these
  * are the sample catalogue's, for callers that have no catalogue.
  */
-export const DEFAULT_LINKS: [string, string][] = [['INC-02', 'INC-01'], ['INC-09', 'INC-01'], ['TRN-07', 'TRN-01'], ['TRN-06', 'TRN-02']];
+export const DEFAULT_LINKS: [string, string][] = [
+  ['INC-02', 'INC-01'],
+  ['INC-09', 'INC-01'],
+  ['TRN-07', 'TRN-01'],
+  ['TRN-06', 'TRN-02'],
+];
 
 export const SUPPRESSED = '[c]';
 export const NOT_AVAILABLE = 'n/a';
@@ -83,11 +88,7 @@ interface CountSlots {
   points: (Slot | undefined)[];
 }
 
-export function applyDisclosureControl(
-  metrics: MetricResult[],
-  thresholds: Partial<DisclosureThresholds> = DEFAULT_THRESHOLDS,
-  links: [string, string][] = DEFAULT_LINKS,
-): PublicMetricResult[] {
+export function applyDisclosureControl(metrics: MetricResult[], thresholds: Partial<DisclosureThresholds> = DEFAULT_THRESHOLDS, links: [string, string][] = DEFAULT_LINKS): PublicMetricResult[] {
   const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
   // A whole publication policy may be passed: only the three thresholds are read here.
   for (const [name, v] of Object.entries({ minCount: t.minCount, minDenominator: t.minDenominator, minCrimesForMoney: t.minCrimesForMoney })) {
@@ -140,8 +141,7 @@ export function applyDisclosureControl(
   return metrics.map((metric) => {
     const d = metric.decimals;
     const exact = (v: number | null): Shown => (v === null ? none : { value: v, display: fmt(v, d) });
-    const fromSlot = (v: number | null, s: Slot | undefined): Shown =>
-      v === null || !s ? none : s.mark === 'shown' ? exact(v) : { value: null, display: s.mark === 'primary' ? `<${m}` : SUPPRESSED };
+    const fromSlot = (v: number | null, s: Slot | undefined): Shown => (v === null || !s ? none : s.mark === 'shown' ? exact(v) : { value: null, display: s.mark === 'primary' ? `<${m}` : SUPPRESSED });
     const asCount = (v: number | null) => (v !== null && v >= 1 && v < m ? null : v);
     let cell: (v: number | null, c: Column, row: number) => Shown;
     let point: (v: number | null, i: number) => Shown;

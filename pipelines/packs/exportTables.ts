@@ -63,8 +63,7 @@ function toArrow(arrow: typeof import('apache-arrow'), columns: string[], rows: 
 /** Columns of text and of dates; `suppressed` is a flag; the rest are numbers. */
 const TEXT = new Set(['metric_id', 'title', 'unit', 'rag', 'key', 'period']);
 const DATES = new Set(['start', 'end']);
-const arrowKind = (column: string): 'text' | 'date' | 'flag' | 'number' =>
-  TEXT.has(column) ? 'text' : DATES.has(column) ? 'date' : column === 'suppressed' ? 'flag' : 'number';
+const arrowKind = (column: string): 'text' | 'date' | 'flag' | 'number' => (TEXT.has(column) ? 'text' : DATES.has(column) ? 'date' : column === 'suppressed' ? 'flag' : 'number');
 
 /** A calendar date (YYYY-MM-DD) as the UTC midnight Arrow's day type is built from. */
 function dayMillis(value: Cell): number | null {
@@ -76,8 +75,17 @@ function dayMillis(value: Cell): number | null {
 
 function metricRows(metrics: MetricResult[]) {
   const results: Rows = metrics.map((m) => ({
-    metric_id: m.id, title: m.title, unit: m.unit, value: m.value, previous: m.previous, year_ago: m.year_ago,
-    change: m.change, change_pct: m.change_pct, target: m.target, rag: m.rag, suppressed: m.suppressed,
+    metric_id: m.id,
+    title: m.title,
+    unit: m.unit,
+    value: m.value,
+    previous: m.previous,
+    year_ago: m.year_ago,
+    change: m.change,
+    change_pct: m.change_pct,
+    target: m.target,
+    rag: m.rag,
+    suppressed: m.suppressed,
   }));
   const breakdowns: Rows = metrics.flatMap((m) => (m.breakdown ?? []).map((r) => ({ metric_id: m.id, key: r.key, value: r.value, previous: r.previous, year_ago: r.year_ago })));
   const series: Rows = metrics.flatMap((m) => (m.series ?? []).map((p) => ({ metric_id: m.id, period: p.period, start: p.start, end: p.end, value: p.value })));

@@ -91,7 +91,10 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy, focus?
   }
   for (const { vars, rels } of groups.values()) {
     if (focus && !vars.some(focus) && !rels.some((r) => r.terms.some((t) => focus(t.cell)) || r.given.some(focus))) continue;
-    const checked = vars.filter((v) => { const k = cells.get(v)!.check; return k !== null && k !== 'derived'; });
+    const checked = vars.filter((v) => {
+      const k = cells.get(v)!.check;
+      return k !== null && k !== 'derived';
+    });
     if (checked.length === 0) continue;
     if (rels.length === 0) {
       for (const v of checked) ranges.set(v, [cells.get(v)!.lo, cells.get(v)!.hi]);
@@ -127,7 +130,7 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy, focus?
       if (answered.size > 5000) answered.clear();
       answered.set(key, found);
       if (!found) inconsistent.push(...asked);
-      else asked.forEach((v, i) => ranges.set(v, found[i]!));
+      else for (const [i, v] of asked.entries()) ranges.set(v, found[i]!);
     }
   }
   const shown: CellRange[] = [];
@@ -139,7 +142,6 @@ export async function auditRanges(model: AuditModel, policy: AuditPolicy, focus?
     if (tooNarrow(c, lo, hi, policy)) violations.push({ ...range, routes: routesOf(id, relations) });
   }
   return { ok: violations.length === 0, cells: shown.sort((a, b) => a.cell.localeCompare(b.cell)), violations, routes: ROUTES, inconsistent };
-
 }
 
 export function tooNarrow(c: Pick<Cell, 'check'>, lo: number, hi: number, policy: AuditPolicy): boolean {
@@ -251,7 +253,7 @@ function rangesIn(highs: Highs, lp: string, all: string[], columns: string[], bo
       let values = run();
       // A relaxation that reaches the cap is unbounded, and so (the data being rational) is the integer program.
       const open = values !== null && Math.abs(model.getObjectiveValue()) >= CAP / 2;
-      const fractional = values !== null && values.some((v) => Math.abs(v - Math.round(v)) > 1e-6);
+      const fractional = values?.some((v) => Math.abs(v - Math.round(v)) > 1e-6);
       // The sums only gather witnesses: a fractional one is not worth an integer program.
       if (fractional && costs.size > 1) return true;
       if (values && !open && fractional) {

@@ -10,7 +10,9 @@ import type { PublicPack } from './auditModel.ts';
 export function readIssuedPublicPacks(outDir: string): PublicPack[] {
   if (!existsSync(outDir)) return [];
   const packs: PublicPack[] = [];
-  for (const name of readdirSync(outDir).filter((d) => d.endsWith('-public')).sort()) {
+  for (const name of readdirSync(outDir)
+    .filter((d) => d.endsWith('-public'))
+    .sort()) {
     const path = join(outDir, name, 'manifest.json');
     try {
       const manifest = JSON.parse(readFileSync(path, 'utf8')) as PublicPack['manifest'];

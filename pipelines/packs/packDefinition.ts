@@ -56,7 +56,11 @@ export function loadPackDefinition(packsDir: string, name: string): PackDefiniti
   const dir = packsDir;
   const file = join(dir, `${name}.json`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(file)) {
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => basename(f, '.json')) : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => basename(f, '.json'))
+      : [];
     const near = nearest(name, known);
     throw new UsageError(`There is no pack definition "${name}"${near ? `; did you mean "${near}"?` : known.length ? `; the packs are ${known.join(', ')}.` : `; add ${shownPath(file)}.`}`);
   }

@@ -41,9 +41,7 @@ const MAX_ROUNDS = 200;
 export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
   const { current, policy } = input;
   // The pack this one replaces was public too, unless it showed the same data (a re-run).
-  const others = input.issued
-    .filter((p) => p.name !== current.name || p.manifest.snapshot.id !== current.manifest.snapshot.id)
-    .map((p) => (p.name === current.name ? { ...p, name: `${p.name} (as issued before)` } : p));
+  const others = input.issued.filter((p) => p.name !== current.name || p.manifest.snapshot.id !== current.manifest.snapshot.id).map((p) => (p.name === current.name ? { ...p, name: `${p.name} (as issued before)` } : p));
   const added: PackAudit['added'] = [];
   if (input.hide) {
     for (const h of input.hide) hideAt(current, h.at);
@@ -58,7 +56,9 @@ export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
     const audit = await auditRanges(model, { minCount: policy.minCount, minRange: policy.minRange }, (id) => printedIn(model, id, current.name));
     // Within one snapshot the declared sums hold (the build checked them), so a contradiction is a wrong declaration.
     if (audit.inconsistent.length > 0) {
-      throw new WorkError(`The public pack ${current.name} was not written: its published figures and those of earlier public packs contradict each other at ${audit.inconsistent[0]}, so the intruder audit cannot be trusted; check the relations declared in the metric metadata (parts_of, numerator_is, denominator_is, stock_flow, over_time).`);
+      throw new WorkError(
+        `The public pack ${current.name} was not written: its published figures and those of earlier public packs contradict each other at ${audit.inconsistent[0]}, so the intruder audit cannot be trusted; check the relations declared in the metric metadata (parts_of, numerator_is, denominator_is, stock_flow, over_time).`,
+      );
     }
     if (audit.ok) return record(audit, others, added, policy);
     const hidden = new Set<string>();
@@ -125,8 +125,7 @@ function nearestToHide(model: AuditModel, start: string, pack: string, taken: Se
   };
   // Else a "<5" of this pack shown "[c]" instead, so it no longer says "at most 4" (the last
   // resort): where no other pack prints it but as "[c]".
-  const maskable = (id: string) =>
-    !taken.has(id) && mine(id).some((p) => p.display.startsWith('<')) && elsewhere(id).every((p) => p.display === SUPPRESSED);
+  const maskable = (id: string) => !taken.has(id) && mine(id).some((p) => p.display.startsWith('<')) && elsewhere(id).every((p) => p.display === SUPPRESSED);
   let frontier = new Set([start]);
   const seen = new Set<string>(frontier);
   const used = new Set<number>();
@@ -153,6 +152,7 @@ function nearestToHide(model: AuditModel, start: string, pack: string, taken: Se
 
 /** Hides one printed figure of a public manifest in place, with every figure worked out from it (changes, RAG). */
 export function hideAt(pack: PublicPack, at: Location): void {
+  // biome-ignore lint/suspicious/noExplicitAny: figures of every shape are edited in place by field name.
   const manifest = pack.manifest as unknown as { metrics: Record<string, any>[]; inputs?: Record<string, any>[] };
   if (at.kind === 'input') {
     const input = manifest.inputs?.find((i) => i.sha256 === at.sha256);

@@ -76,7 +76,11 @@ export function renderPack(input: RenderInput): string {
   const chartById = new Map(charts.map((c) => [c.id, c]));
   const small = pack.disclosure?.min_count ?? 5;
   // Commentary beside its section, metric or the summary.
-  const notes = commentaryView(input.commentary ?? [], input.definition.sections.map((s) => s.id), metrics.map((m) => m.id));
+  const notes = commentaryView(
+    input.commentary ?? [],
+    input.definition.sections.map((s) => s.id),
+    metrics.map((m) => m.id),
+  );
   const view = {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
@@ -103,25 +107,27 @@ export function renderPack(input: RenderInput): string {
       show: showFigure,
     }),
     // Breakdowns are read as charts with data tables; their totals repeat other rows.
-    scorecard: metrics.filter((m) => !m.breakdown).map((m) => ({
-      id: m.id,
-      anchor: `score-${m.id}`,
-      citation: (m as { citation_id?: string }).citation_id ?? null,
-      title: m.title,
-      value: showFigure(m, 'value'),
-      provisional: m.provisional === true,
-      previous: m.previous === null && !hasDisplay(m, 'previous') ? '–' : showFigure(m, 'previous'),
-      change: formatChange(m.change, m.unit, m.decimals, m.change_pct),
-      yearAgo: m.year_ago === null && !hasDisplay(m, 'year_ago') ? '–' : showFigure(m, 'year_ago'),
-      target: m.target === null ? '–' : formatFigure(m.target, m.unit, m.decimals),
-      rag: m.rag,
-      ragSymbol: m.rag ? RAG[m.rag].symbol : '',
-      ragClass: m.rag ? RAG[m.rag].cls : 'none',
-      // Board content hook (issue 13): a measure with no target shows its statistical signal instead of a RAG.
-      signal: m.rag ? null : signalStatus(m),
-      sparkline: m.series ? renderSparkline(m.series.map((p) => p.value)) : null,
-      restated: Object.fromEntries((m.restatements ?? []).map((r) => [r.figure, { anchor: restatementAnchor(m.id, r), reported: r.reported_display }])),
-    })),
+    scorecard: metrics
+      .filter((m) => !m.breakdown)
+      .map((m) => ({
+        id: m.id,
+        anchor: `score-${m.id}`,
+        citation: (m as { citation_id?: string }).citation_id ?? null,
+        title: m.title,
+        value: showFigure(m, 'value'),
+        provisional: m.provisional === true,
+        previous: m.previous === null && !hasDisplay(m, 'previous') ? '–' : showFigure(m, 'previous'),
+        change: formatChange(m.change, m.unit, m.decimals, m.change_pct),
+        yearAgo: m.year_ago === null && !hasDisplay(m, 'year_ago') ? '–' : showFigure(m, 'year_ago'),
+        target: m.target === null ? '–' : formatFigure(m.target, m.unit, m.decimals),
+        rag: m.rag,
+        ragSymbol: m.rag ? RAG[m.rag].symbol : '',
+        ragClass: m.rag ? RAG[m.rag].cls : 'none',
+        // Board content hook (issue 13): a measure with no target shows its statistical signal instead of a RAG.
+        signal: m.rag ? null : signalStatus(m),
+        sparkline: m.series ? renderSparkline(m.series.map((p) => p.value)) : null,
+        restated: Object.fromEntries((m.restatements ?? []).map((r) => [r.figure, { anchor: restatementAnchor(m.id, r), reported: r.reported_display }])),
+      })),
     restatements: metrics.flatMap((m) =>
       (m.restatements ?? []).map((r) => ({
         id: m.id,
@@ -140,10 +146,23 @@ export function renderPack(input: RenderInput): string {
         anchor: s.id,
         title: s.title,
         intro: s.introduction ?? null,
-        metrics: inSection.filter((m) => !m.breakdown).map((m) => ({ value: showFigure(m, 'value'), provisional: m.provisional === true, title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
-        commentary: notes.section(s.id, inSection.filter((m) => m.breakdown).map((m) => m.id)),
+        metrics: inSection
+          .filter((m) => !m.breakdown)
+          .map((m) => ({ value: showFigure(m, 'value'), provisional: m.provisional === true, title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+        commentary: notes.section(
+          s.id,
+          inSection.filter((m) => m.breakdown).map((m) => m.id),
+        ),
         charts: (s.charts ?? []).map((id) => chartById.get(id)).filter((c): c is PackChart => c !== undefined),
-        tables: (s.tables ?? []).map((t) => breakdownTable(t, metrics.find((m) => m.id === t.metric), pack.label)).filter((t) => t !== null),
+        tables: (s.tables ?? [])
+          .map((t) =>
+            breakdownTable(
+              t,
+              metrics.find((m) => m.id === t.metric),
+              pack.label,
+            ),
+          )
+          .filter((t) => t !== null),
         empty: s.empty !== undefined && inSection.every((m) => m.value === null) ? s.empty : null,
         // The action log table, where the pack definition asks for it.
         actionLog: s.action_log ? actionLogView(manifest) : null,
@@ -152,9 +171,25 @@ export function renderPack(input: RenderInput): string {
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),
     caveats: metrics.flatMap((m) => m.caveats.map((text) => ({ id: m.id, text }))),
     methodNotes: methodNotes(manifest),
-    methodology: metrics.map((m) => ({ target: targetWords(m), id: m.id, title: m.title, definition: m.definition, unit: unitWords(m.unit), direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)', owner: m.owner, sqlSha: m.sql_sha256, sql: input.sql[m.id] ?? '' })),
+    methodology: metrics.map((m) => ({
+      target: targetWords(m),
+      id: m.id,
+      title: m.title,
+      definition: m.definition,
+      unit: unitWords(m.unit),
+      direction: m.direction === 'up' ? 'higher' : m.direction === 'down' ? 'lower' : 'neither higher nor lower (no judgement)',
+      owner: m.owner,
+      sqlSha: m.sql_sha256,
+      sql: input.sql[m.id] ?? '',
+    })),
     // A public manifest names no export file and no load time (leanManifest.ts).
-    inputs: manifest.inputs.map((i) => ({ ...i, file: i.file ?? `${datasetWords(i.dataset)} export`, loaded_at: i.loaded_at ?? '–', dataset: datasetWords(i.dataset), ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])) })),
+    inputs: manifest.inputs.map((i) => ({
+      ...i,
+      file: i.file ?? `${datasetWords(i.dataset)} export`,
+      loaded_at: i.loaded_at ?? '–',
+      dataset: datasetWords(i.dataset),
+      ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])),
+    })),
   };
   return templates(input.reportsDir)(view);
 }

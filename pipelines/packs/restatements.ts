@@ -48,9 +48,10 @@ export async function recordFigures(db: Db, manifest: Manifest): Promise<void> {
   if (figures.length === 0) return;
   // One statement, not one commit per figure.
   const tuples = figures.map((_, i) => `(${Array.from({ length: 10 }, (_, j) => `$${i * 10 + j + 1}`).join(', ')})`);
-  await db.run(`insert into published_figures values ${tuples.join(', ')}`, figures.flatMap((m) => [
-    pack.period, pack.edition, pack.generated_at, snapshot.id, snapshot.through_load_id, pack.as_of, m.id, m.citation_id ?? null, m.value, m.sql_sha256,
-  ]));
+  await db.run(
+    `insert into published_figures values ${tuples.join(', ')}`,
+    figures.flatMap((m) => [pack.period, pack.edition, pack.generated_at, snapshot.id, snapshot.through_load_id, pack.as_of, m.id, m.citation_id ?? null, m.value, m.sql_sha256]),
+  );
 }
 
 /** Adds `restatements` to every figure of the manifest that moved since the pack for its period reported it. */

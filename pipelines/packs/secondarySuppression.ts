@@ -115,10 +115,7 @@ function fix(tables: Table[], exposed: Slot): boolean {
       best.cell.chosenIn = best.table;
       return true;
     }
-    const next =
-      level.find((t) => t.total.mark === 'shown' && t.total.value > 0)?.total ??
-      level.find((t) => t.total.mark === 'primary')?.total ??
-      level.flatMap((t) => t.cells).find((c) => c.mark === 'primary');
+    const next = level.find((t) => t.total.mark === 'shown' && t.total.value > 0)?.total ?? level.find((t) => t.total.mark === 'primary')?.total ?? level.flatMap((t) => t.cells).find((c) => c.mark === 'primary');
     if (next) {
       next.mark = next.mark === 'shown' ? 'secondary' : 'masked';
       return true;

@@ -48,7 +48,9 @@ export function summarize(metrics: MetricResult[], context: SummaryContext): str
   }
   const provisional = metrics.filter((m) => m.provisional);
   if (provisional.length > 0) {
-    sentences.push(`${listNames(provisional.map((m) => m.title))} ${provisional.length === 1 ? 'is' : 'are'} provisional: the period's latest crimes are not yet 28 days old in the data, so ${provisional.length === 1 ? 'it' : 'they'} can still change.`);
+    sentences.push(
+      `${listNames(provisional.map((m) => m.title))} ${provisional.length === 1 ? 'is' : 'are'} provisional: the period's latest crimes are not yet 28 days old in the data, so ${provisional.length === 1 ? 'it' : 'they'} can still change.`,
+    );
   }
   if (context.partial) sentences.push('These figures are provisional: the period ends after the date the data is complete to, so they will change.');
   const issues = context.dataQuality.filter((c) => c.status !== 'pass');

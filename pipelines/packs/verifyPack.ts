@@ -113,10 +113,19 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
       mkdirSync(folder, { recursive: true });
       const link = join(folder, f.file);
       symlinkSync(source.path, link);
-      const [report] = (await ingestPaths([link], {
-        db, contracts, force: settings.force, archiveDir: join(scratch, 'archive'), maxQuarantineShare: settings.ingest.maxQuarantineShare,
-        clock: fixedClock(f.loaded_at), logger, dataset: f.dataset as DatasetName, sha256: source.sha256,
-      })).files;
+      const [report] = (
+        await ingestPaths([link], {
+          db,
+          contracts,
+          force: settings.force,
+          archiveDir: join(scratch, 'archive'),
+          maxQuarantineShare: settings.ingest.maxQuarantineShare,
+          clock: fixedClock(f.loaded_at),
+          logger,
+          dataset: f.dataset as DatasetName,
+          sha256: source.sha256,
+        })
+      ).files;
       if (report?.status !== 'loaded') throw new Error(`${f.file} did not load again (${report?.status}${report?.error ? `: ${report.error}` : ''})`);
     }
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });

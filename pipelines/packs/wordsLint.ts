@@ -40,7 +40,10 @@ export function decodeEntities(text: string): string {
 
 /** The page's text nodes and ARIA labels, without styles, comments and code blocks. */
 export function readableText(html: string): string[] {
-  const body = html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<pre[\s\S]*?<\/pre>/g, '');
+  const body = html
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<pre[\s\S]*?<\/pre>/g, '');
   const labels = [...body.matchAll(/\saria-label="([^"]*)"/g)].map((m) => m[1]!);
   const nodes = body.split(/<[^>]*>/);
   return [...nodes, ...labels].map((t) => decodeEntities(t).replace(/\s+/g, ' ').trim()).filter((t) => t !== '');
@@ -70,6 +73,9 @@ export function lintWords(html: string, context: WordsContext): string[] {
   }
   // Citation IDs are read, copied and printed: each stays whole on one line (.cite does not wrap).
   const bare = html.replace(/<a class="cite"[^>]*>[^<]*<\/a>/g, '').replace(/\s(?:id|href)="[^"]*"/g, '');
-  for (const [id] of readableText(bare).join('\n').matchAll(/\b[A-Z]{1,8}-\d{4}-\d{2}(?:-Q[1-4])?-[A-Z]{3}-\d{2}\b/g)) problems.push(`a citation ID outside a .cite link, where it may break across lines: ${id}`);
+  for (const [id] of readableText(bare)
+    .join('\n')
+    .matchAll(/\b[A-Z]{1,8}-\d{4}-\d{2}(?:-Q[1-4])?-[A-Z]{3}-\d{2}\b/g))
+    problems.push(`a citation ID outside a .cite link, where it may break across lines: ${id}`);
   return problems;
 }

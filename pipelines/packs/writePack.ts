@@ -1,5 +1,5 @@
 import { makeAsUmaskWould, makeOwnerOnly } from '../lib/ownerOnly.ts';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Text } from '../lib/hashing.ts';
 import type { ExportedFile } from './exportTables.ts';

@@ -29,8 +29,13 @@ export interface CronFields {
 
 /** Vixie cron's macros; `@reboot` has no instants and is refused. */
 const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -38,7 +43,13 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 /** The most days each month can have (February in a leap year). */
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-interface FieldSpec { name: string; low: number; high: number; names?: string[]; nameBase?: number }
+interface FieldSpec {
+  name: string;
+  low: number;
+  high: number;
+  names?: string[];
+  nameBase?: number;
+}
 
 const SPECS: Record<string, FieldSpec> = {
   second: { name: 'seconds', low: 0, high: 59 },

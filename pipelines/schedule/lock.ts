@@ -49,9 +49,7 @@ export function acquireLock(path: string, options: LockOptions): Lock {
     const holder = readOwner(path);
     const stale = holder === null || (holder.host === owner.host && !isRunning(holder.pid));
     if (!stale) {
-      throw new WorkError(
-        `Another boardpack ${holder.command} is running (process ${holder.pid} on ${holder.host}, since ${holder.since}); wait for it to finish or stop it, then try again.`,
-      );
+      throw new WorkError(`Another boardpack ${holder.command} is running (process ${holder.pid} on ${holder.host}, since ${holder.since}); wait for it to finish or stop it, then try again.`);
     }
     recovered = holder ?? { pid: 0, host: owner.host, command: 'unknown', since: 'unknown' };
     unlinkSync(path);

@@ -107,10 +107,16 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
   try {
     const list = () => listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
     // Someone running refresh by hand has just put files in: wait for them rather than skip them.
-    const inbox = trigger === 'manual'
-      ? await waitForSettled({ list, settleSeconds: config.inboxSettleSeconds, maxWaitMs: manualWaitMs(config.inboxSettleSeconds), sleep: ctx.sleep ?? realSleep,
-        onWait: (files, ms) => emit('inbox_waiting', { files: files.map((f) => basename(f)), max_seconds: ms / 1000 }) })
-      : list();
+    const inbox =
+      trigger === 'manual'
+        ? await waitForSettled({
+            list,
+            settleSeconds: config.inboxSettleSeconds,
+            maxWaitMs: manualWaitMs(config.inboxSettleSeconds),
+            sleep: ctx.sleep ?? realSleep,
+            onWait: (files, ms) => emit('inbox_waiting', { files: files.map((f) => basename(f)), max_seconds: ms / 1000 }),
+          })
+        : list();
     for (const file of inbox.settling) emit('file_settling', { file: basename(file), manual: trigger === 'manual' });
     for (const { path, error } of inbox.refused) {
       setAside(path, config.inbox, 'rejected', error);
@@ -124,16 +130,22 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     }
     if (inbox.ready.length) {
       const report = await ingestPaths(inbox.ready, {
-        db, contracts: loadContracts(config), force: config.force, archiveDir: config.archive, archive: archiveSettingsOf(config),
-        maxQuarantineShare: config.ingest.maxQuarantineShare, clock: ctx.clock, logger: ctx.logger, onProgress: ctx.progress,
+        db,
+        contracts: loadContracts(config),
+        force: config.force,
+        archiveDir: config.archive,
+        archive: archiveSettingsOf(config),
+        maxQuarantineShare: config.ingest.maxQuarantineShare,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        onProgress: ctx.progress,
       });
       for (const f of report.files) {
         setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
         outcome.files.push({ file: f.file, dataset: f.dataset, status: f.status, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
         emit(`file_${f.status}`, { file: f.file, dataset: f.dataset, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
       }
-    }
-    else await maintainArchive({ db, contracts: loadContracts(config), archiveDir: config.archive, archive: archiveSettingsOf(config), clock: ctx.clock, logger: ctx.logger }, tmpdir());
+    } else await maintainArchive({ db, contracts: loadContracts(config), archiveDir: config.archive, archive: archiveSettingsOf(config), clock: ctx.clock, logger: ctx.logger }, tmpdir());
     stage('ingest');
     if (!(await hasLedger(db)) || (await db.all('select 1 from ingested_files limit 1')).length === 0) {
       throw new WorkError(`Nothing is loaded yet and the inbox ${config.inbox} holds no exports ready to load; put the exports there and run again.`);

@@ -33,9 +33,7 @@ export async function recordKeptRunErrors(db: Db, dbPath: string, now: Date): Pr
     if (!match || match[1] !== basename(dbPath)) continue;
     const path = join(folder, name);
     const error = readFileSync(path, 'utf8').trim();
-    await db.run(`update runs set status = 'failed', finished_at = $1, error = $2 where run_id = $3 and status = 'running'`, [
-      now.toISOString().replace('T', ' ').replace('Z', ''), error, Number(match[2]),
-    ]);
+    await db.run(`update runs set status = 'failed', finished_at = $1, error = $2 where run_id = $3 and status = 'running'`, [now.toISOString().replace('T', ' ').replace('Z', ''), error, Number(match[2])]);
     rmSync(path, { force: true });
     recorded++;
   }

@@ -60,16 +60,19 @@ export async function markInterrupted(db: Db, now: Date): Promise<number> {
 }
 
 export async function startRun(db: Db, trigger: RunTrigger, now: Date): Promise<number> {
-  const [{ run_id }] = (await db.all<{ run_id: number }>(
-    `insert into runs values (nextval('run_id_seq'), $1, $2, null, 'running', '[]', '[]', null, '{}') returning run_id`,
-    [trigger, stamp(now)],
-  )) as [{ run_id: number }];
+  const [{ run_id }] = (await db.all<{ run_id: number }>(`insert into runs values (nextval('run_id_seq'), $1, $2, null, 'running', '[]', '[]', null, '{}') returning run_id`, [trigger, stamp(now)])) as [{ run_id: number }];
   return run_id;
 }
 
 export async function finishRun(db: Db, runId: number, outcome: { status: RunStatus; files: RunFile[]; packs: string[]; error: string | null; stages: Record<string, number>; now: Date }): Promise<void> {
   await db.run('update runs set finished_at = $2, status = $3, files = $4, packs = $5, error = $6, stages = $7 where run_id = $1', [
-    runId, stamp(outcome.now), outcome.status, JSON.stringify(outcome.files), JSON.stringify(outcome.packs), outcome.error, JSON.stringify(outcome.stages),
+    runId,
+    stamp(outcome.now),
+    outcome.status,
+    JSON.stringify(outcome.files),
+    JSON.stringify(outcome.packs),
+    outcome.error,
+    JSON.stringify(outcome.stages),
   ]);
 }
 

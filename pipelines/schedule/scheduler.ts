@@ -65,14 +65,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const wait = () => {
     if (stopped || next === null) return;
     const delay = next.getTime() - options.clock.now().getTime();
-    handle = timers.setTimeout(() => {
-      if (stopped || next === null) return;
-      if (options.clock.now().getTime() < next.getTime()) return wait();
-      const slot = next;
-      emit('slot', { at: slot.toISOString() });
-      void run('schedule');
-      arm();
-    }, Math.max(0, Math.min(delay, MAX_TIMEOUT)));
+    handle = timers.setTimeout(
+      () => {
+        if (stopped || next === null) return;
+        if (options.clock.now().getTime() < next.getTime()) return wait();
+        const slot = next;
+        emit('slot', { at: slot.toISOString() });
+        void run('schedule');
+        arm();
+      },
+      Math.max(0, Math.min(delay, MAX_TIMEOUT)),
+    );
   };
 
   return {

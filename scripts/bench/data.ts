@@ -39,7 +39,10 @@ export function benchRoot(): string {
 }
 
 export function parseSizes(text: string): BenchSize[] {
-  const ids = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !SIZES.some((s) => s.id === id));
   if (ids.length === 0 || unknown.length > 0) throw new Error(`--sizes takes a comma-separated list of ${SIZES.map((s) => s.id).join(', ')}; got "${text}".`);
   return SIZES.filter((s) => ids.includes(s.id));
@@ -63,14 +66,22 @@ export function ensureExports(options: { incidents: number; only?: string[]; log
     execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/generate-exports.ts'), '--out', partial, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: repoRoot });
     renameSync(partial, dir);
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => ({ path: join(dir, f), bytes: statSync(join(dir, f)).size }));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => ({ path: join(dir, f), bytes: statSync(join(dir, f)).size }));
   return { dir, files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
 function cacheKey(args: string[]): string {
   const hash = createHash('sha256').update(args.join(' '));
   const generator = join(repoRoot, 'scripts/generate');
-  for (const file of [join(repoRoot, 'scripts/generate-exports.ts'), ...readdirSync(generator).sort().map((f) => join(generator, f))]) {
+  for (const file of [
+    join(repoRoot, 'scripts/generate-exports.ts'),
+    ...readdirSync(generator)
+      .sort()
+      .map((f) => join(generator, f)),
+  ]) {
     hash.update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 12);

@@ -17,7 +17,10 @@ export interface RefreshMethod {
 /** Today's stand-in: `boardpack ingest DIR`, then `boardpack build --period P --as-of D`. */
 export const ingestThenBuild: RefreshMethod = {
   name: 'boardpack ingest, then boardpack build',
-  commands: (_work, exportsDir, period, asOf) => [['ingest', exportsDir], ['build', '--period', period, '--as-of', asOf]],
+  commands: (_work, exportsDir, period, asOf) => [
+    ['ingest', exportsDir],
+    ['build', '--period', period, '--as-of', asOf],
+  ],
 };
 
 /**
@@ -55,7 +58,10 @@ export async function cliRefresh(exportsDir: string, period: string, asOf: strin
     const args = [join(repoRoot, 'bin/boardpack.js'), '--db', join(work, 'boardpack.duckdb'), '--verbose', ...command];
     const child = await runChild(process.execPath, args, { cwd: work });
     if (child.code !== 0) {
-      const said = child.stderr.split('\n').filter((l) => l.startsWith('boardpack:')).join(' ');
+      const said = child.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('boardpack:'))
+        .join(' ');
       throw new Error(`boardpack ${command.join(' ')} exited ${child.code}: ${said || child.stderr.slice(-500)}`);
     }
     run.ms += child.ms;

@@ -20,16 +20,32 @@ export interface Deployment {
 
 const ACTIVITY_BY_ROLE: Record<Role, Weighted<string>> = {
   'Cyber Special Constable': new Weighted([
-    ['Investigation support', 0.35], ['Digital forensics', 0.2], ['Victim call-back', 0.25], ['Training received', 0.1], ['Protect presentation', 0.05], ['Other', 0.05],
+    ['Investigation support', 0.35],
+    ['Digital forensics', 0.2],
+    ['Victim call-back', 0.25],
+    ['Training received', 0.1],
+    ['Protect presentation', 0.05],
+    ['Other', 0.05],
   ]),
   'Cyber Volunteer': new Weighted([
-    ['Digital forensics', 0.35], ['Investigation support', 0.25], ['Training received', 0.15], ['Event support', 0.1], ['Other', 0.15],
+    ['Digital forensics', 0.35],
+    ['Investigation support', 0.25],
+    ['Training received', 0.15],
+    ['Event support', 0.1],
+    ['Other', 0.15],
   ]),
   'Cyber Protect Volunteer': new Weighted([
-    ['Protect presentation', 0.4], ['Event support', 0.25], ['Victim call-back', 0.2], ['Training received', 0.1], ['Other', 0.05],
+    ['Protect presentation', 0.4],
+    ['Event support', 0.25],
+    ['Victim call-back', 0.2],
+    ['Training received', 0.1],
+    ['Other', 0.05],
   ]),
   'Cyber Cadet Leader': new Weighted([
-    ['Event support', 0.4], ['Protect presentation', 0.3], ['Training received', 0.2], ['Other', 0.1],
+    ['Event support', 0.4],
+    ['Protect presentation', 0.3],
+    ['Training received', 0.2],
+    ['Other', 0.1],
   ]),
 };
 

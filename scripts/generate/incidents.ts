@@ -5,10 +5,7 @@
  */
 import { EMPTY_CELL, type RowSink } from './csvWriter.ts';
 import { isoYearStart, pad, weekdayOf, yearOf, type Calendar } from './dates.ts';
-import {
-  ASSIGNED, ASSIGNED_SERIOUS, CODES, INCIDENT_WEEKDAY, LARGE, ORG_SIZES, OUTCOMES, REPEAT, SOURCE_ACTION_FRAUD, SOURCE_LOCAL,
-  incidentHeader, type CodeProfile,
-} from './incidentTables.ts';
+import { ASSIGNED, ASSIGNED_SERIOUS, CODES, INCIDENT_WEEKDAY, LARGE, ORG_SIZES, OUTCOMES, REPEAT, SOURCE_ACTION_FRAUD, SOURCE_LOCAL, incidentHeader, type CodeProfile } from './incidentTables.ts';
 import { INCIDENT_AREAS } from './areas.ts';
 import type { Ctx } from './options.ts';
 import { allocateCounts, Rng } from './random.ts';
@@ -133,4 +130,3 @@ function drawContactLag(rng: Rng): number {
   const u = rng.next();
   return u < 0.04 ? 0 : u < 0.4 ? rng.int(1, 3) : u < 0.77 ? rng.int(4, 10) : u < 0.92 ? rng.int(11, 28) : rng.int(29, 120);
 }
-

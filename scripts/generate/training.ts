@@ -10,21 +10,27 @@ import { allocateCounts, Rng, Weighted } from './random.ts';
 import type { Volunteer } from './volunteers.ts';
 
 const AUDIENCES = new Weighted<string>([
-  ['SME', 0.28], ['General public', 0.22], ['Older people', 0.18], ['Education', 0.12], ['Charity', 0.08], ['Public sector', 0.07], ['Large business', 0.05],
+  ['SME', 0.28],
+  ['General public', 0.22],
+  ['Older people', 0.18],
+  ['Education', 0.12],
+  ['Charity', 0.08],
+  ['Public sector', 0.07],
+  ['Large business', 0.05],
 ]);
 
 const ONLINE_SHARE: Record<string, number> = {
-  SME: 0.4, 'General public': 0.35, 'Older people': 0.08, Education: 0.15, Charity: 0.4, 'Public sector': 0.35, 'Large business': 0.3,
+  SME: 0.4,
+  'General public': 0.35,
+  'Older people': 0.08,
+  Education: 0.15,
+  Charity: 0.4,
+  'Public sector': 0.35,
+  'Large business': 0.3,
 };
 
 const TITLES: Record<string, readonly string[]> = {
-  SME: [
-    'Cyber Essentials for small business',
-    'Protecting your business from ransomware',
-    'Phishing, passwords and backups: the basics for small firms',
-    'Police CyberAlarm briefing',
-    'Exercise in a Box: incident response for SMEs',
-  ],
+  SME: ['Cyber Essentials for small business', 'Protecting your business from ransomware', 'Phishing, passwords and backups: the basics for small firms', 'Police CyberAlarm briefing', 'Exercise in a Box: incident response for SMEs'],
   'General public': ['Staying safe online', 'Scams, hacking and how to protect your accounts', 'Cyber Café drop-in', 'Two-step verification: set it up today'],
   'Older people': ['Staying safe online', 'Little Book of Cyber Scams – talk', 'Spotting scam texts, emails and calls', 'Online banking safely'],
   Education: ['Online safety for parents, carers and teachers', 'Cyber Choices: using skills for good', 'Cyber security careers talk', 'Protecting your social media accounts'],
@@ -33,7 +39,12 @@ const TITLES: Record<string, readonly string[]> = {
   'Large business': ['Board-level cyber briefing', 'Business email compromise, insider risk and supply chains'],
 };
 
-const DELIVERED_BY = new Weighted<string>([['Officer', 0.35], ['Staff', 0.3], ['Volunteer', 0.2], ['Partner', 0.15]]);
+const DELIVERED_BY = new Weighted<string>([
+  ['Officer', 0.35],
+  ['Staff', 0.3],
+  ['Volunteer', 0.2],
+  ['Partner', 0.15],
+]);
 
 // Events run on weekdays; quieter in August and December, busier in October
 // (Cyber Security Awareness Month) and March.
@@ -52,10 +63,7 @@ function trainingDayWeights(ctx: Ctx): Float64Array {
 export function writeTraining(ctx: Ctx, roster: readonly Volunteer[], total: number, file: RowSink): void {
   const rng = new Rng(ctx.seed, 'training');
   const counts = allocateCounts(total, trainingDayWeights(ctx), rng);
-  file.header([
-    'Event ID', 'Event Date', 'Title', 'Audience', 'Format', 'Attendees', 'Organisations',
-    'Local Policing Area', 'Delivered By', 'Volunteer IDs', 'Satisfaction', 'Follow Ups',
-  ]);
+  file.header(['Event ID', 'Event Date', 'Title', 'Audience', 'Format', 'Attendees', 'Organisations', 'Local Policing Area', 'Delivered By', 'Volunteer IDs', 'Satisfaction', 'Follow Ups']);
   let seq = 0;
   counts.forEach((n, i) => {
     for (let k = 0; k < n; k++) file.record(trainingRecord(rng, roster, ctx.start + i, ++seq));
@@ -65,9 +73,7 @@ export function writeTraining(ctx: Ctx, roster: readonly Volunteer[], total: num
 function trainingRecord(rng: Rng, roster: readonly Volunteer[], day: number, seq: number): string[] {
   const audience = AUDIENCES.pick(rng);
   const online = rng.chance(ONLINE_SHARE[audience] ?? 0.3);
-  const attendees = online
-    ? clamp(Math.round(45 * Math.exp(0.5 * rng.normal())), 15, 120)
-    : clamp(Math.round(18 * Math.exp(0.5 * rng.normal())), 5, 60);
+  const attendees = online ? clamp(Math.round(45 * Math.exp(0.5 * rng.normal())), 15, 120) : clamp(Math.round(18 * Math.exp(0.5 * rng.normal())), 5, 60);
   let deliveredBy = DELIVERED_BY.pick(rng);
   const volunteers = eventVolunteers(rng, roster, day, deliveredBy === 'Volunteer');
   if (deliveredBy === 'Volunteer' && volunteers === '') deliveredBy = 'Staff';

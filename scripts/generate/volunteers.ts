@@ -31,16 +31,32 @@ export interface Volunteer {
 // The scheme began with specials and technical volunteers; recent recruits are
 // mostly Cyber Protect Volunteers (the strategy's volunteer network).
 const ROLES_EARLY = new Weighted<Role>([
-  ['Cyber Special Constable', 0.35], ['Cyber Volunteer', 0.4], ['Cyber Protect Volunteer', 0.12], ['Cyber Cadet Leader', 0.13],
+  ['Cyber Special Constable', 0.35],
+  ['Cyber Volunteer', 0.4],
+  ['Cyber Protect Volunteer', 0.12],
+  ['Cyber Cadet Leader', 0.13],
 ]);
 const ROLES_RECENT = new Weighted<Role>([
-  ['Cyber Special Constable', 0.15], ['Cyber Volunteer', 0.25], ['Cyber Protect Volunteer', 0.5], ['Cyber Cadet Leader', 0.1],
+  ['Cyber Special Constable', 0.15],
+  ['Cyber Volunteer', 0.25],
+  ['Cyber Protect Volunteer', 0.5],
+  ['Cyber Cadet Leader', 0.1],
 ]);
 
 const VETTING: Record<Role, Weighted<string>> = {
-  'Cyber Special Constable': new Weighted([['NPPV3', 0.6], ['NPPV2', 0.4]]),
-  'Cyber Volunteer': new Weighted([['NPPV3', 0.3], ['NPPV2', 0.5], ['NPPV1', 0.2]]),
-  'Cyber Protect Volunteer': new Weighted([['NPPV2', 0.4], ['NPPV1', 0.6]]),
+  'Cyber Special Constable': new Weighted([
+    ['NPPV3', 0.6],
+    ['NPPV2', 0.4],
+  ]),
+  'Cyber Volunteer': new Weighted([
+    ['NPPV3', 0.3],
+    ['NPPV2', 0.5],
+    ['NPPV1', 0.2],
+  ]),
+  'Cyber Protect Volunteer': new Weighted([
+    ['NPPV2', 0.4],
+    ['NPPV1', 0.6],
+  ]),
   'Cyber Cadet Leader': new Weighted([['NPPV2', 1]]),
 };
 
@@ -107,11 +123,7 @@ function drawSkills(rng: Rng, role: Role): string {
 }
 
 export function writeVolunteers(ctx: Ctx, roster: readonly Volunteer[], file: RowSink): void {
-  file.header([
-    'Volunteer ID',
-    ...(ctx.personal ? ['Name', 'Phone'] : []),
-    'Role', 'Start Date', 'Status', 'End Date', 'Vetting Level', 'Vetting Expiry', 'Skills', 'Local Policing Area',
-  ]);
+  file.header(['Volunteer ID', ...(ctx.personal ? ['Name', 'Phone'] : []), 'Role', 'Start Date', 'Status', 'End Date', 'Vetting Level', 'Vetting Expiry', 'Skills', 'Local Policing Area']);
   for (const v of roster) {
     file.record([
       v.id,

@@ -12,7 +12,12 @@ import { legacyRelativePath } from '../../pipelines/ingest/archive.ts';
 
 const HEADER = 'Crime Reference,Date Reported,NFIB Code,Victim Type,Victim Name,E-mail Address,Phone Number,Summary';
 const PERSONAL = ['Ada Lovelace', 'ada@example.invalid', '07700 900123', 'Charles Babbage', 'cb@example.invalid', '07700 900456'];
-const A = [HEADER, 'C1,02/07/2025,NFIB52A,Individual,Ada Lovelace,ada@example.invalid,07700 900123,phished', 'C2,15/08/2025,NFIB53A,Business,Charles Babbage,cb@example.invalid,07700 900456,hacked', 'C3,03/04/2025,NFIB52B,Individual,Ada Lovelace,ada@example.invalid,07700 900123,again'].join('\r\n');
+const A = [
+  HEADER,
+  'C1,02/07/2025,NFIB52A,Individual,Ada Lovelace,ada@example.invalid,07700 900123,phished',
+  'C2,15/08/2025,NFIB53A,Business,Charles Babbage,cb@example.invalid,07700 900456,hacked',
+  'C3,03/04/2025,NFIB52B,Individual,Ada Lovelace,ada@example.invalid,07700 900123,again',
+].join('\r\n');
 const B = [HEADER, 'C4,20/09/2025,NFIB52A,Individual,Charles Babbage,cb@example.invalid,07700 900456,late'].join('\n');
 
 function cli(dir: string) {
@@ -137,7 +142,9 @@ describe('archives from before canonical copies', () => {
     expect(archive.filter((f) => /^[0-9a-f]{2}\//.test(f))).toEqual([]);
     expect(archive.filter((f) => f.startsWith('originals/'))).toHaveLength(2);
     const db = await createDb(join(dir, 'data', 'boardpack.duckdb'));
-    const ledger = await db.all('select f.file_name, f.archive_path like \'canonical/%\' as canonical, a.converted_at is not null as converted, e.event from ingested_files f join archived_files a using (sha256) left join archive_events e using (sha256) order by f.load_id');
+    const ledger = await db.all(
+      "select f.file_name, f.archive_path like 'canonical/%' as canonical, a.converted_at is not null as converted, e.event from ingested_files f join archived_files a using (sha256) left join archive_events e using (sha256) order by f.load_id",
+    );
     db.close();
     expect(ledger).toEqual([
       { file_name: 'a.csv', canonical: true, converted: true, event: 'converted' },
@@ -174,7 +181,7 @@ describe('archives from before canonical copies', () => {
     try {
       const result = await boardpack('2025-10-21T09:00:00Z', 'verify', '--originals', 'after/2025-26-Q2-board');
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/ALTERED  encrypted original [ab]\.csv \(.* does not decrypt with this key \(a wrong key, or the file was altered\); use the key it was encrypted with or restore the file from backup\)/);
+      expect(result.stdout).toMatch(/ALTERED {2}encrypted original [ab]\.csv \(.* does not decrypt with this key \(a wrong key, or the file was altered\); use the key it was encrypted with or restore the file from backup\)/);
     } finally {
       writeFileSync(enc, saved);
     }
@@ -195,7 +202,9 @@ describe('retention', () => {
       expect((await boardpack('2026-10-15T12:00:00Z', 'ingest', 'b.csv')).code).toBe(0);
       expect(filesUnder(join(dir, 'data', 'archive', 'originals'))).toHaveLength(1);
       const db = await createDb(join(dir, 'data', 'boardpack.duckdb'));
-      expect(await db.all(`select f.file_name, strftime(a.original_deleted_at, '%Y-%m-%d') as deleted, e.event, e.detail from archived_files a join ingested_files f using (sha256) left join archive_events e using (sha256) order by f.load_id`)).toEqual([
+      expect(
+        await db.all(`select f.file_name, strftime(a.original_deleted_at, '%Y-%m-%d') as deleted, e.event, e.detail from archived_files a join ingested_files f using (sha256) left join archive_events e using (sha256) order by f.load_id`),
+      ).toEqual([
         { file_name: 'a.csv', deleted: '2026-10-15', event: 'original_deleted', detail: 'retention period of 1 year ended' },
         { file_name: 'b.csv', deleted: null, event: null, detail: null },
       ]);

@@ -33,7 +33,12 @@ describeInBrowser('the pack in a browser', () => {
       expect(describeViolations(desktop.violations)).toEqual([]);
       // What axe could not decide must be inside a chart (text over an SVG drawing) or a
       // symbol hidden from assistive technology: everything else it must have checked.
-      expect(await undecidedOutsideCharts(page, desktop.incomplete.flatMap((r) => r.nodes.map((n) => n.target)))).toEqual([]);
+      expect(
+        await undecidedOutsideCharts(
+          page,
+          desktop.incomplete.flatMap((r) => r.nodes.map((n) => n.target)),
+        ),
+      ).toEqual([]);
       await page.screenshot({ path: screenshotPath(`${edition}-desktop.png`) });
 
       // On the phone, with every data table and query opened, as a reader might.

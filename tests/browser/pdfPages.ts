@@ -24,7 +24,9 @@ export function pageCount(pdf: string): number {
 
 /** The text of each page, as a reader selecting it would get it. */
 export function pageTexts(pdf: string): string[] {
-  return execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\f').slice(0, -1);
+  return execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .split('\f')
+    .slice(0, -1);
 }
 
 /** Renders one page to PNG (96 dpi: what a screen shows at 100 %). */
@@ -55,7 +57,12 @@ export async function markFragments(page: Page): Promise<{ captions: number; dra
       const a = document.createElementNS(ns, 'a');
       a.setAttribute('href', `${mark}drawing/${i}`);
       const rect = document.createElementNS(ns, 'rect');
-      for (const [k, v] of [['width', '100%'], ['height', '100%'], ['fill', 'none']]) rect.setAttribute(k!, v!);
+      for (const [k, v] of [
+        ['width', '100%'],
+        ['height', '100%'],
+        ['fill', 'none'],
+      ])
+        rect.setAttribute(k!, v!);
       a.append(rect);
       svg.append(a);
     });
@@ -84,7 +91,11 @@ export function fragmentPages(pdf: string): Map<string, number[]> {
 export function splits(printed: Map<string, number[]>, marked: { captions: number; drawings: number; rows: number }): string[] {
   const problems: string[] = [];
   const on = (name: string) => printed.get(name) ?? [];
-  for (const [kind, count] of [['row', marked.rows], ['caption', marked.captions], ['drawing', marked.drawings]] as const) {
+  for (const [kind, count] of [
+    ['row', marked.rows],
+    ['caption', marked.captions],
+    ['drawing', marked.drawings],
+  ] as const) {
     for (let i = 0; i < count; i++) {
       const pages = on(`${kind}/${i}`);
       if (pages.length === 0) problems.push(`${kind} ${i} was not printed`);

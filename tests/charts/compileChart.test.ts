@@ -26,13 +26,31 @@ function bars(extra: Record<string, unknown> = {}): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-const OPTIONS: ChartOptions = { id: 'test', title: 'A & B <chart>', description: 'Two bars: "B" is the larger.', table: { caption: 'Values', columns: [{ header: 'Key', field: 'key' }, { header: 'Value', field: 'value' }] } };
+const OPTIONS: ChartOptions = {
+  id: 'test',
+  title: 'A & B <chart>',
+  description: 'Two bars: "B" is the larger.',
+  table: {
+    caption: 'Values',
+    columns: [
+      { header: 'Key', field: 'key' },
+      { header: 'Value', field: 'value' },
+    ],
+  },
+};
 
 describe('compileChart', () => {
   it('renders a clean spec with no warnings, and tabulates its rows', async () => {
     const chart = await compileChart(bars(), ROWS, OPTIONS);
     expect(chart.warnings).toEqual([]);
-    expect(chart.table).toEqual({ caption: 'Values', columns: ['Key', 'Value'], rows: [['A', '3'], ['B', '5']] });
+    expect(chart.table).toEqual({
+      caption: 'Values',
+      columns: ['Key', 'Value'],
+      rows: [
+        ['A', '3'],
+        ['B', '5'],
+      ],
+    });
     expect(chart.svg.startsWith('<svg ')).toBe(true);
   });
 
@@ -45,11 +63,18 @@ describe('compileChart', () => {
   it('returns Vega runtime warnings instead of printing them', async () => {
     // A log scale is fine to Vega-Lite; only the data, a 0, makes Vega warn as it runs.
     const spec = bars({ mark: { type: 'point' }, encoding: { y: { field: 'key', type: 'nominal' }, x: { field: 'value', type: 'quantitative', scale: { type: 'log' } } } });
-    const chart = await compileChart(spec, [{ key: 'A', value: 0 }, { key: 'B', value: 10 }], OPTIONS);
+    const chart = await compileChart(
+      spec,
+      [
+        { key: 'A', value: 0 },
+        { key: 'B', value: 10 },
+      ],
+      OPTIONS,
+    );
     expect(chart.warnings).toContain('warning: Log scale domain includes zero: [0,10]');
   });
 
-  it('warns when text spills outside the chart, by Vega\'s own text estimate', async () => {
+  it("warns when text spills outside the chart, by Vega's own text estimate", async () => {
     const spec = bars({ encoding: { y: { field: 'key', type: 'nominal', title: 'A very long axis title that cannot fit beside a short chart' }, x: { field: 'value', type: 'quantitative' } } });
     const chart = await compileChart(spec, ROWS, OPTIONS);
     expect(chart.warnings.join('\n')).toMatch(/overflows its 300 x 120 area \(top by \d+ px/);

@@ -20,7 +20,11 @@ const chartSpec = (id: string) => loadChartSpec(REPORTS, id);
 const PACK_ORDER = ['trend-crimes', 'by-category', 'by-victim-type', 'contact-28-days', 'outcomes', 'hours-by-activity', 'deployment-trend', 'events-by-audience', 'reach-by-audience'];
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 function byId(charts: CompiledChart[], id: string): CompiledChart {
@@ -108,11 +112,22 @@ describe('data tables', () => {
   });
 
   it('list every breakdown chart row for row with its metric', () => {
-    for (const [id, metricId] of [['by-category', 'INC-02'], ['by-victim-type', 'INC-09'], ['outcomes', 'INC-10'], ['reach-by-audience', 'TRN-06']]) {
+    for (const [id, metricId] of [
+      ['by-category', 'INC-02'],
+      ['by-victim-type', 'INC-09'],
+      ['outcomes', 'INC-10'],
+      ['reach-by-audience', 'TRN-06'],
+    ]) {
       const metric = sampleMetrics().find((m) => m.id === metricId)!;
       const rows = byId(sample, id!).table.rows;
-      expect(rows.map((r) => r[0]), id).toEqual(metric.breakdown!.map((r) => r.key));
-      expect(rows.map((r) => Number(r[1]!.replace(/,/g, ''))), id).toEqual(metric.breakdown!.map((r) => r.value));
+      expect(
+        rows.map((r) => r[0]),
+        id,
+      ).toEqual(metric.breakdown!.map((r) => r.key));
+      expect(
+        rows.map((r) => Number(r[1]!.replace(/,/g, ''))),
+        id,
+      ).toEqual(metric.breakdown!.map((r) => r.value));
     }
     expect(byId(sample, 'reach-by-audience').table.columns).toEqual(['Audience', PERIODS.current]);
   });
@@ -152,7 +167,11 @@ describe('a series with missing months', () => {
 
 describe('descriptions, worked by hand', () => {
   it('name the lowest, highest and latest month, the gaps and the target', async () => {
-    const chart = await compileOne(chartSpec('contact-28-days'), sampleMetrics().map((m) => (m.id === 'INC-05' ? { ...m, series: series([80, null, 95, 70.5, 95], ['2025-05', '2025-06', '2025-07', '2025-08', '2025-09']) } : m)), PERIODS);
+    const chart = await compileOne(
+      chartSpec('contact-28-days'),
+      sampleMetrics().map((m) => (m.id === 'INC-05' ? { ...m, series: series([80, null, 95, 70.5, 95], ['2025-05', '2025-06', '2025-07', '2025-08', '2025-09']) } : m)),
+      PERIODS,
+    );
     // Figures: 80, -, 95, 70.5, 95. Lowest 70.5 (August); highest 95 twice (July, September);
     // latest September 95. Target 90 (up): met by 95, 95 = 2 of the 4 months with a figure.
     expect(chart.description).toBe(
@@ -164,7 +183,18 @@ describe('descriptions, worked by hand', () => {
 
   it('give a breakdown its total, the comparison, the three largest and the empty groups', async () => {
     const metrics = sampleMetrics().map((m) =>
-      m.id === 'INC-10' ? metricResult('INC-10', { value: 9, breakdown: breakdown([['Judicial (1-8)', 2, 1], ['Evidential difficulties (14-16)', 4, 6], ['Investigation complete, no suspect (18)', 2, 0], ['Filed by NFIB (19)', 0, 1], ['Other outcomes', 1, 2]]) }) : m,
+      m.id === 'INC-10'
+        ? metricResult('INC-10', {
+            value: 9,
+            breakdown: breakdown([
+              ['Judicial (1-8)', 2, 1],
+              ['Evidential difficulties (14-16)', 4, 6],
+              ['Investigation complete, no suspect (18)', 2, 0],
+              ['Filed by NFIB (19)', 0, 1],
+              ['Other outcomes', 1, 2],
+            ]),
+          })
+        : m,
     );
     const chart = await compileOne(chartSpec('outcomes'), metrics, { current: 'This quarter', previous: 'Last quarter' });
     // Total 2 + 4 + 2 + 0 + 1 = 9; previous 1 + 6 + 0 + 1 + 2 = 10. Largest 4, then the two 2s
@@ -184,12 +214,8 @@ describe('descriptions, worked by hand', () => {
   });
 
   it('read a count series as the board would say it', () => {
-    expect(byId(sample, 'trend-crimes').description).toBe(
-      'Crimes reported each month from September 2024 to September 2025: lowest 0 in September 2024, highest 59 in February 2025, 40 in September 2025.',
-    );
-    expect(byId(sample, 'reach-by-audience').description).toBe(
-      `People reached at Protect and Prevent events in ${PERIODS.current} by audience: 1,827 in all. Largest: General public 662, SME 358, Older people 287.`,
-    );
+    expect(byId(sample, 'trend-crimes').description).toBe('Crimes reported each month from September 2024 to September 2025: lowest 0 in September 2024, highest 59 in February 2025, 40 in September 2025.');
+    expect(byId(sample, 'reach-by-audience').description).toBe(`People reached at Protect and Prevent events in ${PERIODS.current} by audience: 1,827 in all. Largest: General public 662, SME 358, Older people 287.`);
   });
 });
 

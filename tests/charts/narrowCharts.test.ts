@@ -9,7 +9,10 @@ import { sampleMetrics, scaledMetrics } from './sampleMetrics.ts';
 // Phones get each chart drawn narrow, not the wide drawing shrunk: its text keeps the spec's
 // sizes (11 px and up) at 296 px, the width of a 320 px screen less the page's padding.
 
-const boardCharts = () => loadPackDefinition(resolve('reports/packs'), 'board').sections.flatMap((s) => s.charts ?? []).map((id) => loadChartSpec(resolve('reports'), id));
+const boardCharts = () =>
+  loadPackDefinition(resolve('reports/packs'), 'board')
+    .sections.flatMap((s) => s.charts ?? [])
+    .map((id) => loadChartSpec(resolve('reports'), id));
 const PERIODS = { current: 'Q2 2025-26 (July to September 2025)', previous: 'Q1 2025-26 (April to June 2025)' };
 
 function narrowOf(svg: string): string {
@@ -19,7 +22,10 @@ function narrowOf(svg: string): string {
 }
 
 describe('narrow charts', () => {
-  it.each([['the sample quarter', sampleMetrics], ['a large force', () => scaledMetrics()]] as const)('are 296 px wide with no text under 11 px: %s', async (_, metrics) => {
+  it.each([
+    ['the sample quarter', sampleMetrics],
+    ['a large force', () => scaledMetrics()],
+  ] as const)('are 296 px wide with no text under 11 px: %s', async (_, metrics) => {
     for (const chart of await compileCharts(boardCharts(), metrics(), PERIODS)) {
       const narrow = narrowOf(chart.svg);
       expect(/^<svg [^>]*width="(\d+)"/.exec(narrow)![1], chart.id).toBe(String(NARROW_WIDTH));

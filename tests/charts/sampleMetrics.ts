@@ -25,15 +25,48 @@ export function breakdown(rows: [string, number | null, number | null][]): Break
 
 export function metricResult(id: string, fields: Partial<MetricResult>): MetricResult {
   return {
-    id, title: id, definition: `${id} definition.`, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'Owner', caveats: [],
-    value: null, previous: null, year_ago: null, change: null, change_pct: null, year_change: null, year_change_pct: null,
-    numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null, target: null, tolerance: null, rag: null, suppressed: false,
-    sql_sha256: '', definition_sha256: '', sql_path: `queries/metrics/${id}.sql`, datasets: ['incidents'],
+    id,
+    title: id,
+    definition: `${id} definition.`,
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
+    owner: 'Owner',
+    caveats: [],
+    value: null,
+    previous: null,
+    year_ago: null,
+    change: null,
+    change_pct: null,
+    year_change: null,
+    year_change_pct: null,
+    numerator: null,
+    denominator: null,
+    previous_denominator: null,
+    year_ago_denominator: null,
+    target: null,
+    tolerance: null,
+    rag: null,
+    suppressed: false,
+    sql_sha256: '',
+    definition_sha256: '',
+    sql_path: `queries/metrics/${id}.sql`,
+    datasets: ['incidents'],
     ...fields,
   };
 }
 
-const CATEGORIES = ['Computer virus/malware/spyware', 'Denial of service attack', 'Denial of service attack - extortion', 'Hacking - extortion', 'Hacking - PBX/dial through', 'Hacking - personal', 'Hacking - server', 'Hacking - social media and email'];
+const CATEGORIES = [
+  'Computer virus/malware/spyware',
+  'Denial of service attack',
+  'Denial of service attack - extortion',
+  'Hacking - extortion',
+  'Hacking - PBX/dial through',
+  'Hacking - personal',
+  'Hacking - server',
+  'Hacking - social media and email',
+];
 const VICTIMS = ['Individual', 'Business', 'Charity', 'Public sector', 'Education', 'Other'];
 const OUTCOMES = ['Judicial (1-8)', 'Evidential difficulties (14-16)', 'Investigation complete, no suspect (18)', 'Filed by NFIB (19)', 'Other outcomes'];
 const ACTIVITIES = ['Protect presentation', 'Victim call-back', 'Investigation support', 'Digital forensics', 'Event support', 'Training received', 'Other'];
@@ -48,13 +81,24 @@ export function sampleMetrics(): MetricResult[] {
     metricResult('INC-01', { value: 139, series: series([0, 55, 46, 48, 36, 59, 51, 49, 50, 40, 46, 53, 40]) }),
     metricResult('INC-02', { value: 139, breakdown: breakdown(zip(CATEGORIES, [14, 4, 1, 12, 3, 25, 14, 66], [21, 5, 2, 11, 3, 21, 12, 64])) }),
     metricResult('INC-05', {
-      unit: 'percent', decimals: 1, direction: 'up', target: 90, tolerance: 10, value: 82.4,
+      unit: 'percent',
+      decimals: 1,
+      direction: 'up',
+      target: 90,
+      tolerance: 10,
+      value: 82.4,
       series: series([null, 89.1, 76.1, 83.3, 75, 81.4, 72.5, 89.8, 82, 75, 80.4, 81.1, 86.5]),
     }),
     metricResult('INC-09', { value: 139, breakdown: breakdown(zip(VICTIMS, [101, 31, 1, 2, 4, 0], [111, 24, 1, 2, 1, 0])) }),
     metricResult('INC-10', { value: 92, breakdown: breakdown(zip(OUTCOMES, [11, 38, 24, 1, 18], [9, 27, 31, 1, 14])) }),
     metricResult('VOL-03', {
-      unit: 'percent', decimals: 1, direction: 'up', target: 75, tolerance: 10, value: 72, section: 'volunteers',
+      unit: 'percent',
+      decimals: 1,
+      direction: 'up',
+      target: 75,
+      tolerance: 10,
+      value: 72,
+      section: 'volunteers',
       series: series([0, 61.1, 61.1, 63.2, 73.2, 70.7, 64.4, 62.2, 66.7, 57.4, 55.3, 68.8, 52]),
     }),
     metricResult('VOL-08', { unit: 'hours', decimals: 1, value: 880, section: 'volunteers', breakdown: breakdown(zip(ACTIVITIES, [86.5, 37, 165, 199, 191.5, 155, 46], [83, 20, 158, 230.5, 188.5, 171, 50])) }),

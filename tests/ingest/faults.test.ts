@@ -138,12 +138,7 @@ describe('no leftovers', () => {
     writeFileSync(join(archive, 'originals', 'ab', 'ab12.csv.enc.tmp-999999'), 'half');
     writeFileSync(join(archive, 'canonical', 'ab', 'ab12.csv'), 'kept');
     const removed = sweepLeftovers(archive, temp, (pid) => pid === process.pid);
-    expect(removed.map((p) => p.slice(join(dir, 'sweep').length + 1)).sort()).toEqual([
-      'archive/canonical/ab/ab12.csv.tmp-999999',
-      'archive/originals/ab/ab12.csv.enc.tmp-999999',
-      'archive/staging/999999-1.csv',
-      'tmp/boardpack-999999-x1',
-    ]);
+    expect(removed.map((p) => p.slice(join(dir, 'sweep').length + 1)).sort()).toEqual(['archive/canonical/ab/ab12.csv.tmp-999999', 'archive/originals/ab/ab12.csv.enc.tmp-999999', 'archive/staging/999999-1.csv', 'tmp/boardpack-999999-x1']);
     expect(existsSync(join(archive, 'canonical', 'ab', 'ab12.csv'))).toBe(true);
   });
 

@@ -10,7 +10,9 @@ import { artefactDir } from '../support/artefacts.ts';
 // under the test artefacts folder (tests/support/artefacts.ts) to diff against.
 
 const ROOT = resolve('tests/golden/ingest');
-const cases = readdirSync(ROOT).filter((name) => existsSync(join(ROOT, name, 'expected.json'))).sort();
+const cases = readdirSync(ROOT)
+  .filter((name) => existsSync(join(ROOT, name, 'expected.json')))
+  .sort();
 
 let env: TestEnv | undefined;
 afterEach(() => env?.close());
@@ -33,16 +35,30 @@ async function observe(files: string[]): Promise<unknown> {
   }
   return {
     files: reports.map((r) => ({
-      file: r.file, dataset: r.dataset, status: r.status, ...(r.error ? { error: r.error } : {}),
-      encoding: r.encoding ?? null, delimiter: r.delimiter ?? null,
-      rows_read: r.rows_read, rows_loaded: r.rows_loaded, rows_quarantined: r.rows_quarantined, rows_excluded: r.rows_excluded,
-      rows_duplicate: r.rows_duplicate, rows_blank: r.rows_blank, keys_replaced: r.keys_replaced,
-      columns_dropped: r.columns_dropped, columns_ignored: r.columns_ignored, quarantine_by_reason: r.quarantine_by_reason, warnings: r.warnings,
+      file: r.file,
+      dataset: r.dataset,
+      status: r.status,
+      ...(r.error ? { error: r.error } : {}),
+      encoding: r.encoding ?? null,
+      delimiter: r.delimiter ?? null,
+      rows_read: r.rows_read,
+      rows_loaded: r.rows_loaded,
+      rows_quarantined: r.rows_quarantined,
+      rows_excluded: r.rows_excluded,
+      rows_duplicate: r.rows_duplicate,
+      rows_blank: r.rows_blank,
+      keys_replaced: r.keys_replaced,
+      columns_dropped: r.columns_dropped,
+      columns_ignored: r.columns_ignored,
+      quarantine_by_reason: r.quarantine_by_reason,
+      warnings: r.warnings,
     })),
     quarantine: await json(`select file_name as file, line::integer as line, field, raw_value, reason, detail from quarantine order by load_id, line, field`),
     history: await json(
-      `${DATASETS.map((d) => `select '${d}' as dataset, h."${env!.contracts.datasets[d].key}" as key, f.file_name as file, h._line::integer as line, h._load_id as load
-        from "${d}_versions" h join ingested_files f on f.load_id = h._load_id`).join(' union all ')} order by load, line`,
+      `${DATASETS.map(
+        (d) => `select '${d}' as dataset, h."${env!.contracts.datasets[d].key}" as key, f.file_name as file, h._line::integer as line, h._load_id as load
+        from "${d}_versions" h join ingested_files f on f.load_id = h._load_id`,
+      ).join(' union all ')} order by load, line`,
     ).then((rows) => rows.map(({ load: _load, ...row }) => row)),
     tables,
   };
@@ -53,7 +69,10 @@ describe('golden ingest cases', () => {
     const dir = join(ROOT, name);
     const setup = existsSync(join(dir, 'case.json')) ? (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { config?: Record<string, unknown> }) : {};
     env = await createTestEnv({ config: setup.config });
-    const inputs = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, f));
+    const inputs = readdirSync(dir)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()
+      .map((f) => join(dir, f));
     const actual = await observe(inputs);
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as unknown;
     const changed = join(artefactDir('golden', 'ingest', name), 'expected-changed.json');

@@ -14,7 +14,12 @@ describe('header matching', () => {
 
   it('normalises case, spaces, _ - . ( ) £ and a BOM', () => {
     expect(['Crime Reference', 'crime_reference', 'CRIME-REFERENCE', '\uFEFFCrime.Reference', ' (Crime) Reference ', 'Loss (£)'].map(normalizeHeader)).toEqual([
-      'crimereference', 'crimereference', 'crimereference', 'crimereference', 'crimereference', 'loss',
+      'crimereference',
+      'crimereference',
+      'crimereference',
+      'crimereference',
+      'crimereference',
+      'loss',
     ]);
   });
 

@@ -57,13 +57,7 @@ describe('scope, duplicates and reconciliation', () => {
   });
 
   it('reconciles every file: read = loaded + quarantined + excluded + duplicate', async () => {
-    const rows = [
-      ...Array.from({ length: 20 }, (_, i) => `OK${i},01/10/2025,NFIB52A,Individual`),
-      'BAD1,not a date,NFIB52A,Individual',
-      'OUT1,01/10/2025,NFIB90,Individual',
-      'OK0,01/10/2025,NFIB52A,Individual',
-      ',,,',
-    ];
+    const rows = [...Array.from({ length: 20 }, (_, i) => `OK${i},01/10/2025,NFIB52A,Individual`), 'BAD1,not a date,NFIB52A,Individual', 'OUT1,01/10/2025,NFIB90,Individual', 'OK0,01/10/2025,NFIB52A,Individual', ',,,'];
     const report = await env.ingestText('mix.csv', csv(HEADER, ...rows));
     expect(report).toMatchObject({ rows_read: 23, rows_loaded: 20, rows_quarantined: 1, rows_excluded: 1, rows_duplicate: 1, rows_blank: 1 });
     expect(reconciles(report)).toBe(true);
@@ -137,13 +131,11 @@ describe('atomic, idempotent, keyed loading', () => {
       { crime_ref: 'C2', outcome_code: 18, file_name: 'oct.csv', line: 2n },
     ]);
     // History holds exactly the replaced version, with the load that replaced it.
-    expect(await env.rows('select h.crime_ref, f.file_name from incidents_history h join ingested_files f on f.load_id = h._replaced_by_load_id')).toEqual([
-      { crime_ref: 'C2', file_name: 'oct.csv' },
-    ]);
+    expect(await env.rows('select h.crime_ref, f.file_name from incidents_history h join ingested_files f on f.load_id = h._replaced_by_load_id')).toEqual([{ crime_ref: 'C2', file_name: 'oct.csv' }]);
     expect(first.sha256).not.toBe(second.sha256);
   });
 
-  it('archives a canonical copy and the original encrypted, both under the original\'s SHA-256', async () => {
+  it("archives a canonical copy and the original encrypted, both under the original's SHA-256", async () => {
     const bytes = Buffer.from(csv('Crime Reference;Date Reported;NFIB Code;Victim Type;Summary', 'C1;01/10/2025;NFIB52A;Individual;caf\xe9'), 'latin1');
     const report = await env.ingestText('archive-me.csv', bytes);
     const [row] = await env.rows<{ archive_path: string; sha256: string }>('select archive_path, sha256 from ingested_files');
@@ -165,9 +157,7 @@ describe('atomic, idempotent, keyed loading', () => {
     env = await createTestEnv({ config: { force: 'Warwickshire' } });
     await env.ingestText('f.csv', csv(HEADER, 'C1,01/10/2025,NFIB52A,Individual'));
     await env.ingestText('v.csv', csv('Volunteer ID,Role,Start Date', 'V1,Cyber Volunteer,01/01/2024'));
-    expect(await env.rows(`select force from incidents union all select force from incidents_versions union all select force from volunteers union all select force from ingested_files`)).toEqual(
-      Array(5).fill({ force: 'Warwickshire' }),
-    );
+    expect(await env.rows(`select force from incidents union all select force from incidents_versions union all select force from volunteers union all select force from ingested_files`)).toEqual(Array(5).fill({ force: 'Warwickshire' }));
   });
 });
 
@@ -175,16 +165,11 @@ describe('personal data', () => {
   it('drops personal columns, reports them, and stores them nowhere in the database', async () => {
     const personal = ['Ada Lovelace', 'ada@example.invalid', '07700 900123', '1 High Street, Ludlow', 'SY8 1AA', '10/12/1990', 'Lovelace'];
     const header = `${HEADER},Victim Name,E-mail Address,Phone Number,Home Address,Postcode,Date of Birth,Surname,Summary`;
-    const report = await env.ingestText(
-      'people.csv',
-      csv(header, `C1,01/10/2025,NFIB52A,Individual,${personal.map((p) => `"${p}"`).join(',')},Account takeover`, `C2,01/10/2025,NFIB52A,Individual,"Ada Lovelace",,,,,notadate,,x`),
-    );
+    const report = await env.ingestText('people.csv', csv(header, `C1,01/10/2025,NFIB52A,Individual,${personal.map((p) => `"${p}"`).join(',')},Account takeover`, `C2,01/10/2025,NFIB52A,Individual,"Ada Lovelace",,,,,notadate,,x`));
     expect(report.columns_dropped).toEqual(['Victim Name', 'E-mail Address', 'Phone Number', 'Home Address', 'Postcode', 'Date of Birth', 'Surname']);
     expect(report.rows_loaded).toBe(2);
     // Search every text and list column of every table for every personal value.
-    const columns = await env.rows<{ t: string; c: string; type: string }>(
-      `select table_name as t, column_name as c, data_type as type from information_schema.columns where table_schema = 'main'`,
-    );
+    const columns = await env.rows<{ t: string; c: string; type: string }>(`select table_name as t, column_name as c, data_type as type from information_schema.columns where table_schema = 'main'`);
     const textual = columns.filter((c) => c.type.startsWith('VARCHAR'));
     expect(textual.length).toBeGreaterThan(20);
     for (const { t, c } of textual) {

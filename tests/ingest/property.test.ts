@@ -24,8 +24,40 @@ const PLAUSIBLE: Record<string, string[]> = {
   Extra: ['x', ''],
   'Repeat Victim': ['Yes', 'no', ''],
 };
-const tricky = fc.constantFrom('', ' ', '"', '""', ',', ';', '\t', '\n', '\r\n', '\r', '£', 'é', '😀', '\u00a0', 'NFIB52A', 'nfib 53a', 'NFIB5A', '01/10/2025', '31/02/2025', '2025-10-01T10:00', 'Individual', 'Business', '£1,234.50', '-5', '7', '23', 'x');
-const field = fc.oneof(fc.string({ maxLength: 6 }), tricky, fc.array(tricky, { maxLength: 4 }).map((parts) => parts.join('')));
+const tricky = fc.constantFrom(
+  '',
+  ' ',
+  '"',
+  '""',
+  ',',
+  ';',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '£',
+  'é',
+  '😀',
+  '\u00a0',
+  'NFIB52A',
+  'nfib 53a',
+  'NFIB5A',
+  '01/10/2025',
+  '31/02/2025',
+  '2025-10-01T10:00',
+  'Individual',
+  'Business',
+  '£1,234.50',
+  '-5',
+  '7',
+  '23',
+  'x',
+);
+const field = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  tricky,
+  fc.array(tricky, { maxLength: 4 }).map((parts) => parts.join('')),
+);
 
 /** Physical line breaks in text: LF, CRLF and a lone CR each end one line. */
 function breaks(text: string): number {
@@ -138,12 +170,14 @@ describe('the record scanner', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('gives back exactly the fields written, with each record\'s physical line, for any mix of line endings and any chunk size', async () => {
+  it("gives back exactly the fields written, with each record's physical line, for any mix of line endings and any chunk size", async () => {
     // Rows end with LF, CRLF or a lone CR, at random, row by row; some rows hold a byte that is not
     // UTF-8 (0xFF) or a long value. The header's "é" makes the file UTF-8 by its own evidence.
     const row = (width: number) =>
       fc.record({
-        fields: fc.array(fc.oneof({ weight: 12, arbitrary: field }, { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 70_000 }).map((n) => 'x'.repeat(n)) }), { minLength: width, maxLength: width }).filter((r) => r.some((f) => f.trim() !== '')),
+        fields: fc
+          .array(fc.oneof({ weight: 12, arbitrary: field }, { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 70_000 }).map((n) => 'x'.repeat(n)) }), { minLength: width, maxLength: width })
+          .filter((r) => r.some((f) => f.trim() !== '')),
         eol: fc.constantFrom('\r\n', '\n', '\r'),
         bad: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       });
@@ -187,9 +221,7 @@ describe('the record scanner', () => {
         const read = await db.all<Record<string, unknown>>(
           `select * from read_csv('${normalized.normalizedPath}', auto_detect = false, header = false, delim = '${delimiter === '\t' ? '\\t' : delimiter}', quote = '"', escape = '"', new_line = '\\n', max_line_size = 4000000, columns = {${columns}}) order by line`,
         );
-        expect(read.map((r) => ({ line: Number(r.line), fields: header.map((_, i) => r[`c${i}`]) }))).toEqual(
-          expectedLines.filter((r) => !r.bad).map(({ line: l, fields }) => ({ line: l, fields })),
-        );
+        expect(read.map((r) => ({ line: Number(r.line), fields: header.map((_, i) => r[`c${i}`]) }))).toEqual(expectedLines.filter((r) => !r.bad).map(({ line: l, fields }) => ({ line: l, fields })));
       }),
       { numRuns: 120, seed: 7 },
     );

@@ -29,9 +29,7 @@ const EXPECTED = [
 describe('encodings', () => {
   it('keeps £, é and smart quotes from a Windows-1252 file', async () => {
     // Windows-1252 bytes: £ = A3, é = E9, ’ = 92, “ = 93, ” = 94.
-    const cp1252 = Buffer.from(
-      [...TEXT].map((c) => ({ '£': 0xa3, é: 0xe9, '’': 0x92, '“': 0x93, '”': 0x94 })[c] ?? c.charCodeAt(0)),
-    );
+    const cp1252 = Buffer.from([...TEXT].map((c) => ({ '£': 0xa3, é: 0xe9, '’': 0x92, '“': 0x93, '”': 0x94 })[c] ?? c.charCodeAt(0)));
     expect(cp1252.includes(0xa3)).toBe(true);
     const report = await env.ingestText('cp1252.csv', cp1252);
     expect(report.encoding).toBe('windows-1252');
@@ -147,7 +145,12 @@ describe('delimiters and quoting', () => {
   it('quarantines a quote left open at the end of the file as one row', async () => {
     const report = await env.ingestText(
       'open.csv',
-      csv('Crime Reference,Date Reported,NFIB Code,Victim Type,Summary', ...Array.from({ length: 10 }, (_, i) => `CR${i},01/10/2025,NFIB52A,Individual,ok`), 'CRX,01/10/2025,NFIB52A,Individual,"never closed', 'CRY,01/10/2025,NFIB52A,Individual,swallowed'),
+      csv(
+        'Crime Reference,Date Reported,NFIB Code,Victim Type,Summary',
+        ...Array.from({ length: 10 }, (_, i) => `CR${i},01/10/2025,NFIB52A,Individual,ok`),
+        'CRX,01/10/2025,NFIB52A,Individual,"never closed',
+        'CRY,01/10/2025,NFIB52A,Individual,swallowed',
+      ),
     );
     expect(report.rows_read).toBe(11);
     expect(report.rows_quarantined).toBe(1);

@@ -25,8 +25,6 @@ describe('status', () => {
       { dataset: 'volunteer_hours', field: 'volunteer_id', kind: 'not_in_roster', value: 'CV9', rows: 2 },
       { dataset: 'volunteers', field: 'area', kind: 'unknown_value', value: 'Ludlow', rows: 1 },
     ]);
-    expect(await readQuarantine(env.db)).toEqual([
-      { file_name: 'hours.csv', dataset: 'volunteer_hours', line: 5, field: 'hours', raw_value: '30', reason: 'out_of_range', detail: null },
-    ]);
+    expect(await readQuarantine(env.db)).toEqual([{ file_name: 'hours.csv', dataset: 'volunteer_hours', line: 5, field: 'hours', raw_value: '30', reason: 'out_of_range', detail: null }]);
   });
 });

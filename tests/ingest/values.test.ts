@@ -14,9 +14,7 @@ const INCIDENT_HEADER = 'Crime Reference,Date Reported,NFIB Code,Victim Type';
 const everything = { maxQuarantineShare: 1 };
 
 async function quarantine() {
-  return env.rows<{ line: bigint; field: string; raw_value: string; reason: string }>(
-    'select line, field, raw_value, reason from quarantine order by line, field, reason',
-  );
+  return env.rows<{ line: bigint; field: string; raw_value: string; reason: string }>('select line, field, raw_value, reason from quarantine order by line, field, reason');
 }
 
 describe('dates', () => {
@@ -123,13 +121,8 @@ describe('money, numbers and booleans', () => {
 
 describe('lists and enumerations', () => {
   it('splits lists on semicolons, trims items and drops empty ones', async () => {
-    await env.ingestText(
-      'training.csv',
-      csv('Event ID,Event Date,Audience,Attendees,Volunteer IDs', 'E1,01/10/2025,SME,10," CV1; ;CV2 ;"', 'E2,01/10/2025,sme,"1,200",', 'E3,01/10/2025,general public,5,CV3'),
-    );
-    const rows = await env.rows<{ event_id: string; audience: string; attendees: number; volunteer_ids: string[] | null }>(
-      'select event_id, audience, attendees, volunteer_ids from training order by event_id',
-    );
+    await env.ingestText('training.csv', csv('Event ID,Event Date,Audience,Attendees,Volunteer IDs', 'E1,01/10/2025,SME,10," CV1; ;CV2 ;"', 'E2,01/10/2025,sme,"1,200",', 'E3,01/10/2025,general public,5,CV3'));
+    const rows = await env.rows<{ event_id: string; audience: string; attendees: number; volunteer_ids: string[] | null }>('select event_id, audience, attendees, volunteer_ids from training order by event_id');
     expect(rows).toEqual([
       { event_id: 'E1', audience: 'SME', attendees: 10, volunteer_ids: ['CV1', 'CV2'] },
       { event_id: 'E2', audience: 'SME', attendees: 1200, volunteer_ids: null },

@@ -57,19 +57,31 @@ const BREAKDOWN = ['INC-02'];
  */
 const EXTRA: Record<string, Pick<MetricMeta, 'unit' | 'decimals' | 'direction'> & { section: string } & { keys: string[] }> = {
   'INC-09': {
-    unit: 'count', decimals: 0, direction: 'neutral', section: 'crime',
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
     keys: ['Individual', 'Business', 'Charity', 'Public sector', 'Education', 'Other'],
   },
   'INC-10': {
-    unit: 'count', decimals: 0, direction: 'neutral', section: 'crime',
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
     keys: ['Judicial (1-8)', 'Evidential difficulties (14-16)', 'Investigation complete, no suspect (18)', 'Filed by NFIB (19)', 'Other outcomes'],
   },
   'VOL-08': {
-    unit: 'hours', decimals: 1, direction: 'neutral', section: 'volunteers',
+    unit: 'hours',
+    decimals: 1,
+    direction: 'neutral',
+    section: 'volunteers',
     keys: ['Protect presentation', 'Victim call-back', 'Investigation support', 'Digital forensics', 'Event support', 'Training received', 'Other'],
   },
   'TRN-06': {
-    unit: 'count', decimals: 0, direction: 'neutral', section: 'protect',
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'protect',
     keys: ['SME', 'Charity', 'Education', 'Older people', 'Public sector', 'General public', 'Large business'],
   },
 };
@@ -87,7 +99,11 @@ describe('the real catalogue', () => {
 
   it('holds every core metric of docs/metrics.md exactly once', () => {
     const ids = catalog.map((m) => m.meta.id);
-    for (const id of Object.keys(CORE)) expect(ids.filter((i) => i === id), id).toHaveLength(1);
+    for (const id of Object.keys(CORE))
+      expect(
+        ids.filter((i) => i === id),
+        id,
+      ).toHaveLength(1);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -102,7 +118,10 @@ describe('the real catalogue', () => {
       expect(Boolean(meta.breakdown), `${id} breakdown`).toBe(BREAKDOWN.includes(id));
       for (const key of ['title', 'definition', 'grain', 'owner'] as const) expect(meta[key].trim(), `${id} ${key}`).not.toBe('');
       expect(meta.caveats.length, `${id} caveats`).toBeGreaterThan(0);
-      expect(meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)), `${id} caveats are sentences`).toBe(true);
+      expect(
+        meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)),
+        `${id} caveats are sentences`,
+      ).toBe(true);
       expect(metric(id).sqlPath).toBe(`queries/metrics/${id}.sql`);
     }
   });
@@ -129,7 +148,10 @@ describe('the real catalogue', () => {
       expect(Boolean(meta.series), `${id} series`).toBe(false);
       expect(Boolean(meta.at_as_of), `${id} at_as_of`).toBe(false);
       for (const key of ['title', 'definition', 'grain', 'owner'] as const) expect(meta[key].trim(), `${id} ${key}`).not.toBe('');
-      expect(meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)), `${id} caveats are sentences`).toBe(true);
+      expect(
+        meta.caveats.every((c) => /^[A-Z].*\.$/.test(c)),
+        `${id} caveats are sentences`,
+      ).toBe(true);
       expect(keys.length, `${id} keys`).toBeGreaterThan(0);
       expect(metric(id).sqlPath).toBe(`queries/metrics/${id}.sql`);
     }
@@ -141,7 +163,9 @@ describe('the real catalogue', () => {
 });
 
 describe('house style of every metric SQL file', () => {
-  const files = readdirSync(METRICS).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(METRICS)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const KEYWORDS = /\b(SELECT|FROM|WHERE|WITH|AS|AND|OR|NOT|IN|IS|NULL|JOIN|LEFT|INNER|ON|GROUP|ORDER|BY|HAVING|CASE|WHEN|THEN|ELSE|END|COUNT|SUM|DISTINCT|FILTER|BETWEEN|CAST|UNION|ALL|LIMIT|COALESCE)\b/;
 
   it('has SQL files to check', () => {
@@ -264,8 +288,16 @@ describe('every metric runs on empty tables', () => {
         if (breakdown) {
           expect(rows.length, id).toBeGreaterThan(0);
           // The chart breakdowns list every category, in the reader's order, with zeros.
-          if (EXTRA[id]) expect(rows.map((r) => r.key), id).toEqual(EXTRA[id].keys);
-          if (id === 'TRN-06') expect(rows.map((r) => r.events), 'TRN-06 events').toEqual(rows.map(() => 0));
+          if (EXTRA[id])
+            expect(
+              rows.map((r) => r.key),
+              id,
+            ).toEqual(EXTRA[id].keys);
+          if (id === 'TRN-06')
+            expect(
+              rows.map((r) => r.events),
+              'TRN-06 events',
+            ).toEqual(rows.map(() => 0));
           for (const r of rows) expect(r.value, `${id} ${String(r.key)}`).toBe(0);
           continue;
         }
@@ -282,7 +314,7 @@ describe('every metric runs on empty tables', () => {
 });
 
 describe('TRN-06 events per audience', () => {
-  it('counts the period\'s events beside the people reached, an event with 0 attendees included', async () => {
+  it("counts the period's events beside the people reached, an event with 0 attendees included", async () => {
     const env = await createTestEnv();
     try {
       await env.ingest(join(resolve(import.meta.dirname, '../golden/metrics/chart-breakdowns-q2'), 'training_2025-10.csv'));

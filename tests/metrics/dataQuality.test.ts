@@ -23,7 +23,12 @@ describe('data-quality checks', () => {
     await env.ingestText('hours.csv', csv('Deployment ID,Volunteer ID,Duty Date,Hours,Activity', 'D1,CV1,01/09/2025,2,Other', 'D2,CV7,02/09/2025,1,Other', 'D3,CV7,03/09/2025,1,Other'));
     await env.ingestText(
       'incidents.csv',
-      csv('Crime Reference,Date Reported,NFIB Code,Victim Type,Outcome Code,Outcome Date,Local Policing Area', 'C1,01/08/2025,NFIB52A,Individual,18,,', 'C2,01/09/2025,NFIB52A,Individual,18,10/09/2025,Telford', 'C3,02/09/2025,NFIB52A,Individual,,,'),
+      csv(
+        'Crime Reference,Date Reported,NFIB Code,Victim Type,Outcome Code,Outcome Date,Local Policing Area',
+        'C1,01/08/2025,NFIB52A,Individual,18,,',
+        'C2,01/09/2025,NFIB52A,Individual,18,10/09/2025,Telford',
+        'C3,02/09/2025,NFIB52A,Individual,,,',
+      ),
     );
     await env.ingestText('training.csv', csv('Event ID,Event Date,Audience,Attendees', 'E1,01/06/2025,SME,10'));
     const result = await checks('2025-10-14');

@@ -17,7 +17,9 @@ import { artefactDir } from '../support/artefacts.ts';
 // writes <expect>-changed.json under the test artefacts folder (tests/support/artefacts.ts) to diff against.
 
 const ROOT = resolve('tests/golden/metrics');
-const cases = readdirSync(ROOT).filter((name) => existsSync(join(ROOT, name, 'case.json'))).sort();
+const cases = readdirSync(ROOT)
+  .filter((name) => existsSync(join(ROOT, name, 'case.json')))
+  .sort();
 
 interface Step {
   ingest: string[];
@@ -75,7 +77,9 @@ describe('golden metric cases', () => {
   it.each(cases)('%s', async (name) => {
     const dir = join(ROOT, name);
     const setup = readJson<Case>(join(dir, 'case.json'));
-    const csvs = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+    const csvs = readdirSync(dir)
+      .filter((f) => f.endsWith('.csv'))
+      .sort();
     const steps: Step[] = setup.steps ?? [{ ingest: setup.files ?? csvs, expect: 'expected.json' }];
     env = await createTestEnv({ config: setup.config });
     const period = parsePeriod(setup.period, setup.as_of);

@@ -46,8 +46,6 @@ describe('runForPeriods', () => {
 
   it('binds the dates as parameters: a period is never written into the SQL', async () => {
     // Text that is not a date stays text, bound as a value: DuckDB refuses to compare it with a date.
-    await expect(runForPeriods(db, 'select count(*) as value from events where on_day between $start and $end', [{ start: "2025-07-01' or '1'='1", end: '2025-07-31' }], {})).rejects.toThrow(
-      /Cannot mix values of type DATE and VARCHAR/,
-    );
+    await expect(runForPeriods(db, 'select count(*) as value from events where on_day between $start and $end', [{ start: "2025-07-01' or '1'='1", end: '2025-07-31' }], {})).rejects.toThrow(/Cannot mix values of type DATE and VARCHAR/);
   });
 });

@@ -89,8 +89,29 @@ describe('action log', () => {
   it('renders free text as escaped data and leaves the owner column out of the public edition', async () => {
     const { renderPack } = await import('../../pipelines/packs/renderPack.ts');
     const log = await readActionLog(env.db, env.config.queriesDir, { asOf: '2025-10-14', since: period.start });
-    const pack = { period: '2025-26-Q2', label: 'Q2 2025-26', start: '2025-07-01', end: '2025-09-30', edition: 'board' as const, as_of: '2025-10-14', generated_at: '2025-10-14T12:00:00Z', version: '0.1.0', force: 'West Mercia', partial: false, marking: 'OFFICIAL-SENSITIVE' };
-    const manifest = { pack, comparisons: { previous: { id: 'p', start: '', end: '', covered: true }, year_ago: { id: 'y', start: '', end: '', covered: true } }, inputs: [], snapshot: { id: 'x', through_load_id: 2, queries_sha256: 'q', version: '0.1.0', files: [], settings: {} }, metrics: [], data_quality: [], warnings: [], action_log: log } as never;
+    const pack = {
+      period: '2025-26-Q2',
+      label: 'Q2 2025-26',
+      start: '2025-07-01',
+      end: '2025-09-30',
+      edition: 'board' as const,
+      as_of: '2025-10-14',
+      generated_at: '2025-10-14T12:00:00Z',
+      version: '0.1.0',
+      force: 'West Mercia',
+      partial: false,
+      marking: 'OFFICIAL-SENSITIVE',
+    };
+    const manifest = {
+      pack,
+      comparisons: { previous: { id: 'p', start: '', end: '', covered: true }, year_ago: { id: 'y', start: '', end: '', covered: true } },
+      inputs: [],
+      snapshot: { id: 'x', through_load_id: 2, queries_sha256: 'q', version: '0.1.0', files: [], settings: {} },
+      metrics: [],
+      data_quality: [],
+      warnings: [],
+      action_log: log,
+    } as never;
     const html = renderPack({ manifest, charts: [], sql: {}, reportsDir: join(packageRoot, 'reports'), definition: loadPackDefinition(join(packageRoot, 'reports', 'packs'), 'board') });
     expect(html).toContain('&lt;b&gt;Train&lt;/b&gt; call handlers &amp; *triage* [x](javascript:alert(1))');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -28,9 +28,35 @@ function months(p: Period): Period[] {
 
 function base(id: string, extra: Partial<MetricResult>): MetricResult {
   return {
-    id, title: id, definition: id, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'o', caveats: [], value: null, previous: null, year_ago: null,
-    change: null, change_pct: null, year_change: null, year_change_pct: null, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 's', definition_sha256: 'd', sql_path: 'q', datasets: ['incidents'], ...extra,
+    id,
+    title: id,
+    definition: id,
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
+    owner: 'o',
+    caveats: [],
+    value: null,
+    previous: null,
+    year_ago: null,
+    change: null,
+    change_pct: null,
+    year_change: null,
+    year_change_pct: null,
+    numerator: null,
+    denominator: null,
+    previous_denominator: null,
+    year_ago_denominator: null,
+    target: null,
+    tolerance: null,
+    rag: null,
+    suppressed: false,
+    sql_sha256: 's',
+    definition_sha256: 'd',
+    sql_path: 'q',
+    datasets: ['incidents'],
+    ...extra,
   };
 }
 
@@ -39,7 +65,9 @@ function boardFigures(p: Period, data: number[][]): MetricResult[] {
   const row = (q: Period, k: number) => (months(q).length ? months(q).reduce((s, m) => s + data[MONTHS.indexOf(m)]![k]!, 0) : null);
   const total = (q: Period) => (months(q).length ? KEYS.reduce((s, _, k) => s + row(q, k)!, 0) : null);
   const before = previousPeriod(p);
-  const series = MONTHS.filter((m) => m.end <= p.end).slice(-13).map((m) => ({ period: m.id, start: m.start, end: m.end, value: total(m) }));
+  const series = MONTHS.filter((m) => m.end <= p.end)
+    .slice(-13)
+    .map((m) => ({ period: m.id, start: m.start, end: m.end, value: total(m) }));
   return [
     base('INC-01', { value: total(p), previous: total(before), series }),
     base('INC-09', { value: total(p), previous: total(before), breakdown: KEYS.map((key, k) => ({ key, value: row(p, k), previous: row(before, k), year_ago: null })) }),

@@ -11,8 +11,12 @@ import { parseCommentary, renderMarkdown } from '../../pipelines/packs/commentar
 
 describe('commentary markdown', () => {
   it('renders raw HTML, scripts and javascript: links inert', () => {
-    const html = renderMarkdown('Hello <script>alert(1)</script> <b>bold</b> [x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](&#106;avascript:alert(3)) [ok](https://example.org/a?b=1) [rel](../notes.html) [mail](mailto:a@b.c) ![img](https://example.org/i.png)\n\n<img src=x onerror=alert(1)>');
-    expect(html).toBe('<p>Hello &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt; [x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](javascript:alert(3)) <a href="https://example.org/a?b=1">ok</a> <a href="../notes.html">rel</a> [mail](mailto:a@b.c) !<a href="https://example.org/i.png">img</a></p>\n<p>&lt;img src=x onerror=alert(1)&gt;</p>\n');
+    const html = renderMarkdown(
+      'Hello <script>alert(1)</script> <b>bold</b> [x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](&#106;avascript:alert(3)) [ok](https://example.org/a?b=1) [rel](../notes.html) [mail](mailto:a@b.c) ![img](https://example.org/i.png)\n\n<img src=x onerror=alert(1)>',
+    );
+    expect(html).toBe(
+      '<p>Hello &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt; [x](javascript:alert(1)) [y](JaVaScRiPt:alert(2)) [z](javascript:alert(3)) <a href="https://example.org/a?b=1">ok</a> <a href="../notes.html">rel</a> [mail](mailto:a@b.c) !<a href="https://example.org/i.png">img</a></p>\n<p>&lt;img src=x onerror=alert(1)&gt;</p>\n',
+    );
   });
 });
 
@@ -57,7 +61,7 @@ describe('commentary in a built pack', () => {
     expect((await run('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public', '--out', 'out')).code).toBe(0);
     const board = readFileSync(join(dir, 'out', '2025-26-Q2-board', 'index.html'), 'utf8');
     const pub = readFileSync(join(dir, 'out', '2025-26-Q2-public', 'index.html'), 'utf8');
-    expect(board).toContain("<aside class=\"commentary\" aria-label=\"Commissioner&#x27;s statement\">");
+    expect(board).toContain('<aside class="commentary" aria-label="Commissioner&#x27;s statement">');
     expect(board).toContain('<p>Public words &lt;script&gt;alert(1)&lt;/script&gt; [bad](javascript:alert(1)) <a href="https://example.org/">good</a></p>');
     expect(board).toContain('<p>Board-only &lt;b&gt;note&lt;/b&gt; on <strong>contact</strong>.</p>');
     expect(board).not.toMatch(/<script>alert|href="javascript/i);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
 import { staleDataBanner, type DataDate } from '../../pipelines/packs/dataDates.ts';
+import type { Manifest } from '../../pipelines/packs/manifest.ts';
 
 // Honest data dates: the first-page banner for old data, and the sample pack built the
 // same on any day with --as-of extract (what `npm start` runs).
@@ -39,7 +40,7 @@ describe('the sample pack on two different days', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function npmStart(today: string): Promise<{ manifest: Record<string, any>; html: string }> {
+  async function npmStart(today: string): Promise<{ manifest: Manifest; html: string }> {
     const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock(`${today}T12:00:00Z`), cwd: dir };
     const db = join(dir, `${today}.duckdb`);
     const out = join(dir, today);
@@ -52,13 +53,13 @@ describe('the sample pack on two different days', () => {
   it('builds Q2 2026-27 as of 30 September 2026 with the same figures in October 2026 and March 2027', async () => {
     const october = await npmStart('2026-10-14');
     const march = await npmStart('2027-03-01');
-    const figures = (m: Record<string, any>) => m.metrics.map((x: Record<string, unknown>) => [x.id, x.value, x.previous, x.year_ago, x.rag, x.provisional ?? false]);
+    const figures = (m: Manifest) => m.metrics.map((x) => [x.id, x.value, x.previous, x.year_ago, x.rag, x.provisional ?? false]);
     expect(october.manifest.pack.as_of).toBe('2026-09-30');
     expect(march.manifest.pack.as_of).toBe('2026-09-30');
     expect(figures(march.manifest)).toEqual(figures(october.manifest));
     expect(march.manifest.action_log).toEqual(october.manifest.action_log);
     // The crime export runs to 30 September: Q2's last crimes are not yet 28 days old, so INC-05 is provisional.
-    const inc05 = october.manifest.metrics.find((m: { id: string }) => m.id === 'INC-05');
+    const inc05 = october.manifest.metrics.find((m) => m.id === 'INC-05')!;
     expect(inc05.provisional).toBe(true);
     expect(october.html).toContain('(provisional)');
     // Built as of the data's own date, nothing is old.

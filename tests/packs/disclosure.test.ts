@@ -9,9 +9,35 @@ import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines
 
 function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
   return {
-    id, title: `Measure ${id}`, definition: `Definition of ${id}.`, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'Owner',
-    caveats: ['A caveat.'], value: 20, previous: 10, year_ago: 8, change: 10, change_pct: 100, year_change: 12, year_change_pct: 150, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 'a'.repeat(64), definition_sha256: 'b'.repeat(64), sql_path: `queries/metrics/${id}.sql`, datasets: ['incidents'], ...extra,
+    id,
+    title: `Measure ${id}`,
+    definition: `Definition of ${id}.`,
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
+    owner: 'Owner',
+    caveats: ['A caveat.'],
+    value: 20,
+    previous: 10,
+    year_ago: 8,
+    change: 10,
+    change_pct: 100,
+    year_change: 12,
+    year_change_pct: 150,
+    numerator: null,
+    denominator: null,
+    previous_denominator: null,
+    year_ago_denominator: null,
+    target: null,
+    tolerance: null,
+    rag: null,
+    suppressed: false,
+    sql_sha256: 'a'.repeat(64),
+    definition_sha256: 'b'.repeat(64),
+    sql_path: `queries/metrics/${id}.sql`,
+    datasets: ['incidents'],
+    ...extra,
   };
 }
 
@@ -157,7 +183,7 @@ describe('applyDisclosureControl: percentages, averages and money', () => {
     expect(none.display).toEqual({ value: 'n/a', previous: 'n/a', year_ago: 'n/a' });
   });
 
-  it('suppresses money made of 4 crimes\' losses and keeps it for 5; a sum of £0 is shown', () => {
+  it("suppresses money made of 4 crimes' losses and keeps it for 5; a sum of £0 is shown", () => {
     const base = { unit: 'gbp' as const, decimals: 2, value: 13350.79, previous: 500, year_ago: 0, change: 12850.79, change_pct: 2570.2, year_change: 13350.79, year_change_pct: null };
     const four = one(metric('INC-04', { ...base, denominator: 4 }));
     expect(four).toMatchObject({ value: null, denominator: null, previous: null, year_ago: 0, change: null, year_change: null, suppressed: true });
@@ -218,10 +244,7 @@ describe('applyDisclosureControl: secondary suppression', () => {
     // Four non-zero cells under a total of at most 4 must each be 1. Nothing is left shown to hide,
     // so the totals (INC-02 and the same 4 in INC-01) are shown "[c]", which may be anything from 1.
     const months = [6, 7, 5, 9, 10, 12, 8, 6, 11, 9, 2, 1, 1];
-    const [inc01, inc02] = applyDisclosureControl([
-      metric('INC-01', { ...noPast, value: 4, series: series(months) }),
-      metric('INC-02', { ...noPast, value: 4, breakdown: breakdown([1, 1, 0, 1, 1]) }),
-    ]);
+    const [inc01, inc02] = applyDisclosureControl([metric('INC-01', { ...noPast, value: 4, series: series(months) }), metric('INC-02', { ...noPast, value: 4, breakdown: breakdown([1, 1, 0, 1, 1]) })]);
     expect(displays(inc02!)).toEqual(['<5', '<5', '0', '<5', '<5']);
     expect([inc01!.display.value, inc02!.display.value]).toEqual(['[c]', '[c]']);
     expect(inc01!.series!.slice(-3).map((p) => p.display)).toEqual(['<5', '<5', '<5']);
@@ -251,10 +274,7 @@ describe('applyDisclosureControl: secondary suppression', () => {
         // INC-01's last three months make up the quarter INC-02 breaks down.
         const split = [Math.floor(total / 2), total - Math.floor(total / 2) - Math.floor(total / 3), Math.floor(total / 3)];
         const months = [...early.slice(0, 10), ...split];
-        const [inc01, inc02] = applyDisclosureControl([
-          metric('INC-01', { ...noPast, value: total, series: series(months) }),
-          metric('INC-02', { ...noPast, value: total, breakdown: breakdown(cells) }),
-        ], { minCount: m });
+        const [inc01, inc02] = applyDisclosureControl([metric('INC-01', { ...noPast, value: total, series: series(months) }), metric('INC-02', { ...noPast, value: total, breakdown: breakdown(cells) })], { minCount: m });
         expect(numbers([inc01, inc02]).filter(([, v]) => Number.isInteger(v) && v >= 1 && v < m)).toEqual([]);
         // INC-01 and INC-02 give the same total; the reader uses whichever is shown.
         const shownTotal = inc01!.value ?? inc02!.value;

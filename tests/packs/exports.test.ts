@@ -14,9 +14,21 @@ import { neutralise, toCsv } from '../../pipelines/packs/exportTables.ts';
 describe('CSV for Excel', () => {
   it('neutralises text that Excel would run as a formula, and leaves numbers alone', () => {
     expect(['=HYPERLINK("http://evil.invalid","x")', '+44 7700', '-rm', '@SUM(A1)', '\t=1', 'Hacking - server', ''].map(neutralise)).toEqual([
-      `'=HYPERLINK("http://evil.invalid","x")`, "'+44 7700", "'-rm", "'@SUM(A1)", "'\t=1", 'Hacking - server', '',
+      `'=HYPERLINK("http://evil.invalid","x")`,
+      "'+44 7700",
+      "'-rm",
+      "'@SUM(A1)",
+      "'\t=1",
+      'Hacking - server',
+      '',
     ]);
-    const csv = toCsv(['key', 'value'], [{ key: '=1+1', value: -5 }, { key: 'a, "b"\nc', value: null }]);
+    const csv = toCsv(
+      ['key', 'value'],
+      [
+        { key: '=1+1', value: -5 },
+        { key: 'a, "b"\nc', value: null },
+      ],
+    );
     expect(csv).toBe('\uFEFFkey,value\r\n\'=1+1,-5\r\n"a, ""b""\nc",\r\n');
   });
 });
@@ -39,8 +51,17 @@ describe('exports beside a pack', () => {
     const folder = join(dir, 'out', '2025-26-Q2-board');
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { exports: { file: string; sha256: string }[] };
     expect(manifest.exports.map((e) => e.file)).toEqual([
-      'metrics.csv', 'metrics.arrow', 'breakdowns.csv', 'breakdowns.arrow', 'series.csv', 'series.arrow',
-      'incidents.parquet', 'volunteers.parquet', 'volunteer_hours.parquet', 'training.parquet', 'actions.parquet',
+      'metrics.csv',
+      'metrics.arrow',
+      'breakdowns.csv',
+      'breakdowns.arrow',
+      'series.csv',
+      'series.arrow',
+      'incidents.parquet',
+      'volunteers.parquet',
+      'volunteer_hours.parquet',
+      'training.parquet',
+      'actions.parquet',
     ]);
     for (const e of manifest.exports) expect(sha256Text(readFileSync(join(folder, e.file)))).toBe(e.sha256);
   });
@@ -55,7 +76,10 @@ describe('exports beside a pack', () => {
     expect(values).toEqual(manifest.metrics.map((m) => m.value));
     // 12 crimes in Q2 (July to September 2025), all NFIB52A: Hacking - server.
     const breakdowns = tableFromIPC(readFileSync(join(folder, 'breakdowns.arrow')));
-    const rows = breakdowns.toArray().map((r) => r.toJSON()).filter((r) => r.metric_id === 'INC-02' && r.key === 'Hacking - server');
+    const rows = breakdowns
+      .toArray()
+      .map((r) => r.toJSON())
+      .filter((r) => r.metric_id === 'INC-02' && r.key === 'Hacking - server');
     expect(rows.map((r) => Number(r.value))).toEqual([12]);
   });
 
@@ -66,7 +90,10 @@ describe('exports beside a pack', () => {
     expect(dates).toEqual(['start', 'end']);
     // 4 crimes in each of July, August and September 2025.
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const rows = table.toArray().map((r) => r.toJSON()).filter((r) => r.metric_id === 'INC-01' && ['2025-07-01', '2025-09-01'].includes(day(r.start)));
+    const rows = table
+      .toArray()
+      .map((r) => r.toJSON())
+      .filter((r) => r.metric_id === 'INC-01' && ['2025-07-01', '2025-09-01'].includes(day(r.start)));
     expect(rows.map((r) => [r.period, day(r.start), day(r.end), r.value])).toEqual([
       ['2025-07', '2025-07-01', '2025-07-31', 4],
       ['2025-09', '2025-09-01', '2025-09-30', 4],
@@ -76,8 +103,17 @@ describe('exports beside a pack', () => {
   it('types the other Arrow files as docs/exports.md lists them: figures Float64, as each column mixes units', () => {
     const types = (file: string) => Object.fromEntries(tableFromIPC(readFileSync(join(dir, 'out', '2025-26-Q2-board', file))).schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types('metrics.arrow')).toEqual({
-      metric_id: 'Utf8', title: 'Utf8', unit: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64',
-      change: 'Float64', change_pct: 'Float64', target: 'Float64', rag: 'Utf8', suppressed: 'Bool',
+      metric_id: 'Utf8',
+      title: 'Utf8',
+      unit: 'Utf8',
+      value: 'Float64',
+      previous: 'Float64',
+      year_ago: 'Float64',
+      change: 'Float64',
+      change_pct: 'Float64',
+      target: 'Float64',
+      rag: 'Utf8',
+      suppressed: 'Bool',
     });
     expect(types('breakdowns.arrow')).toEqual({ metric_id: 'Utf8', key: 'Utf8', value: 'Float64', previous: 'Float64', year_ago: 'Float64' });
   });

@@ -51,11 +51,7 @@ describe('the intruder audit finds each route of issue 18, and the build closes 
   it('percentage times denominator: 5.4 % of 37 outcomes can only be 2 judicial ones', async () => {
     // 100 N / 37 rounds to 5.4 only for N = 2 (1/37 = 2.7 %, 3/37 = 8.1 %); then "Other"
     // = 37 - 2 - 20 - 10 - 0 = 5.
-    const current = () =>
-      pack('2026-07', [
-        fig('INC-07', 'percent', '5.4'),
-        fig('INC-10', 'count', '37', { breakdown: rows(OUTCOMES, ['<5', '20', '10', '0', '[c]']) }),
-      ]);
+    const current = () => pack('2026-07', [fig('INC-07', 'percent', '5.4'), fig('INC-10', 'count', '37', { breakdown: rows(OUTCOMES, ['<5', '20', '10', '0', '[c]']) })]);
     expect(await rangeOf([current()], 'INC-10[Judicial (1-8)]@2026-07')).toEqual([2, 2]);
     expect(await rangeOf([current()], 'INC-10[Other outcomes]@2026-07')).toEqual([5, 5]);
     const built = current();
@@ -78,8 +74,7 @@ describe('the intruder audit finds each route of issue 18, and the build closes 
 
   it('stock and flow: 54 active volunteers falling to 52 with joiners and leavers "<5"', async () => {
     // 52 = 54 + J - L with J, L in 1-4: L = J + 2, so J is 1 or 2 and L 3 or 4.
-    const current = () =>
-      pack('2026-08', [fig('VOL-01', 'count', '52', { display: { value: '52', previous: '54', year_ago: NA } }), fig('VOL-05', 'count', '<5'), fig('VOL-06', 'count', '<5')], { previous: '2026-07' });
+    const current = () => pack('2026-08', [fig('VOL-01', 'count', '52', { display: { value: '52', previous: '54', year_ago: NA } }), fig('VOL-05', 'count', '<5'), fig('VOL-06', 'count', '<5')], { previous: '2026-07' });
     expect(await rangeOf([current()], 'VOL-05@2026-08')).toEqual([1, 2]);
     expect(await rangeOf([current()], 'VOL-06@2026-08')).toEqual([3, 4]);
     const built = current();
@@ -91,8 +86,7 @@ describe('the intruder audit finds each route of issue 18, and the build closes 
   it('a quarter minus its two published months: 31 - 10 - 8 = 13 businesses in September, then 1 each', async () => {
     // September 2025: 40 crimes, Individual 24, Business [c], three "<5": 24 + 13 + 3 x 1 = 40 is
     // the only way once Business is 13.
-    const month = (period: string, business: string, total: string, individual: string, small: string) =>
-      pack(period, [fig('INC-09', 'count', total, { breakdown: rows(VICTIMS, [individual, business, small, small, small, '0']) })]);
+    const month = (period: string, business: string, total: string, individual: string, small: string) => pack(period, [fig('INC-09', 'count', total, { breakdown: rows(VICTIMS, [individual, business, small, small, small, '0']) })]);
     const issued = [month('2025-07', '10', '30', '20', '0'), month('2025-08', '8', '28', '20', '0'), month('2025-09', '[c]', '40', '24', '<5')];
     const quarter = () => pack('2025-26-Q2', [fig('INC-09', 'count', '98', { breakdown: rows(VICTIMS, ['64', '31', '<5', '<5', '<5', '0']) })]);
     expect(await rangeOf([...issued, quarter()], 'INC-09[Business]@2025-09')).toEqual([13, 13]);

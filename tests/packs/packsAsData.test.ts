@@ -108,7 +108,12 @@ describe('an analyst adds a metric, a chart and a section by files only', () => 
     const inc11 = manifest.metrics.find((m) => m.id === 'INC-11')!;
     // Worked from fixtures/sample: crimes reported in September 2026 by area (47 in all, INC-01).
     expect(inc11.breakdown!.map((r) => [r.key, r.value])).toEqual([
-      ['Force-wide', 0], ['Herefordshire', 4], ['Shropshire', 17], ['Telford & Wrekin', 8], ['Unknown', 0], ['Worcestershire', 18],
+      ['Force-wide', 0],
+      ['Herefordshire', 4],
+      ['Shropshire', 17],
+      ['Telford & Wrekin', 8],
+      ['Unknown', 0],
+      ['Worcestershire', 18],
     ]);
     expect(inc11.value).toBe(47);
     expect(manifest.metrics.find((m) => m.id === 'INC-01')!.value).toBe(47);
@@ -193,9 +198,7 @@ describe('an analyst mistake is one sentence naming the file and the key', () =>
   it('a metric whose SQL returns no value column names the file', async () => {
     const { code, err } = await refused(...editing('queries/metrics/INC-01.sql', (t) => t.replace(/ as value\b/, ' as crimes')));
     expect(code).toBe(2);
-    expect(err).toBe(
-      'boardpack: The query queries/metrics/INC-01.sql returns no "value" column (it returns crimes); name the figure "value", e.g. select count(*) as value.\n',
-    );
+    expect(err).toBe('boardpack: The query queries/metrics/INC-01.sql returns no "value" column (it returns crimes); name the figure "value", e.g. select count(*) as value.\n');
   });
 
   it('a metric that returns several rows where one is expected names the file', async () => {

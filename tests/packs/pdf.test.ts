@@ -69,7 +69,12 @@ describe('the PDF record and its check', () => {
   });
 
   it('a pack is configured for a PDF by period and edition, relative periods resolved', () => {
-    const config = { packs: [{ period: 'last-complete-quarter', edition: 'public' as const, pack: 'board', pdf: true }, { period: 'last-complete-quarter', edition: 'board' as const, pack: 'board' }] };
+    const config = {
+      packs: [
+        { period: 'last-complete-quarter', edition: 'public' as const, pack: 'board', pdf: true },
+        { period: 'last-complete-quarter', edition: 'board' as const, pack: 'board' },
+      ],
+    };
     expect(pdfConfigured(config, '2025-26-Q2', 'public', '2025-10-14')).toBe(true);
     expect(pdfConfigured(config, '2025-26-Q2', 'board', '2025-10-14')).toBe(false);
     expect(pdfConfigured(config, '2025-26-Q1', 'public', '2025-10-14')).toBe(false);
@@ -106,7 +111,9 @@ describe.skipIf(noChromium !== null && process.env.CI !== 'true')('build and ver
 
     const rebuilt = await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14');
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.stderr).toContain('boardpack: The earlier 2025-26-Q2-board pack.pdf was removed: it showed the previous build; print it again with --pdf, or set "pdf": true on the pack in the configuration to reprint it at every build.\n');
+    expect(rebuilt.stderr).toContain(
+      'boardpack: The earlier 2025-26-Q2-board pack.pdf was removed: it showed the previous build; print it again with --pdf, or set "pdf": true on the pack in the configuration to reprint it at every build.\n',
+    );
     expect(existsSync(join(folder, 'pack.pdf'))).toBe(false);
     expect(existsSync(join(folder, 'pdf.json'))).toBe(false);
     expect((await boardpack('verify', folder)).code).toBe(0);

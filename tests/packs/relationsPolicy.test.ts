@@ -14,9 +14,35 @@ const catalog = loadCatalog(resolve(import.meta.dirname, '../../queries'));
 
 function result(id: string, extra: Partial<MetricResult>): MetricResult {
   return {
-    id, title: id, definition: id, unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: 'o', caveats: [], value: null, previous: null, year_ago: null,
-    change: null, change_pct: null, year_change: null, year_change_pct: null, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: 's', definition_sha256: 'd', sql_path: 'q', datasets: ['incidents'], ...extra,
+    id,
+    title: id,
+    definition: id,
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
+    owner: 'o',
+    caveats: [],
+    value: null,
+    previous: null,
+    year_ago: null,
+    change: null,
+    change_pct: null,
+    year_change: null,
+    year_change_pct: null,
+    numerator: null,
+    denominator: null,
+    previous_denominator: null,
+    year_ago_denominator: null,
+    target: null,
+    tolerance: null,
+    rag: null,
+    suppressed: false,
+    sql_sha256: 's',
+    definition_sha256: 'd',
+    sql_path: 'q',
+    datasets: ['incidents'],
+    ...extra,
   };
 }
 
@@ -24,7 +50,12 @@ describe('relations declared in the metric metadata', () => {
   it('reads the shipped catalogue: each breakdown names its total, the ratios their parts, the stock its flows', () => {
     const r = loadRelations(catalog);
     expect(Object.fromEntries([...r.partsOf].map(([id, ref]) => [id, ref.metric]))).toEqual({
-      'INC-02': 'INC-01', 'INC-09': 'INC-01', 'INC-10': 'INC-10', 'TRN-06': 'TRN-02', 'TRN-07': 'TRN-01', 'VOL-08': 'VOL-02',
+      'INC-02': 'INC-01',
+      'INC-09': 'INC-01',
+      'INC-10': 'INC-10',
+      'TRN-06': 'TRN-02',
+      'TRN-07': 'TRN-01',
+      'VOL-08': 'VOL-02',
     });
     expect(r.numeratorOf.get('INC-07')).toEqual({ metric: 'INC-10', row: 'Judicial (1-8)', field: 'value' });
     expect(r.denominatorOf.get('VOL-03')).toEqual({ metric: 'VOL-01', field: 'value' });

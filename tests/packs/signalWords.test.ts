@@ -10,13 +10,48 @@ import { formatFigure } from '../../pipelines/packs/format.ts';
 
 function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
   return {
-    id, title: `Measure ${id}`, definition: '', unit: 'count', decimals: 0, direction: 'neutral', section: 'crime', owner: '', caveats: [],
-    value: 50, previous: 49, year_ago: 45, change: 1, change_pct: 2, year_change: 5, year_change_pct: 11.1, numerator: null, denominator: null, previous_denominator: null, year_ago_denominator: null,
-    target: null, tolerance: null, rag: null, suppressed: false, sql_sha256: '', definition_sha256: '', sql_path: '', datasets: ['incidents'], ...extra,
+    id,
+    title: `Measure ${id}`,
+    definition: '',
+    unit: 'count',
+    decimals: 0,
+    direction: 'neutral',
+    section: 'crime',
+    owner: '',
+    caveats: [],
+    value: 50,
+    previous: 49,
+    year_ago: 45,
+    change: 1,
+    change_pct: 2,
+    year_change: 5,
+    year_change_pct: 11.1,
+    numerator: null,
+    denominator: null,
+    previous_denominator: null,
+    year_ago_denominator: null,
+    target: null,
+    tolerance: null,
+    rag: null,
+    suppressed: false,
+    sql_sha256: '',
+    definition_sha256: '',
+    sql_path: '',
+    datasets: ['incidents'],
+    ...extra,
   };
 }
 const quiet: MetricSpc = { baseline: { from: '2025-07', to: '2026-06', months: 12 }, mean: 48.6, upper: 64.5, lower: 32.6, signal: null };
-const context = { headline: [{ metric: 'INC-01', says: 'cyber-dependent crimes were reported' }], periodLabel: 'Q2 2026-27', kindWord: 'quarter', partial: false, warnings: [], dataQuality: [], covered: { previous: true, year_ago: true }, show: (m: MetricResult, f: 'value' | 'previous' | 'year_ago') => formatFigure(m[f], m.unit, m.decimals) };
+const context = {
+  headline: [{ metric: 'INC-01', says: 'cyber-dependent crimes were reported' }],
+  periodLabel: 'Q2 2026-27',
+  kindWord: 'quarter',
+  partial: false,
+  warnings: [],
+  dataQuality: [],
+  covered: { previous: true, year_ago: true },
+  show: (m: MetricResult, f: 'value' | 'previous' | 'year_ago') => formatFigure(m[f], m.unit, m.decimals),
+};
 
 describe('signals in the summary', () => {
   it('says plainly that nothing changed significantly in a quiet period, and that the headline movement is ordinary variation', () => {
@@ -28,9 +63,28 @@ describe('signals in the summary', () => {
   });
 
   it('leads with targets breached, then each significant change in words, never a rule code', () => {
-    const contact = metric('INC-05', { title: 'Victim contact within 28 days', unit: 'percent', decimals: 1, direction: 'up', value: 70, target: 90, rag: 'Red', spc: { ...quiet, mean: 82.2, upper: 94.07, lower: 70.33, signal: { months: ['2026-09'], rules: ['beyond_limits'], side: 'low', meaning: 'concern' } } });
-    const vetting = metric('VOL-07', { title: 'Vetting due', direction: 'down', spc: { ...quiet, mean: 4.3, upper: 6.5, lower: 2.2, signal: { months: ['2026-08', '2026-09'], rules: ['beyond_limits', 'shift'], side: 'high', meaning: 'concern' } } });
-    const hours = metric('VOL-02', { title: 'Volunteer hours', unit: 'hours', decimals: 1, direction: 'neutral', spc: { ...quiet, mean: 298.75, upper: 432.23, lower: -5, signal: { months: ['2026-09'], rules: ['trend'], side: 'high', meaning: 'neutral' } } });
+    const contact = metric('INC-05', {
+      title: 'Victim contact within 28 days',
+      unit: 'percent',
+      decimals: 1,
+      direction: 'up',
+      value: 70,
+      target: 90,
+      rag: 'Red',
+      spc: { ...quiet, mean: 82.2, upper: 94.07, lower: 70.33, signal: { months: ['2026-09'], rules: ['beyond_limits'], side: 'low', meaning: 'concern' } },
+    });
+    const vetting = metric('VOL-07', {
+      title: 'Vetting due',
+      direction: 'down',
+      spc: { ...quiet, mean: 4.3, upper: 6.5, lower: 2.2, signal: { months: ['2026-08', '2026-09'], rules: ['beyond_limits', 'shift'], side: 'high', meaning: 'concern' } },
+    });
+    const hours = metric('VOL-02', {
+      title: 'Volunteer hours',
+      unit: 'hours',
+      decimals: 1,
+      direction: 'neutral',
+      spc: { ...quiet, mean: 298.75, upper: 432.23, lower: -5, signal: { months: ['2026-09'], rules: ['trend'], side: 'high', meaning: 'neutral' } },
+    });
     const sentences = summarize([contact, vetting, hours], context);
     expect(sentences).toEqual([
       'Victim contact within 28 days was 70.0 % against a target of 90.0 % (Red: more than the tolerance short of target).',

@@ -10,7 +10,9 @@ import type { Manifest } from '../../pipelines/packs/manifest.ts';
 // The words lint on the sample pack, both editions: no file path, configuration key, dataset
 // identifier, doubled unit, unitless change or mislabelled hash reaches a reader.
 
-const DATASETS = readdirSync(resolve('queries/contracts')).filter((f) => f.endsWith('.json') && f !== 'personal.json').map((f) => f.slice(0, -5));
+const DATASETS = readdirSync(resolve('queries/contracts'))
+  .filter((f) => f.endsWith('.json') && f !== 'personal.json')
+  .map((f) => f.slice(0, -5));
 let dir: string;
 const packs: Record<string, { html: string; context: WordsContext }> = {};
 
@@ -98,7 +100,14 @@ describe('the public edition reads on its own', () => {
   it('keeps the categories in their order when some are withheld, and says "not available" as the board edition does', () => {
     const figure = /<figure class="chart" aria-labelledby="chart-by-category-caption">([\s\S]*?)<\/figure>/.exec(packs.public!.html)![1]!;
     const wide = figure.slice(0, figure.indexOf('chart-narrow'));
-    const axes = [...wide.matchAll(/<g class="mark-text role-axis-label"[\s\S]*?<\/g>/g)].map((g) => [...g[0].matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((t) => t[1]!.replace(/<tspan[^>]*>/g, ' ').replace(/<\/tspan>/g, '').trim()));
+    const axes = [...wide.matchAll(/<g class="mark-text role-axis-label"[\s\S]*?<\/g>/g)].map((g) =>
+      [...g[0].matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((t) =>
+        t[1]!
+          .replace(/<tspan[^>]*>/g, ' ')
+          .replace(/<\/tspan>/g, '')
+          .trim(),
+      ),
+    );
     const categories = axes.find((labels) => labels[0]!.startsWith('Computer'))!;
     const rows = [...figure.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => decodeEntities(m[1]!));
     expect(categories.map((c) => c.replace(/\s+/g, ' '))).toEqual(rows.map((r) => r.replace(/\s+/g, ' ')));

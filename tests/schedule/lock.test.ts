@@ -23,9 +23,7 @@ describe('acquireLock', () => {
     const path = join(dir, 'db.refresh.lock');
     const first = acquireLock(path, { command: 'schedule', now });
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), command: 'schedule', since: '2027-06-10T08:00:00.000Z' });
-    expect(() => acquireLock(path, { command: 'refresh', now })).toThrow(
-      `Another boardpack schedule is running (process ${process.pid} on ${hostname()}, since 2027-06-10T08:00:00.000Z); wait for it to finish or stop it, then try again.`,
-    );
+    expect(() => acquireLock(path, { command: 'refresh', now })).toThrow(`Another boardpack schedule is running (process ${process.pid} on ${hostname()}, since 2027-06-10T08:00:00.000Z); wait for it to finish or stop it, then try again.`);
     first.release();
     expect(existsSync(path)).toBe(false);
     acquireLock(path, { command: 'refresh', now }).release();

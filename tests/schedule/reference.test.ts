@@ -7,8 +7,19 @@ import { compileSchedule } from '../../pipelines/schedule/slots.ts';
 // version. The cases cover both Europe/London clock changes of 2027 (28 March, 31 October)
 // and day of month with day of week.
 
-interface Case { expression: string; after: string; next: string[]; why?: string }
-interface Reference { implementation: string; version: string; timezone: string; cases: Case[]; departures: Case[] }
+interface Case {
+  expression: string;
+  after: string;
+  next: string[];
+  why?: string;
+}
+interface Reference {
+  implementation: string;
+  version: string;
+  timezone: string;
+  cases: Case[];
+  departures: Case[];
+}
 
 const reference = JSON.parse(readFileSync(new URL('./reference-croniter.json', import.meta.url), 'utf8')) as Reference;
 
@@ -65,9 +76,7 @@ describe(`schedules agree with ${reference.implementation} ${reference.version}`
   }
 
   it('reads "0 0 13 * 5" as every 13th and every Friday (worked by hand: Fri 6, Fri 13 Aug, Fri 20, Fri 27, Mon 13 Sep 2027, midnight BST)', () => {
-    expect(nextRuns('0 0 13 * 5', '2027-08-01T00:00:00Z', 6)).toEqual([
-      '2027-08-05T23:00:00Z', '2027-08-12T23:00:00Z', '2027-08-19T23:00:00Z', '2027-08-26T23:00:00Z', '2027-09-02T23:00:00Z', '2027-09-09T23:00:00Z',
-    ]);
+    expect(nextRuns('0 0 13 * 5', '2027-08-01T00:00:00Z', 6)).toEqual(['2027-08-05T23:00:00Z', '2027-08-12T23:00:00Z', '2027-08-19T23:00:00Z', '2027-08-26T23:00:00Z', '2027-09-02T23:00:00Z', '2027-09-09T23:00:00Z']);
     expect(nextRuns('0 0 13 * 5', '2027-09-10T00:00:00Z', 2)).toEqual(['2027-09-12T23:00:00Z', '2027-09-16T23:00:00Z']);
   });
 });

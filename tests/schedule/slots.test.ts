@@ -105,24 +105,31 @@ describe('compileSchedule', () => {
 
   it('runs a wildcard job through the repeated hour both times, and not in the gap', () => {
     expect(slotsBetween('0,30 * * * *', '2027-10-30T23:45:00Z', '2027-10-31T02:00:00Z')).toEqual([
-      '2027-10-31T00:00:00.000Z', '2027-10-31T00:30:00.000Z', // 01:00 and 01:30 BST
-      '2027-10-31T01:00:00.000Z', '2027-10-31T01:30:00.000Z', // 01:00 and 01:30 GMT
+      '2027-10-31T00:00:00.000Z',
+      '2027-10-31T00:30:00.000Z', // 01:00 and 01:30 BST
+      '2027-10-31T01:00:00.000Z',
+      '2027-10-31T01:30:00.000Z', // 01:00 and 01:30 GMT
     ]);
     expect(slotsBetween('0,30 * * * *', '2027-03-28T00:15:00Z', '2027-03-28T02:00:00Z')).toEqual([
       '2027-03-28T00:30:00.000Z', // 00:30 GMT; 01:00 and 01:30 do not exist
-      '2027-03-28T01:00:00.000Z', '2027-03-28T01:30:00.000Z', // 02:00 and 02:30 BST
+      '2027-03-28T01:00:00.000Z',
+      '2027-03-28T01:30:00.000Z', // 02:00 and 02:30 BST
     ]);
     // A fixed-time job with two times in the gap: one run when the clocks jump, at 02:00 BST.
     expect(slotsBetween('0,30 1 * * *', '2027-03-28T00:00:00Z', '2027-03-29T00:00:00Z')).toEqual(['2027-03-28T01:00:00.000Z']);
   });
 
   it('refuses a bad expression or time zone with one sentence naming the setting', () => {
-    expect(() => london('30 2 * *')).toThrow('Configuration "schedule.cron" "30 2 * *" is not a cron expression; use five fields (minute hour day month weekday), six with seconds, or one of @hourly, @daily, @weekly, @monthly, @yearly, e.g. "30 2 * * *".');
+    expect(() => london('30 2 * *')).toThrow(
+      'Configuration "schedule.cron" "30 2 * *" is not a cron expression; use five fields (minute hour day month weekday), six with seconds, or one of @hourly, @daily, @weekly, @monthly, @yearly, e.g. "30 2 * * *".',
+    );
     expect(() => compileSchedule('30 2 * * *', 'Europe/Lundun')).toThrow('Configuration "schedule.timezone" "Europe/Lundun" is not a time zone; use an IANA name such as Europe/London.');
     expect(() => london('30 25 * * *')).toThrow('Configuration "schedule.cron" "30 25 * * *": the hour field "25" is out of range; use numbers 0-23, with ranges (a-b), lists (a,b) and steps (*/n, a-b/n).');
     expect(() => london('0 0 * * 5L')).toThrow('Configuration "schedule.cron" "0 0 * * 5L": the day-of-week field "5L" is not understood; use numbers 0-7 or names, with ranges (a-b), lists (a,b) and steps (*/n, a-b/n).');
     expect(() => london('0 0 * * FRI-MON')).toThrow('Configuration "schedule.cron" "0 0 * * FRI-MON": the day-of-week field "FRI-MON" has a range that runs backwards; write the lower end first.');
-    expect(() => london('@reboot')).toThrow('Configuration "schedule.cron" "@reboot" is not a schedule boardpack can keep; use five fields (minute hour day month weekday), six with seconds, or one of @hourly, @daily, @weekly, @monthly, @yearly.');
+    expect(() => london('@reboot')).toThrow(
+      'Configuration "schedule.cron" "@reboot" is not a schedule boardpack can keep; use five fields (minute hour day month weekday), six with seconds, or one of @hourly, @daily, @weekly, @monthly, @yearly.',
+    );
   });
 
   it('says an expression that never runs never runs, rather than that it is not cron', () => {

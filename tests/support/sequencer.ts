@@ -18,6 +18,9 @@ export default class LongestFirst extends BaseSequencer {
       const at = LONGEST_FIRST.indexOf(key(file));
       return at < 0 ? LONGEST_FIRST.length : at;
     };
-    return sorted.map((file, i) => ({ file, i })).sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i).map(({ file }) => file);
+    return sorted
+      .map((file, i) => ({ file, i }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+      .map(({ file }) => file);
   }
 }
