@@ -27,8 +27,9 @@ function validator(name: SchemaName): ValidateFunction {
     const Ajv = createRequire(import.meta.url)('ajv').default as new (options: object) => Ajv;
     ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   }
-  const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as object;
-  const validate = ajv.compile(schema);
+  const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as { $id?: string };
+  // A schema already added under its $id (a compile that failed half way, or a second loader) is reused, not re-added.
+  const validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
   compiled.set(name, validate);
   return validate;
 }
