@@ -121,8 +121,9 @@ describe('cite', () => {
   it('a public citation carries only what the public pack publishes: controlled figures in words, no numerator or denominator', async () => {
     expect((await boardpack('build', '--period', '2025-26-Q2', '--as-of', '2025-10-14', '--edition', 'public')).code).toBe(0);
     const count = JSON.parse((await boardpack('cite', 'WM-2025-26-Q2-INC-01', '--format', 'json')).stdout);
-    // Two crimes: shown as <5 in the public pack, so "fewer than 5", and no 2 anywhere.
-    expect(count.figure).toEqual({ value: null, text: 'fewer than 5', numerator: null, denominator: null, basis: null });
+    // Two crimes: withheld in the public pack ([c]: its months are small too, so the audit hides the total), cited in
+    // words, and no 2 anywhere.
+    expect(count.figure).toEqual({ value: null, text: 'not published: too few records to publish without identifying people', numerator: null, denominator: null, basis: null });
     expect(count.pack).toMatchObject({ edition: 'public', marking: 'OFFICIAL' });
     const rate = await boardpack('cite', 'WM-2025-26-Q2-INC-05');
     // 1 of 2: a percentage of fewer than 10 crimes is suppressed, with its numerator and denominator.

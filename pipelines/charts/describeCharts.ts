@@ -84,7 +84,7 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
     return values.length ? values.reduce((a, b) => a + b, 0) : null;
   };
   const previous = wording.previous === null ? null : midSentence(wording.previous);
-  const was = (row: BreakdownRow) => (previous === null ? '' : ` (${row.previous === null ? (isWithheld(row, 'previous') ? 'previously too few to show' : 'no figure before') : `previously ${say(row.previous)}`})`);
+  const was = (row: BreakdownRow) => (previous === null ? '' : ` (${row.previous === null ? (isWithheld(row, 'previous') ? 'previously not shown' : 'no figure before') : `previously ${say(row.previous)}`})`);
   const given = (v: number | null | undefined) => (v === null || v === undefined ? null : v);
   const total =
     given(wording.totals?.value) ??
@@ -99,7 +99,7 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
       wording.decimals,
     );
   const withheld = rows.filter((r) => isWithheld(r));
-  const totalText = total === null ? 'no figures' : `${say(total)} in all${withheld.length && given(wording.totals?.value) !== null ? ', some of them in groups too small to show' : ''}`;
+  const totalText = total === null ? 'no figures' : `${say(total)} in all${withheld.length && given(wording.totals?.value) !== null ? ', some of them in groups not shown to protect small numbers' : ''}`;
   const against = previous === null ? '' : before === null ? `, no figure for ${previous}` : `, against ${say(before)} in ${previous}`;
   const head = `${wording.lead} in ${midSentence(wording.current)} ${wording.by}: ${totalText}${against}.`;
   const ranked = rows
@@ -113,7 +113,7 @@ export function describeBreakdown(rows: BreakdownRow[], wording: BreakdownWordin
   const noneText = none.length === rows.length ? ' None in any group.' : none.length ? ` ${listNames(none)}: none.` : '';
   const missing = rows.filter((r) => r.value === null && !isWithheld(r)).map((r) => r.key);
   const missingText = missing.length ? ` No figure for ${listNames(missing)}.` : '';
-  const withheldText = withheld.length ? ` Too few to show: ${listNames(withheld.map((r) => r.key))}.` : '';
+  const withheldText = withheld.length ? ` Not shown, to protect small numbers: ${listNames(withheld.map((r) => r.key))}.` : '';
   return head + largest + noneText + missingText + withheldText;
 }
 

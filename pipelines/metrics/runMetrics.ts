@@ -60,6 +60,8 @@ export interface MetricResult {
   sql_path: string;
   /** The datasets its SQL reads (metadata), for citations and restatements. */
   datasets: string[];
+  /** Measured at the as-of date (open actions), not over the period: its value depends on when the pack was built. */
+  at_as_of?: boolean;
   /** The query says this period's figure can still change (a window not yet closed, e.g. INC-05's 28 days). */
   provisional?: boolean;
   /** Who set the target and when, from the configuration (issue 13: targets are the board's). */
@@ -194,6 +196,7 @@ async function resultFor(
     definition_sha256: metric.definitionSha256,
     sql_path: metric.sqlPath,
     datasets: meta.datasets,
+    ...(meta.at_as_of ? { at_as_of: true } : {}),
     // Only a query that returns a provisional column can say so (issue 13: INC-05's 28-day window).
     ...(current.provisional ? { provisional: true } : {}),
   };

@@ -216,6 +216,7 @@ export function applyDisclosureControl(metrics: MetricResult[], thresholds: Part
       definition_sha256: metric.definition_sha256,
       sql_path: metric.sql_path,
       datasets: [...metric.datasets],
+      ...(metric.at_as_of ? { at_as_of: true } : {}),
     };
     if (metric.breakdown) {
       result.breakdown = metric.breakdown.map((r, i) => {

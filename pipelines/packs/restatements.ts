@@ -73,6 +73,11 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
   const table = await storedTables(db);
   const results: Manifest['metrics'] = [];
   for (const m of manifest.metrics) {
+    // A stock at the as-of date (open actions) is a different figure in a pack built on another day, not a restatement.
+    if (m.at_as_of) {
+      results.push(m);
+      continue;
+    }
     const restatements: Restatement[] = [];
     for (const role of ['value', 'previous', 'year_ago'] as const) {
       const now = m[role];

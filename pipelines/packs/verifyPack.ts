@@ -138,7 +138,7 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
   }
 }
 
-const LATER_FIELDS = ['datasets'];
+const LATER_FIELDS = ['datasets', 'at_as_of'];
 
 /** Figure by figure: every field the manifest records, except the publication history (restatements). */
 export function compareFigures(manifest: Manifest, recomputed: Manifest): FigureCheck[] {

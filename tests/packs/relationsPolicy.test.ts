@@ -124,7 +124,7 @@ describe('the publication policy in configuration', () => {
   });
 
   it('refuses unknown keys and values with one sentence naming the key (exit 2)', () => {
-    expect(() => policySetting({ min_cuont: 5 })).toThrow('Configuration "disclosure.min_cuont" is not a setting; use min_count, min_denominator, min_crimes_for_money, method, round_base, periods, metrics, min_range.');
+    expect(() => policySetting({ min_cuont: 5 })).toThrow('Configuration "disclosure.min_cuont" is not a setting; did you mean "min_count"?');
     expect(() => policySetting({ method: 'noise' })).toThrow('Configuration "disclosure.method" must be "suppression" or "rounding".');
     expect(() => policySetting({ periods: ['week'] })).toThrow(/disclosure\.periods/);
     expect(() => policySetting({ metrics: ['inc-1'] })).toThrow(/disclosure\.metrics/);

@@ -92,9 +92,10 @@ describe('the public edition reads on its own', () => {
     const caption = (id: string) => readableText(new RegExp(`<figcaption id="chart-${id}-caption">[\\s\\S]*?</figcaption>`).exec(packs.public!.html)![0]).join(' ');
     // 146 crimes (INC-01 in the scorecard); the groups shown add up to 124.
     expect(packs.public!.html).toMatch(/<tr id="score-INC-01">[\s\S]*?<td class="num">146</);
-    expect(caption('by-category')).toContain('146 in all, some of them in groups too small to show, against 145 in Q1 2026-27 (April to June 2026).');
-    expect(caption('by-category')).toContain('Too few to show: Denial of service attack, Denial of service attack - extortion, Hacking - extortion and Hacking - PBX/dial through.');
-    expect(caption('by-victim-type')).toContain('Charity 6 (previously too few to show)');
+    expect(caption('by-category')).toContain('146 in all, some of them in groups not shown to protect small numbers, against 145 in Q1 2026-27 (April to June 2026).');
+    expect(caption('by-category')).toContain('Not shown, to protect small numbers: Denial of service attack, Denial of service attack - extortion, Hacking - extortion and Hacking - PBX/dial through.');
+    // Charity's 6 is hidden with the small groups: the audit found it would give them away.
+    expect(caption('by-victim-type')).toContain('Not shown, to protect small numbers: Charity, Public sector, Education and Other.');
   });
 
   it('keeps the categories in their order when some are withheld, and says "not available" as the board edition does', () => {
