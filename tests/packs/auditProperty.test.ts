@@ -5,6 +5,7 @@ import { parsePeriod, previousPeriod, type Period } from '../../pipelines/lib/pe
 import { loadCatalog } from '../../pipelines/metrics/catalog.ts';
 import { loadRelations } from '../../pipelines/metrics/relations.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
+import { metricResult } from '../charts/sampleMetrics.ts';
 import { buildAuditModel, type PublicPack } from '../../pipelines/packs/auditModel.ts';
 import { applyDisclosureControl } from '../../pipelines/packs/disclosure.ts';
 import { auditRanges } from '../../pipelines/packs/intruderAudit.ts';
@@ -26,38 +27,9 @@ function months(p: Period): Period[] {
   return MONTHS.filter((m) => m.start >= p.start && m.end <= p.end);
 }
 
+/** A metric result as runMetrics gives one (tests/charts/sampleMetrics.ts), with this file's placeholder texts. */
 function base(id: string, extra: Partial<MetricResult>): MetricResult {
-  return {
-    id,
-    title: id,
-    definition: id,
-    unit: 'count',
-    decimals: 0,
-    direction: 'neutral',
-    section: 'crime',
-    owner: 'o',
-    caveats: [],
-    value: null,
-    previous: null,
-    year_ago: null,
-    change: null,
-    change_pct: null,
-    year_change: null,
-    year_change_pct: null,
-    numerator: null,
-    denominator: null,
-    previous_denominator: null,
-    year_ago_denominator: null,
-    target: null,
-    tolerance: null,
-    rag: null,
-    suppressed: false,
-    sql_sha256: 's',
-    definition_sha256: 'd',
-    sql_path: 'q',
-    datasets: ['incidents'],
-    ...extra,
-  };
+  return metricResult(id, { definition: id, owner: 'o', sql_sha256: 's', definition_sha256: 'd', sql_path: 'q', ...extra });
 }
 
 /** The board figures of a period from the monthly counts (null outside the year). */

@@ -4,6 +4,7 @@ import { UsageError, WorkError } from '../../pipelines/lib/errors.ts';
 import { loadCatalog, type MetricDefinition } from '../../pipelines/metrics/catalog.ts';
 import { checkPartsAddUp, checkRatioLinks, loadRelations, parseRef } from '../../pipelines/metrics/relations.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
+import { metricResult } from '../charts/sampleMetrics.ts';
 import { readDisplay } from '../../pipelines/packs/auditModel.ts';
 import { checkPublishedPeriod, defaultPolicy, policySetting, policyToSettings } from '../../pipelines/lib/publicationPolicy.ts';
 import { roundCount } from '../../pipelines/packs/rounding.ts';
@@ -12,38 +13,9 @@ import { roundCount } from '../../pipelines/packs/rounding.ts';
 
 const catalog = loadCatalog(resolve(import.meta.dirname, '../../queries'));
 
+/** A metric result as runMetrics gives one (tests/charts/sampleMetrics.ts), with this file's placeholder texts. */
 function result(id: string, extra: Partial<MetricResult>): MetricResult {
-  return {
-    id,
-    title: id,
-    definition: id,
-    unit: 'count',
-    decimals: 0,
-    direction: 'neutral',
-    section: 'crime',
-    owner: 'o',
-    caveats: [],
-    value: null,
-    previous: null,
-    year_ago: null,
-    change: null,
-    change_pct: null,
-    year_change: null,
-    year_change_pct: null,
-    numerator: null,
-    denominator: null,
-    previous_denominator: null,
-    year_ago_denominator: null,
-    target: null,
-    tolerance: null,
-    rag: null,
-    suppressed: false,
-    sql_sha256: 's',
-    definition_sha256: 'd',
-    sql_path: 'q',
-    datasets: ['incidents'],
-    ...extra,
-  };
+  return metricResult(id, { definition: id, owner: 'o', sql_sha256: 's', definition_sha256: 'd', sql_path: 'q', ...extra });
 }
 
 describe('relations declared in the metric metadata', () => {
