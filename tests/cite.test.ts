@@ -129,6 +129,9 @@ describe('cite', () => {
     // 1 of 2: a percentage of fewer than 10 crimes is suppressed, with its numerator and denominator.
     expect(rate.stdout.split('\n')[0]).toBe('Victim contact within 28 days, West Mercia, Q2 2025-26 (July to September 2025): not published: too few records to publish without identifying people. Data as of 14 October 2025.');
     expect(rate.stdout).toContain('public edition (OFFICIAL)');
+    // The public manifest names no export file and no load date, so neither does its citation.
+    expect(rate.stdout).toMatch(/^Source: the crime records export \(SHA-256 [0-9a-f]{64}\)\.$/m);
+    expect(rate.stdout).not.toMatch(/undefined|incidents\.csv|received/);
     const json = JSON.parse((await boardpack('cite', 'WM-2025-26-Q2-INC-05', '--format', 'json')).stdout);
     expect(json.figure).toEqual({ value: null, text: 'not published: too few records to publish without identifying people', numerator: null, denominator: null, basis: null });
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['2025-26-Q2-board', '2025-26-Q2-public']);

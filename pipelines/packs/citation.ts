@@ -32,7 +32,8 @@ export interface LetterCitation {
   definition: string;
   caveats: string[];
   pack: { title: string; force: string; edition: 'board' | 'public'; marking: string; generated_on: string; link: string };
-  sources: { file: string; description: string; sha256: string; loaded_on: string }[];
+  /** A public citation has neither the file name nor the load date (null): the public manifest does not publish them. */
+  sources: { file: string | null; description: string; sha256: string; loaded_on: string | null }[];
 }
 
 export type CitationFormat = 'text' | 'markdown' | 'json';
@@ -100,12 +101,11 @@ export function composeCitation(manifest: Manifest, id: string, options: { publi
     definition: m.definition,
     caveats,
     pack: { title: PACK_TITLE, force: pack.force, edition: pack.edition, marking: pack.marking, generated_on: londonDate(new Date(pack.generated_at)), link },
-    sources: (m.sources ?? []).map((s) => ({
-      file: s.file,
-      description: datasetWords(s.dataset),
-      sha256: s.sha256,
-      loaded_on: londonDate(new Date(inputs.get(s.sha256)?.loaded_at ?? pack.generated_at)),
-    })),
+    // A public manifest names no export file and no load time: its citation gives the export's kind and hash only.
+    sources: (m.sources ?? []).map((s) => {
+      const loadedAt = inputs.get(s.sha256)?.loaded_at;
+      return { file: s.file ?? null, description: datasetWords(s.dataset), sha256: s.sha256, loaded_on: loadedAt ? londonDate(new Date(loadedAt)) : null };
+    }),
   };
 }
 
@@ -129,7 +129,7 @@ export function citationText(c: LetterCitation): string {
     `Caveats: ${c.caveats.length ? c.caveats.join(' ') : 'none recorded.'}`,
     `Source: ${sourceLine(c)}`,
     `Link: ${c.pack.link}`,
-    ...c.sources.map((s) => `Source file: ${s.file} (${s.description}, received ${longDate(s.loaded_on)}, SHA-256 ${s.sha256}).`),
+    ...c.sources.map((s) => (s.file ? `Source file: ${s.file} (${s.description}, received ${longDate(s.loaded_on!)}, SHA-256 ${s.sha256}).` : `Source: the ${s.description} export (SHA-256 ${s.sha256}).`)),
   ].join('\n');
 }
 
@@ -148,7 +148,7 @@ export function citationMarkdown(c: LetterCitation): string {
     `- **Caveats:** ${c.caveats.length ? md(c.caveats.join(' ')) : 'none recorded.'}`,
     `- **Source:** ${md(sourceLine(c))}`,
     `- **Link:** ${link}`,
-    ...c.sources.map((s) => `- **Source file:** ${md(s.file)} (${md(s.description)}, received ${longDate(s.loaded_on)}, SHA-256 \`${s.sha256}\`)`),
+    ...c.sources.map((s) => (s.file ? `- **Source file:** ${md(s.file)} (${md(s.description)}, received ${longDate(s.loaded_on!)}, SHA-256 \`${s.sha256}\`)` : `- **Source:** the ${md(s.description)} export (SHA-256 \`${s.sha256}\`)`)),
   ].join('\n');
 }
 
