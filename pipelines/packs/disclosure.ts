@@ -217,6 +217,9 @@ export function applyDisclosureControl(metrics: MetricResult[], thresholds: Part
       sql_path: metric.sql_path,
       datasets: [...metric.datasets],
       ...(metric.at_as_of ? { at_as_of: true } : {}),
+      // Whether the figure can still change, and who set its target: words about the figure, not counts.
+      ...(metric.provisional ? { provisional: true } : {}),
+      ...(metric.target_set ? { target_set: metric.target_set } : {}),
     };
     if (metric.breakdown) {
       result.breakdown = metric.breakdown.map((r, i) => {

@@ -98,6 +98,7 @@ export function renderPack(input: RenderInput): string {
     statement: notes.statement,
     summary: summarize(metrics, {
       headline: input.definition.headline,
+      signals: pack.edition === 'board',
       periodLabel: pack.label,
       kindWord,
       partial: pack.partial,

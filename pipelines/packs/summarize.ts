@@ -12,6 +12,8 @@ import { signalSentences } from './signalWords.ts';
  */
 
 export interface SummaryContext {
+  /** Whether to report statistical signals (the board edition); default true. */
+  signals?: boolean;
   /** The pack definition's headline metrics, each with what its figure counts. */
   headline: { metric: string; says?: string }[];
   periodLabel: string;
@@ -36,7 +38,8 @@ export function summarize(metrics: MetricResult[], context: SummaryContext): str
     }
   }
   // Signals, not noise: a movement on the previous period is reported only when statistical process control finds one.
-  sentences.push(...signalSentences(metrics, context.periodLabel));
+  // The public edition gives no process limits: they are worked from monthly figures it does not publish.
+  if (context.signals !== false) sentences.push(...signalSentences(metrics, context.periodLabel));
   for (const { metric, says } of context.headline) {
     const headline = metrics.find((m) => m.id === metric);
     // In the public edition a small headline reads "<5"; only a figure that does not exist is left out.

@@ -99,6 +99,11 @@ describe('signals in the summary', () => {
     expect(signalSentences([metric('INC-01')], 'Q2 2026-27')).toEqual(['There is not yet enough monthly history (12 months before the period) to tell a significant change from ordinary variation.']);
   });
 
+  it('says nothing of signals in the public edition, whose monthly figures and so limits are not published', () => {
+    const sentences = summarize([metric('INC-01', { value: 146, previous: 145, change: 1, change_pct: 0.7, year_ago: 139, year_change: 7, year_change_pct: 5 })], { ...context, signals: false });
+    expect(sentences).toEqual(['146 cyber-dependent crimes were reported in Q2 2026-27, up 1 (0.7 %) on the 145 of the previous quarter, and up 7 (5.0 %) on the 139 of the same quarter a year earlier.']);
+  });
+
   it('gives a measure without a target its signal as a status', () => {
     expect(signalStatus(metric('TRN-01', { spc: quiet }))).toEqual({ text: 'No significant change', symbol: '–', cls: 'common' });
     expect(signalStatus(metric('TRN-01', { spc: { ...quiet, signal: { months: ['2026-09'], rules: ['trend'], side: 'low', meaning: 'concern' } } }))).toEqual({ text: 'Significant change: lower', symbol: '↓', cls: 'concern' });
