@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -143,6 +143,71 @@ describe('an analyst adds a metric, a chart and a section by files only', () => 
     const html = read('out/2026-09-public/index.html');
     expect(html).toContain('<tr><th scope="row">Herefordshire</th><td class="num">&lt;5</td>');
     expect(html).not.toMatch(/<th scope="row">Herefordshire<\/th><td class="num">4<\/td>/);
+  });
+});
+
+describe('a second pack, defined by one file, with a chart fed by a query file', () => {
+  const QUERY = `-- Crimes by source in the period: a board-only chart fed straight from a query file.
+with incidents as (
+  select * from stg_incidents
+  where reported_on between $start and $end
+),
+
+final as (
+  select coalesce(source, 'Not recorded') as key, count(*) as value
+  from incidents
+  group by all
+  order by key
+)
+
+select * from final
+`;
+
+  beforeAll(() => {
+    mkdirSync(join(copy, 'queries', 'charts'), { recursive: true });
+    write('queries/charts/crimes-by-source.sql', QUERY);
+    const spec = JSON.parse(read('reports/charts/events-by-audience.json')) as Record<string, unknown>;
+    spec.boardpack = { title: 'Crimes by source', from: { query: 'crimes-by-source' }, describe: { lead: 'Crimes reported', by: 'by how they reached the force' }, table: { key_header: 'Source' } };
+    (spec.title as { text: string }).text = 'Crimes by source';
+    write('reports/charts/by-source.json', JSON.stringify(spec, null, 2));
+    write(
+      'reports/packs/sources.json',
+      JSON.stringify({
+        title: 'Cyber Crime Unit',
+        editions: ['board'],
+        headline: [{ metric: 'INC-01', says: 'cyber-dependent crimes were reported' }],
+        sections: [{ id: 'sources', title: 'Where crimes come from', metrics: ['INC-01'], charts: ['by-source'] }],
+      }),
+    );
+  });
+
+  it('builds with --pack into its own folder, the chart drawn from the query rows', async () => {
+    const built = await run('build', '--pack', 'sources', '--period', '2026-09', '--as-of', '2026-10-14');
+    expect(built.code).toBe(0);
+    const manifest = manifestOf('2026-09-sources-board');
+    expect(manifest.pack).toMatchObject({ name: 'sources', title: 'Cyber Crime Unit' });
+    expect(manifest.metrics.map((m) => m.id)).toEqual(['INC-01']);
+    const html = read('out/2026-09-sources-board/index.html');
+    expect([...html.matchAll(/<section id="([a-z-]+)" class="topic"/g)].map((m) => m[1])).toEqual(['sources']);
+    // September 2026: 47 crimes, by source as the sample records them.
+    const rows = [...html.matchAll(/<tr><th scope="row">([^<]+)<\/th><td class="num">(\d+)<\/td><\/tr>/g)].map((m) => [m[1], Number(m[2])]);
+    expect(rows.reduce((sum, [, n]) => sum + (n as number), 0)).toBe(47);
+    expect(html).toContain('<strong>Crimes by source</strong>. Crimes reported in September 2026 by how they reached the force: 47 in all.');
+  });
+
+  it('is refused in the public edition it does not list, and a query-fed chart is refused in a pack that has one', async () => {
+    const pub = await run('build', '--pack', 'sources', '--period', '2026-09', '--as-of', '2026-10-14', '--edition', 'public');
+    expect(pub.code).toBe(2);
+    expect(pub.err).toBe('boardpack: The Cyber Crime Unit pack is not published in the public edition; build it with --edition board, or add "public" to "editions" in sources.json.\n');
+    const definition = read('reports/packs/sources.json');
+    write('reports/packs/sources.json', definition.replace('"editions":["board"]', '"editions":["board","public"]'));
+    try {
+      const refused = await run('build', '--pack', 'sources', '--period', '2026-09', '--as-of', '2026-10-14');
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/^boardpack: reports\/charts\/by-source\.json: "boardpack\.from" feeds the chart from a query file, which disclosure control cannot check, and reports\/packs\/sources\.json has a public edition;/);
+    } finally {
+      write('reports/packs/sources.json', definition);
+    }
   });
 });
 
