@@ -33,6 +33,8 @@ export interface SnapshotSettings {
   disclosure: { min_count: number; min_denominator: number; min_crimes_for_money: number; [key: string]: unknown };
   ingest: { max_quarantine_share: number };
   aliases: Config['aliases'];
+  /** The statistical process control baseline, where it is not the default 12 months (absent keeps older snapshot IDs). */
+  spc?: { baseline_months: number };
 }
 
 export interface Snapshot {
@@ -63,8 +65,11 @@ export function settingsOf(config: Config): SnapshotSettings {
     disclosure: policyToSettings(config.disclosure) as SnapshotSettings['disclosure'],
     ingest: { max_quarantine_share: config.ingest.maxQuarantineShare },
     aliases: config.aliases,
+    ...(config.spc.baselineMonths !== DEFAULT_SPC_BASELINE ? { spc: { baseline_months: config.spc.baselineMonths } } : {}),
   };
 }
+
+const DEFAULT_SPC_BASELINE = 12;
 
 /** The configuration a snapshot was built with, reading its restored query set. */
 export function configForSnapshot(config: Config, settings: SnapshotSettings, dirs: QueryDirs): Config {
@@ -78,6 +83,7 @@ export function configForSnapshot(config: Config, settings: SnapshotSettings, di
     disclosure: policySetting(settings.disclosure),
     ingest: { maxQuarantineShare: settings.ingest.max_quarantine_share },
     aliases: settings.aliases,
+    spc: { baselineMonths: settings.spc?.baseline_months ?? DEFAULT_SPC_BASELINE },
   };
 }
 
