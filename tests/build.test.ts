@@ -2,23 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../pipelines/cli.ts';
-import { fixedClock } from '../pipelines/lib/clock.ts';
+import { type CliRun, runCli } from './support/cli.ts';
 
 // `boardpack build` as a user runs it, in-process with the clock pinned to 14 October 2025.
 
 let dir: string;
 
-async function boardpack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--db', join(dir, 'db.duckdb'), ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    clock: fixedClock('2025-10-14T12:00:00Z'),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function boardpack(...args: string[]): Promise<CliRun> {
+  return runCli(dir, '2025-10-14T12:00:00Z', args);
 }
 
 beforeAll(async () => {

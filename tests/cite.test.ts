@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../pipelines/cli.ts';
-import { fixedClock } from '../pipelines/lib/clock.ts';
+import { type CliRun, runCli } from './support/cli.ts';
 
 // `boardpack cite` as the Commissioner's office uses it: a figure for a letter, from a built pack.
 // Three crimes: C1 (2 July 2025, contacted the next day) and C2 (15 August, not contacted, due by
@@ -12,16 +11,8 @@ import { fixedClock } from '../pipelines/lib/clock.ts';
 
 let dir: string;
 
-async function boardpack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--db', join(dir, 'db.duckdb'), ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    clock: fixedClock('2025-10-14T12:00:00Z'),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function boardpack(...args: string[]): Promise<CliRun> {
+  return runCli(dir, '2025-10-14T12:00:00Z', args);
 }
 
 beforeAll(async () => {

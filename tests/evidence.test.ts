@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../pipelines/cli.ts';
-import { fixedClock } from '../pipelines/lib/clock.ts';
 import { packageRoot } from '../pipelines/lib/config.ts';
 import type { Manifest } from '../pipelines/packs/manifest.ts';
+import { type CliRun, runCli } from './support/cli.ts';
 
 // Evidence (issue 5): snapshots, rebuilds, verify and restatements, as a user runs them.
 // The story: a.csv is loaded and the Q2 pack issued on 14 October 2025; b.csv arrives on
@@ -13,16 +12,8 @@ import type { Manifest } from '../pipelines/packs/manifest.ts';
 
 let dir: string;
 
-async function boardpack(at: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--db', join(dir, 'db.duckdb'), ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    clock: fixedClock(at),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function boardpack(at: string, ...args: string[]): Promise<CliRun> {
+  return runCli(dir, at, args);
 }
 
 const read = (folder: string): Manifest => JSON.parse(readFileSync(join(dir, folder, 'manifest.json'), 'utf8')) as Manifest;

@@ -94,7 +94,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     ctx.logger.log('debug', 'pack_computed', { pack: request.pack, period: options.period.id, edition: options.edition });
     const keys = datasetKeys(loadContracts(config));
     // The full snapshot (a public manifest carries only hashes): late files are found by load.
-    manifest.metrics = await findRestatements(db, { ...manifest, snapshot }, sql, keys);
+    manifest.metrics = await findRestatements(db, { ...manifest, snapshot }, keys);
     stage('restatements');
     const restated = manifest.metrics.filter((m) => m.restatements?.length).length;
     if (restated > 0) manifest.warnings.push(`${restated} ${restated === 1 ? 'figure differs' : 'figures differ'} from what an earlier pack reported for the same period; see Restatements.`);

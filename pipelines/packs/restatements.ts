@@ -55,7 +55,7 @@ export async function recordFigures(db: Db, manifest: Manifest): Promise<void> {
 }
 
 /** Adds `restatements` to every figure of the manifest that moved since the pack for its period reported it. */
-export async function findRestatements(db: Db, manifest: Manifest, sqlById: Record<string, string>, keys: Record<string, string>): Promise<Manifest['metrics']> {
+export async function findRestatements(db: Db, manifest: Manifest, keys: Record<string, string>): Promise<Manifest['metrics']> {
   await db.run(DDL);
   const { pack, snapshot, comparisons } = manifest;
   const periods: Record<FigureRole, string> = { value: pack.period, previous: comparisons.previous.id, year_ago: comparisons.year_ago.id };
@@ -99,7 +99,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
         reported_display: board ? reportedDisplay : 'a different figure',
         now_display: board ? nowDisplay : withheld ? 'revised, now withheld' : 'revised',
         reported_in: { pack: `${before.pack_period}-${pack.edition}`, citation_id: before.citation_id, generated_at: before.generated_at, snapshot: before.snapshot_id },
-        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, sql: sqlById[m.id] ?? '', counts: pack.edition === 'board', keys, table }),
+        reasons: await reasonsFor(db, m, before, { period: periods[role], snapshot, asOf: pack.as_of, counts: pack.edition === 'board', keys, table }),
       });
     }
     results.push(restatements.length ? { ...m, restatements } : m);
@@ -107,7 +107,7 @@ export async function findRestatements(db: Db, manifest: Manifest, sqlById: Reco
   return results;
 }
 
-async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; sql: string; counts: boolean; keys: Record<string, string>; table: (name: string) => string }): Promise<string[]> {
+async function reasonsFor(db: Db, m: PackMetric, before: Published, now: { period: string; snapshot: Snapshot; asOf: string; counts: boolean; keys: Record<string, string>; table: (name: string) => string }): Promise<string[]> {
   const reasons: string[] = [];
   const datasets = m.datasets ?? [];
   const later = now.snapshot.files.filter((f) => f.load_id > before.through_load_id && datasets.includes(f.dataset));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
+import { metricResult } from '../charts/sampleMetrics.ts';
 import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines/packs/disclosure.ts';
 
 // Disclosure control for the public edition (docs/metrics.md): every expected figure below is
@@ -8,14 +9,9 @@ import { applyDisclosureControl, type PublicMetricResult } from '../../pipelines
 // and the algorithm must not be able to work a hidden count back out.
 
 function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
-  return {
-    id,
+  return metricResult(id, {
     title: `Measure ${id}`,
     definition: `Definition of ${id}.`,
-    unit: 'count',
-    decimals: 0,
-    direction: 'neutral',
-    section: 'crime',
     owner: 'Owner',
     caveats: ['A caveat.'],
     value: 20,
@@ -25,20 +21,10 @@ function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
     change_pct: 100,
     year_change: 12,
     year_change_pct: 150,
-    numerator: null,
-    denominator: null,
-    previous_denominator: null,
-    year_ago_denominator: null,
-    target: null,
-    tolerance: null,
-    rag: null,
-    suppressed: false,
     sql_sha256: 'a'.repeat(64),
     definition_sha256: 'b'.repeat(64),
-    sql_path: `queries/metrics/${id}.sql`,
-    datasets: ['incidents'],
     ...extra,
-  };
+  });
 }
 
 /** 13 monthly points ending 2025-09, as runMetrics gives them. */

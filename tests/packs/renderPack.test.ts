@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { packageRoot } from '../../pipelines/lib/config.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
+import { metricResult } from '../charts/sampleMetrics.ts';
 import { renderPack } from '../../pipelines/packs/renderPack.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
 import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
@@ -11,16 +12,11 @@ import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
 const HOSTILE = `<script>alert("x")</script> {{constructor}} =HYPERLINK("http://evil.invalid","click") 'quoted' </style>`;
 
 function metric(id: string, section: string, extra: Partial<MetricResult> = {}): MetricResult {
-  return {
-    id,
+  return metricResult(id, {
     title: `Measure ${id}`,
     definition: `Definition of ${id}.`,
-    unit: 'count',
-    decimals: 0,
-    direction: 'neutral',
     section,
     owner: 'Owner',
-    caveats: [],
     value: 10,
     previous: 8,
     year_ago: 5,
@@ -28,20 +24,10 @@ function metric(id: string, section: string, extra: Partial<MetricResult> = {}):
     change_pct: 25,
     year_change: 5,
     year_change_pct: 100,
-    numerator: null,
-    denominator: null,
-    previous_denominator: null,
-    year_ago_denominator: null,
-    target: null,
-    tolerance: null,
-    rag: null,
-    suppressed: false,
     sql_sha256: 'a'.repeat(64),
     definition_sha256: 'b'.repeat(64),
-    sql_path: `queries/metrics/${id}.sql`,
-    datasets: ['incidents'],
     ...extra,
-  };
+  });
 }
 
 function manifest(): Manifest {

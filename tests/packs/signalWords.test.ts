@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
+import { metricResult } from '../charts/sampleMetrics.ts';
 import type { MetricSpc } from '../../pipelines/metrics/signals.ts';
 import { signalSentences, signalStatus } from '../../pipelines/packs/signalWords.ts';
 import { summarize } from '../../pipelines/packs/summarize.ts';
@@ -9,16 +10,11 @@ import { formatFigure } from '../../pipelines/packs/format.ts';
 // plainly when nothing changed significantly.
 
 function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
-  return {
-    id,
+  return metricResult(id, {
     title: `Measure ${id}`,
     definition: '',
-    unit: 'count',
-    decimals: 0,
-    direction: 'neutral',
-    section: 'crime',
     owner: '',
-    caveats: [],
+    sql_path: '',
     value: 50,
     previous: 49,
     year_ago: 45,
@@ -26,20 +22,8 @@ function metric(id: string, extra: Partial<MetricResult> = {}): MetricResult {
     change_pct: 2,
     year_change: 5,
     year_change_pct: 11.1,
-    numerator: null,
-    denominator: null,
-    previous_denominator: null,
-    year_ago_denominator: null,
-    target: null,
-    tolerance: null,
-    rag: null,
-    suppressed: false,
-    sql_sha256: '',
-    definition_sha256: '',
-    sql_path: '',
-    datasets: ['incidents'],
     ...extra,
-  };
+  });
 }
 const quiet: MetricSpc = { baseline: { from: '2025-07', to: '2026-06', months: 12 }, mean: 48.6, upper: 64.5, lower: 32.6, signal: null };
 const context = {

@@ -2,24 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../pipelines/cli.ts';
-import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { type CliRun, runCli } from '../support/cli.ts';
 
 // `boardpack status` names the next run of a schedule that restricts both day fields: cron runs
 // it on either, so "0 0 13 * 5" is every 13th and every Friday, not only Friday the 13th.
 
 let dir: string;
 
-async function boardpack(at: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['--db', join(dir, 'db.duckdb'), ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    clock: fixedClock(at),
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
+function boardpack(at: string, ...args: string[]): Promise<CliRun> {
+  return runCli(dir, at, args);
 }
 
 beforeAll(async () => {
