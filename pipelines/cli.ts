@@ -92,14 +92,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('ingest CSV exports (a folder means every .csv in it); the dataset is detected from the headers unless named')
     .argument('<paths...>', 'files or folders')
     .option('--dataset <name>', 'incidents, volunteers, volunteer_hours, training or actions')
-    .action(async (paths: string[], options: { dataset?: string }) => {
+    .option('--force <name>', "the force the files were delivered for (default: each file's Force column, else the configured force)")
+    .action(async (paths: string[], options: { dataset?: string; force?: string }) => {
       exitCode = await runIngest(paths, options, context());
     });
 
   program
     .command('build')
     .description('build a pack for a period from what is loaded: manifest.json and index.html under --out')
-    .option('--pack <name>', 'the pack definition to build, reports/packs/<name>.json', 'board')
+    .option('--pack <name>', 'the pack definition to build, reports/packs/<name>.json (default board, or area with --area)')
+    .option('--area <name>', 'an area pack: one local policing area of the force, e.g. Shropshire')
     .option('--period <period>', '2025-09, 2025-26-Q2, 2025-26, last-complete-month, last-complete-quarter, current-quarter, current-financial-year')
     .option('--as-of <date>', 'the date the data is complete to, yyyy-mm-dd, or extract for the date the loaded data runs to (default today in Europe/London)')
     .option('--edition <edition>', 'board (OFFICIAL-SENSITIVE, exact figures) or public', 'board')

@@ -29,6 +29,8 @@ export interface BuildOptions {
   pdf?: boolean;
   /** A draft: written to <out>/drafts/ unless --out says otherwise, marked on its cover, never an issued pack. */
   draft?: boolean;
+  /** An area pack: this local policing area of the force (the area pack definition unless --pack says otherwise). */
+  area?: string;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -53,9 +55,10 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
     const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
     const noBrowser = wantPdf ? chromiumMissing() : null;
     if (noBrowser) throw new WorkError(noBrowser);
-    const folder = packFolderName({ period: period.id, edition, name: options.pack });
+    const pack = options.pack ?? (options.area !== undefined ? 'area' : undefined);
+    const folder = packFolderName({ period: period.id, edition, name: pack, area: options.area });
     const hadPdf = hasPdf(join(out, folder));
-    const built = await buildPack(db, { pack: options.pack, period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
+    const built = await buildPack(db, { pack, ...(options.area !== undefined ? { area: options.area } : {}), period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
     for (const w of built.warnings) ctx.err(w);
     if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
     const pdf = wantPdf ? join(built.path, PDF_FILE) : undefined;

@@ -2,13 +2,18 @@ import { loadContracts, isDatasetName, DATASETS } from '../ingest/contracts.ts';
 import { ingestPaths, type FileReport, type IngestReport } from '../ingest/ingestFiles.ts';
 import { archiveSettingsOf } from '../archive/prepareArchive.ts';
 import { UsageError } from '../lib/errors.ts';
+import { knownForces } from '../lib/config.ts';
+import { nearest } from '../lib/schemas.ts';
+import { sameForce } from '../ingest/forceOfFile.ts';
 import { displayValue, formatCount } from '../lib/text.ts';
 import { openDb, type CommandContext } from './context.ts';
 
-export async function runIngest(paths: string[], options: { dataset?: string }, ctx: CommandContext): Promise<number> {
+export async function runIngest(paths: string[], options: { dataset?: string; force?: string }, ctx: CommandContext): Promise<number> {
   if (options.dataset !== undefined && !isDatasetName(options.dataset)) {
     throw new UsageError(`Unknown dataset "${options.dataset}"; use one of: ${DATASETS.join(', ')}.`);
   }
+  const known = knownForces(ctx.config);
+  const force = options.force === undefined ? ctx.config.force : namedForce(options.force, known);
   const contracts = loadContracts(ctx.config);
   const db = await openDb(ctx.config);
   try {
@@ -16,7 +21,9 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
       cwd: ctx.cwd,
       db,
       contracts,
-      force: ctx.config.force,
+      force,
+      forceFrom: options.force === undefined ? 'config' : 'option',
+      knownForces: known,
       archiveDir: ctx.config.archive,
       archive: archiveSettingsOf(ctx.config),
       maxQuarantineShare: ctx.config.ingest.maxQuarantineShare,
@@ -31,6 +38,14 @@ export async function runIngest(paths: string[], options: { dataset?: string }, 
   } finally {
     db.close();
   }
+}
+
+/** `--force` must name a force this boardpack takes exports for: a typo would start a new force. */
+function namedForce(given: string, known: string[]): string {
+  const match = known.find((k) => sameForce(k, given));
+  if (match) return match;
+  const near = nearest(given, known);
+  throw new UsageError(`--force "${given}" is not a force this boardpack takes exports for (${known.join(', ')})${near ? `; did you mean "${near}"?` : '; add it to "region.forces" in boardpack.config.json.'}`);
 }
 
 export function describeIngest(report: IngestReport, dbPath: string): string {

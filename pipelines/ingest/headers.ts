@@ -1,5 +1,6 @@
 import { FileRejected } from '../lib/errors.ts';
 import { DATASETS, type Contract, type Contracts, type DatasetName } from './contracts.ts';
+import { FORCE_HEADERS } from './forceOfFile.ts';
 import { normalizeHeader } from './headerName.ts';
 import { quoteForMessage, showForMessage, summarizeList } from './messages.ts';
 
@@ -59,6 +60,8 @@ export function mapHeaders(fileName: string, headers: string[], contracts: Contr
         throw new FileRejected(`${fileName} has two columns for ${chosen} field ${field} (${quoteForMessage(clash.header)} and ${quoteForMessage(header)}); nothing was loaded: remove or rename one of them.`, chosen);
       }
       columns.push({ field, index, header });
+    } else if (FORCE_HEADERS.includes(normalized)) {
+      // Each row's force: checked against the delivery and recorded as the row's force (forceOfFile.ts).
     } else if (normalized === '') {
       ignored.push(`(blank header, column ${index + 1})`);
     } else if (isPersonal(normalized, contracts)) {

@@ -11,6 +11,7 @@ import { keepExport, removeWritten } from '../archive/keepExport.ts';
 import { sweepLeftovers } from '../archive/sweepLeftovers.ts';
 import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
+import { forceOfFile, type Delivery } from './forceOfFile.ts';
 import { mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
 import { normalizeFile } from './normalizeFile.ts';
@@ -24,6 +25,8 @@ export interface FileReport extends RowCounts {
   dataset: string | null;
   sha256: string;
   status: 'loaded' | 'already_loaded' | 'rejected';
+  /** The force every row was recorded for. */
+  force?: string;
   error?: string;
   path: string;
   rows_blank: number;
@@ -45,7 +48,12 @@ export interface IngestReport {
 export interface IngestOptions {
   db: Db;
   contracts: Contracts;
+  /** The force the files were delivered for (or the configured one); see forceOfFile.ts. */
   force: string;
+  /** How the force was said: by `--force` or an inbox sub-folder (binding) or by the configuration (a default). */
+  forceFrom?: Delivery['from'];
+  /** Every force this boardpack takes exports for (the configured force and its region). */
+  knownForces?: string[];
   archiveDir: string;
   maxQuarantineShare: number;
   clock: Clock;
@@ -225,9 +233,10 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
     report.dataset = mapping.dataset;
     report.columns_dropped = mapping.dropped;
     report.columns_ignored = mapping.ignored;
+    report.force = await forceOfFile(db, normalized, { force: options.force, from: options.forceFrom ?? 'config' }, options.knownForces ?? [options.force], mapping.dataset);
     const now = options.clock.now();
     const counts = await loadExport(db, normalized, mapping, options.contracts.datasets[mapping.dataset], options.contracts.reference, {
-      force: options.force,
+      force: report.force,
       loadDate: londonDate(now),
       loadedAt: now,
       maxQuarantineShare: options.maxQuarantineShare,
@@ -259,7 +268,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
 async function findLoaded(db: Db, sha256: string): Promise<Partial<FileReport> | null> {
   const rows = await db.all<Record<string, unknown>>(
     `select dataset, rows_read, rows_loaded, rows_quarantined, rows_excluded, rows_duplicate, rows_blank, keys_replaced,
-       encoding, delimiter, columns_dropped, columns_ignored
+       encoding, delimiter, columns_dropped, columns_ignored, force
      from ingested_files where sha256 = $1`,
     [sha256],
   );

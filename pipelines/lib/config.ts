@@ -15,6 +15,16 @@ export interface PackSetting {
   pack: string;
   /** Print pack.pdf at every build of this pack (by build and refresh). */
   pdf?: boolean;
+  /** An area pack's local policing area; `*` builds one pack per area of the areas reference list. */
+  area?: string;
+}
+
+/** The forces this boardpack takes exports for and compares (docs/regional.md). */
+export interface RegionSetting {
+  name: string;
+  /** Citation code of the regional figures (default: the region's initials). */
+  code: string;
+  forces: { name: string; code: string }[];
 }
 
 /** Every setting of boardpack.config.json (docs/interface.md), resolved to absolute paths and defaults. */
@@ -23,6 +33,8 @@ export interface Config {
   force: string;
   /** Short force code for citation IDs (default: the force's initials, "WM"). */
   forceCode: string;
+  /** The region the force belongs to, for the regional pack; null: one force only. */
+  region: RegionSetting | null;
   db: string;
   inbox: string;
   out: string;
@@ -103,6 +115,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     configPath: existsSync(path) ? path : null,
     force: stringSetting(raw.force, 'force') ?? 'West Mercia',
     forceCode: forceCodeSetting(raw.force_code, stringSetting(raw.force, 'force') ?? 'West Mercia'),
+    region: regionSetting(raw.region),
     db,
     inbox: at(raw.inbox, 'inbox', 'inbox'),
     out: at(raw.out, 'out', 'out'),
@@ -204,8 +217,43 @@ function packsSetting(value: unknown): PackSetting[] {
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
     const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? 'board';
     if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
-    return { period, edition, pack, ...(record.pdf === true ? { pdf: true } : {}) };
+    const area = stringSetting(record.area, `packs[${i}].area`);
+    return { period, edition, pack, ...(record.pdf === true ? { pdf: true } : {}), ...(area !== undefined ? { area } : {}) };
   });
+}
+
+/** Every force this boardpack takes exports for: the configured force, then its region's. */
+export function knownForces(config: Pick<Config, 'force' | 'region'>): string[] {
+  const others = (config.region?.forces ?? []).map((f) => f.name).filter((name) => name.toLowerCase() !== config.force.toLowerCase());
+  return [config.force, ...others];
+}
+
+/** `{"name": "West Midlands region", "forces": [{"name": "West Mercia", "code": "WM"}, ...]}`; codes name citations, so each is unique. */
+function regionSetting(value: unknown): RegionSetting | null {
+  if (value === undefined || value === null) return null;
+  const record = value as Record<string, unknown>;
+  const name = stringSetting(record.name, 'region.name');
+  const forces = Array.isArray(record.forces) ? (record.forces as { name?: unknown; code?: unknown }[]) : [];
+  if (name === undefined || forces.length === 0 || !forces.every((f) => typeof f?.name === 'string' && typeof f.code === 'string' && /^[A-Z0-9]{1,8}$/.test(f.code))) {
+    throw new UsageError('Configuration "region" must name the region and list its forces with a citation code each, e.g. {"name": "West Midlands region", "forces": [{"name": "West Mercia", "code": "WM"}]}.');
+  }
+  const list = forces as { name: string; code: string }[];
+  const code = stringSetting(record.code, 'region.code') ?? initials(name);
+  for (const [i, f] of list.entries()) {
+    const clash = list.findIndex((g) => g.code === f.code || g.name.toLowerCase() === f.name.toLowerCase());
+    if (clash !== i)
+      throw new UsageError(`Configuration "region.forces" lists ${list[clash]!.name} and ${f.name} with the same ${list[clash]!.code === f.code ? `code "${f.code}"` : 'name'}; give each force its own, since citations name forces by code.`);
+    if (f.code === code) throw new UsageError(`Configuration "region.code" "${code}" is also ${f.name}'s code; give the region its own code.`);
+  }
+  return { name, code, forces: list };
+}
+
+function initials(name: string): string {
+  return name
+    .split(/[\s-]+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .toUpperCase();
 }
 
 function shareSetting(value: unknown): number {

@@ -37,6 +37,8 @@ export interface MetricMeta {
   datasets: string[];
   /** For a breakdown: the metric whose value its parts add up to. */
   parts_of?: string;
+  /** A rate per 100,000 residents, with its definition in words (regional and area comparison). */
+  rate?: { per: number; definition: string };
 }
 
 export interface MetricDefinition {

@@ -5,6 +5,7 @@ import { UsageError } from '../lib/errors.ts';
 import { canonicalJson, sha256Text } from '../lib/hashing.ts';
 import { DATASETS } from '../ingest/contracts.ts';
 import type { QueryDirs } from './querySet.ts';
+import { viewScope } from './scope.ts';
 import { policySetting, policyToSettings } from '../lib/publicationPolicy.ts';
 
 /**
@@ -147,17 +148,5 @@ export async function findSnapshot(db: Db, id: string): Promise<Snapshot> {
  * history. A snapshot of everything loaded needs nothing: the tables are the snapshot.
  */
 export async function pinSnapshot(db: Db, snapshot: Snapshot): Promise<void> {
-  const [{ latest }] = (await db.all<{ latest: number | null }>('select max(load_id) as latest from main.ingested_files')) as [{ latest: number | null }];
-  if ((latest ?? 0) <= snapshot.through_load_id) return;
-  const main = await storedTables(db);
-  const n = snapshot.through_load_id;
-  for (const dataset of DATASETS) {
-    await db.run(`create or replace temp view ${ident(dataset)} as
-      select * from ${main(dataset)} where _load_id <= ${n}
-      union all by name
-      select * exclude (_replaced_by_load_id) from ${main(`${dataset}_history`)} where _load_id <= ${n} and _replaced_by_load_id > ${n}`);
-  }
-  for (const ledger of ['ingested_files', 'quarantine', 'data_quality_warnings']) {
-    await db.run(`create or replace temp view ${ident(ledger)} as select * from ${main(ledger)} where load_id <= ${n}`);
-  }
+  await viewScope(db, snapshot.through_load_id, null);
 }

@@ -12,16 +12,17 @@ import { INPUT_IDENTITY, refText, type FigureRef, type Relations } from '../metr
  * their own unknowns, tied across snapshots by a restatement difference, itself checked.
  */
 
-export type Route = 'breakdown total' | 'percentage x denominator' | 'stock and flow' | 'months of a quarter' | 'quarters of a year' | 'restatement difference' | 'reconciliation identity';
+export type Route = 'breakdown total' | 'percentage x denominator' | 'stock and flow' | 'months of a quarter' | 'quarters of a year' | 'restatement difference' | 'reconciliation identity' | 'forces of a region' | 'areas of a force';
 
-export const ROUTES: Route[] = ['breakdown total', 'percentage x denominator', 'stock and flow', 'months of a quarter', 'quarters of a year', 'restatement difference', 'reconciliation identity'];
+export const ROUTES: Route[] = ['breakdown total', 'percentage x denominator', 'stock and flow', 'months of a quarter', 'quarters of a year', 'restatement difference', 'reconciliation identity', 'forces of a region', 'areas of a force'];
 
 /** Where a figure is printed in a pack, so the build can hide it there. */
 export type Location =
   | { kind: 'metric'; metric: string; row?: string; column: 'value' | 'previous' | 'year_ago' }
   | { kind: 'part'; metric: string; field: 'numerator' | 'denominator' }
   | { kind: 'series'; metric: string; period: string }
-  | { kind: 'input'; sha256: string; field: string };
+  | { kind: 'input'; sha256: string; field: string }
+  | { kind: 'place'; metric: string; place: string };
 
 export interface Cell {
   id: string;
@@ -48,7 +49,9 @@ export interface Relation {
 export interface PublicPack {
   name: string;
   manifest: {
-    pack: { period: string; as_of: string; disclosure?: { method?: string; min_count?: number; round_base?: number } };
+    pack: { period: string; as_of: string; force?: string; scope?: { forces: string[]; area?: string }; disclosure?: { method?: string; min_count?: number; round_base?: number } };
+    /** A regional pack's figures for each force (comparison.ts). */
+    comparison?: { places: { name: string; kind: 'force' | 'region' }[]; figures: { metric: string; place: string; display: string }[] };
     comparisons: { previous: { id: string }; year_ago: { id: string } };
     snapshot: { id: string };
     metrics: PublicFigure[];
@@ -87,7 +90,18 @@ export function readDisplay(display: string, method: string, minCount: number, b
   return { lo: Math.max(v - Math.floor((base - 1) / 2), minCount), hi: v + Math.floor(base / 2), check: 'rounded' };
 }
 
-export function buildAuditModel(packs: PublicPack[], relations: Relations): AuditModel {
+/**
+ * Which place a pack's figures are of, as a prefix of their cells: none for the home force (the
+ * configured one, so its packs keep their cell names), else the scope, so one force's figure in
+ * a regional pack is the same unknown as in that force's own pack, and an area's is its own.
+ */
+export function placePrefix(scope: { forces: string[]; area?: string } | undefined, home: string | undefined): string {
+  if (!scope) return '';
+  const key = `${[...scope.forces].sort().join('+')}${scope.area ? `/${scope.area}` : ''}`;
+  return home !== undefined && key === home ? '' : `${key}::`;
+}
+
+export function buildAuditModel(packs: PublicPack[], relations: Relations, home?: string): AuditModel {
   const cells = new Map<string, Cell>();
   const rels: Relation[] = [];
   const minCount = Math.min(...packs.map((p) => p.manifest.pack.disclosure?.min_count ?? 5));
@@ -103,7 +117,8 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     }
     return ref;
   };
-  const idOf = (ref: FigureRef, period: string, snapshot: string) => `${refText(alias(ref))}@${period}${tag(snapshot)}`;
+  let prefix = '';
+  const idOf = (ref: FigureRef, period: string, snapshot: string) => `${prefix}${refText(alias(ref))}@${period}${tag(snapshot)}`;
   const cell = (id: string): Cell => {
     let c = cells.get(id);
     if (!c) cells.set(id, (c = { id, lo: 0, hi: UNBOUNDED, check: 'derived', display: null, printed: [] }));
@@ -124,6 +139,7 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     const d = manifest.pack.disclosure ?? {};
     const read = (display: string) => readDisplay(display, d.method ?? 'suppression', d.min_count ?? 5, d.round_base ?? 5);
     const snap = manifest.snapshot.id;
+    prefix = placePrefix(manifest.pack.scope, home);
     const periods = { value: manifest.pack.period, previous: manifest.comparisons.previous.id, year_ago: manifest.comparisons.year_ago.id };
     for (const m of manifest.metrics) {
       for (const column of ['value', 'previous', 'year_ago'] as const) {
@@ -170,6 +186,51 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
       if (!seen.has(ids[0]!)) rels.push({ route: 'reconciliation identity', terms: ids.map((id, i) => ({ cell: id, coef: i === 0 ? 1 : -1 })), lo: 0, hi: 0, given: [] });
       seen.add(ids[0]!);
     }
+    // A regional pack: each force's figure, and the region's total is the sum of its forces'.
+    const comparison = manifest.comparison;
+    if (comparison) {
+      const regionPrefix = prefix;
+      const of = (place: { name: string; kind: string }) => (place.kind === 'region' ? regionPrefix : placePrefix({ forces: [place.name] }, home));
+      for (const metric of new Set(comparison.figures.map((f) => f.metric))) {
+        const unit = manifest.metrics.find((m) => m.id === metric)?.unit ?? 'count';
+        const decimals = manifest.metrics.find((m) => m.id === metric)?.decimals ?? 1;
+        const parts: Record<'value' | 'numerator' | 'denominator', string[]> = { value: [], numerator: [], denominator: [] };
+        for (const place of comparison.places) {
+          const f = comparison.figures.find((x) => x.metric === metric && x.place === place.name);
+          if (!f) continue;
+          prefix = of(place);
+          const at: Location = { kind: 'place', metric, place: place.name };
+          if (unit === 'count') print(idOf({ metric, field: 'value' }, periods.value, snap), read(f.display), f.display, name, at);
+          if (unit === 'percent') percentRelation({ id: metric, decimals } as PublicFigure, f.display, periods.value, snap, name, at);
+          if (place.kind === 'force') {
+            parts.value.push(idOf({ metric, field: 'value' }, periods.value, snap));
+            parts.numerator.push(idOf({ metric, field: 'numerator' }, periods.value, snap));
+            parts.denominator.push(idOf({ metric, field: 'denominator' }, periods.value, snap));
+          }
+        }
+        prefix = regionPrefix;
+        const fields = unit === 'count' ? (['value'] as const) : unit === 'percent' ? (['numerator', 'denominator'] as const) : [];
+        for (const field of fields) {
+          const total = idOf({ metric, field }, periods.value, snap);
+          [total, ...parts[field]].forEach(cell);
+          rels.push({ route: 'forces of a region', terms: [{ cell: total, coef: 1 }, ...parts[field].map((c) => ({ cell: c, coef: -1 }))], lo: 0, hi: 0, given: [] });
+        }
+      }
+      prefix = regionPrefix;
+    }
+  }
+  // An area's figures are part of its force's: the force's count is at least the sum of its areas' (crimes of no
+  // recorded area are in no area pack).
+  const areaCells = [...cells.keys()].filter((id) => /^[^:]*\/[^:]*::/.test(id) && !id.includes('%@'));
+  const byForce = new Map<string, string[]>();
+  for (const id of areaCells) {
+    const [scope, rest] = id.split('::') as [string, string];
+    const force = placePrefix({ forces: [scope.slice(0, scope.indexOf('/'))] }, home) + rest;
+    byForce.set(force, [...(byForce.get(force) ?? []), id]);
+  }
+  for (const [force, areas] of byForce) {
+    if (!cells.has(force)) continue;
+    rels.push({ route: 'areas of a force', terms: [{ cell: force, coef: 1 }, ...areas.map((c) => ({ cell: c, coef: -1 }))], lo: 0, hi: UNBOUNDED, given: [] });
   }
 
   function percentRelation(m: PublicFigure, display: string, period: string, snap: string, pack: string, at: Location) {
@@ -181,7 +242,7 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
     const [n, dn] = [idOf({ metric: id, field: 'numerator' }, period, snap), idOf({ metric: id, field: 'denominator' }, period, snap)];
     cell(n);
     cell(dn);
-    const given = [`${id}%@${period}${tag(snap)}`];
+    const given = [`${prefix}${id}%@${period}${tag(snap)}`];
     // (p - half) % of D <= N <= (p + half) % of D, and N <= D.
     rels.push({
       route: 'percentage x denominator',
@@ -226,6 +287,8 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
         const [ref, period] = id.slice(0, id.length - suffix.length).split('@') as [string, string];
         return { ref, period };
       });
+    // A cell of another place keeps its place: "Staffordshire::INC-01".
+    const placeOf = (ref: string) => (ref.includes('::') ? ref.slice(0, ref.indexOf('::') + 2) : '');
     const has = new Set(figures.map((f) => `${f.ref}@${f.period}`));
     const done = new Set<string>();
     const add = (route: Route, total: string, parts: string[]) => {
@@ -236,13 +299,14 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations): Audi
       [total, ...parts].forEach(cell);
     };
     for (const { ref, period } of figures) {
-      const metric = ref.slice(0, 6);
+      const place = placeOf(ref);
+      const metric = ref.slice(place.length, place.length + 6);
       const p = parsePeriod(period, '2000-01-01');
-      if (ref === metric) {
+      if (ref === place + metric) {
         const flow = relations.stockFlow.get(metric);
         if (flow) {
           const before = previousPeriod(p).id;
-          const terms = [`${metric}@${period}`, `${metric}@${before}`, `${flow.joiners}@${period}`, `${flow.leavers}@${period}`].map((t) => t + suffix);
+          const terms = [`${metric}@${period}`, `${metric}@${before}`, `${flow.joiners}@${period}`, `${flow.leavers}@${period}`].map((t) => place + t + suffix);
           if (!done.has(`stock|${terms[0]}`)) {
             done.add(`stock|${terms[0]}`);
             terms.forEach(cell);

@@ -44,6 +44,8 @@ import { writePack } from './writePack.ts';
 export interface PackOptions {
   /** The pack definition's name (reports/packs/<pack>.json); default board. */
   pack?: string;
+  /** An area pack's local policing area. */
+  area?: string;
   period: Period;
   asOf: string;
   edition: 'board' | 'public';
@@ -87,7 +89,7 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     stage('snapshot');
     // A public pack is audited against every public pack already issued in the out folder.
     const issued = options.edition === 'public' ? readIssuedPublicPacks(options.out) : undefined;
-    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), issued };
+    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), issued, ...(options.area !== undefined ? { area: options.area } : {}) };
     const computed = await computePack(db, request, config, snapshot);
     const { manifest, sql, previousLabel, chartRows } = computed;
     stage('metrics');
@@ -130,6 +132,8 @@ export interface ComputeRequest {
   issued?: PublicPack[];
   /** For verify: the figures the audit hid when the pack was built, hidden again instead of auditing. */
   hide?: PackAudit['added'];
+  /** An area pack's local policing area. */
+  area?: string;
 }
 
 /** Steps 2 and 3: the definition and every figure, nothing written; `verify` recomputes a pack with this. */
@@ -148,7 +152,7 @@ export async function computePack(db: Db, request: ComputeRequest, config: Confi
  * settings, queries, pack definition), as-of date and cover notices. The nightly job keeps such packs.
  */
 export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<boolean> {
-  const path = join(options.out, packFolderName({ period: options.period.id, edition: options.edition, name: options.pack }), 'manifest.json');
+  const path = join(options.out, packFolderName({ period: options.period.id, edition: options.edition, name: options.pack, area: options.area }), 'manifest.json');
   if (!existsSync(path)) return false;
   try {
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;

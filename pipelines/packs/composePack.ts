@@ -18,6 +18,9 @@ import { leanPublicManifest } from './leanManifest.ts';
 import { checkPublishedPeriod } from '../lib/publicationPolicy.ts';
 import { protectPublic, type PackAudit } from './protectPublic.ts';
 import { controlForPublic } from './publicEdition.ts';
+import { compareForces, citeComparison, settleComparison } from './comparison.ts';
+import { checkArea, scopeOfPack } from './packScope.ts';
+import { viewScope } from '../model/scope.ts';
 import { composeManifest, packFolderName, type Manifest, type PackInput } from './manifest.ts';
 import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
 
@@ -39,6 +42,8 @@ export interface PackRequest {
   issued?: PublicPack[];
   /** Public edition, for verify: the figures the audit hid when the pack was built, hidden again instead of auditing. */
   hide?: PackAudit['added'];
+  /** An area pack's local policing area (`build --area`). */
+  area?: string;
 }
 
 export interface ComposedPack {
@@ -53,6 +58,10 @@ export interface ComposedPack {
 export async function composePack(db: Db, request: PackRequest, config: Config, snapshot: Snapshot): Promise<ComposedPack> {
   const { period, asOf, edition, definition, charts } = request;
   if (edition === 'public') checkPublishedPeriod(config.disclosure, period.kind, period.id);
+  // Whose rows: one force, one area of it, or a region; the tables are narrowed beneath every query.
+  const area = request.area === undefined ? undefined : checkArea(config.referenceDir, config.force, request.area);
+  const scope = scopeOfPack(definition, area, config);
+  await viewScope(db, snapshot.through_load_id, scope);
   await buildModels(db, config.queriesDir);
   // A period with no data at all is refused, not built as zeros.
   await refuseEmptyPeriod(db, period);
@@ -66,6 +75,26 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
   checkPartsAddUp(run.results, relations);
   checkRatioLinks(run.results, relations);
+  // A regional pack: the chosen figures for each force beside the region's.
+  const compared = definition.sections.flatMap((s) => s.comparison ?? []);
+  const comparison =
+    scope.kind === 'region' && compared.length > 0
+      ? await compareForces(
+          db,
+          {
+            catalog: all.filter((m) => compared.includes(m.meta.id)),
+            forces: config.region!.forces,
+            region: { name: scope.name, code: scope.code },
+            regionRun: run,
+            period,
+            asOf,
+            throughLoadId: snapshot.through_load_id,
+            edition,
+          },
+          config,
+          relations,
+        )
+      : undefined;
   const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
   const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
   // ACT-01/02 earlier values from the tracker's history, and the action log.
@@ -94,7 +123,8 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
     run: published.run,
     edition,
     generatedAt: request.generatedAt,
-    force: config.force,
+    force: scope.name,
+    scope: { kind: scope.kind, forces: scope.forces, ...(scope.area ? { area: scope.area } : {}), code: scope.code },
     inputs: published.inputs,
     dataQuality: published.dataQuality,
     warnings,
@@ -104,11 +134,14 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   });
   manifest.data_dates = dataDates;
   manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
-  manifest.metrics = citeMetrics(manifest, config.forceCode, manifest.inputs, snapshot.id);
+  manifest.metrics = citeMetrics(manifest, scope.code, manifest.inputs, snapshot.id);
+  if (comparison) manifest.comparison = citeComparison(comparison, scope.code, period.id);
   if (edition !== 'public') return { manifest, sql, previousLabel: run.previous.label, chartRows };
   // The intruder audit: this pack with every public pack already issued, hiding more until no small count narrows.
-  const current = { name: packFolderName({ period: period.id, edition, name: definition.name }), manifest: manifest as unknown as PublicPack['manifest'] };
-  manifest.disclosure_audit = await protectPublic({ current, issued: request.issued ?? [], relations, policy: config.disclosure, hide: request.hide });
+  const current = { name: packFolderName({ period: period.id, edition, name: definition.name, area }), manifest: manifest as unknown as PublicPack['manifest'] };
+  manifest.disclosure_audit = await protectPublic({ current, issued: request.issued ?? [], relations, policy: config.disclosure, hide: request.hide, home: config.force });
+  // Rates and group averages follow what the audit hid.
+  if (manifest.comparison) settleComparison(manifest.comparison, all);
   return { manifest: leanPublicManifest(manifest), sql, previousLabel: run.previous.label, chartRows };
 }
 

@@ -12,6 +12,8 @@ import type { DataDate } from './dataDates.ts';
 import type { ExportedFile } from './exportTables.ts';
 import { describePolicy, type Policy } from '../lib/publicationPolicy.ts';
 import type { PackAudit } from './protectPublic.ts';
+import type { Comparison } from './comparison.ts';
+import { areaSlug } from './packScope.ts';
 
 /**
  * The manifest: what a pack holds and where every figure came from. Its types live here, apart
@@ -73,7 +75,12 @@ export interface Manifest {
     as_of: string;
     generated_at: string;
     version: string;
+    /** Whose figures, in words: the force, "<area>, <force>", or the region. */
     force: string;
+    /** The rows the figures come from: forces, and an area pack's local policing area. */
+    scope?: { kind: 'force' | 'area' | 'region'; forces: string[]; area?: string; code: string };
+    /** An area pack's local policing area. */
+    area?: string;
     partial: boolean;
     marking: string;
     /** The pack definition built (reports/packs/<name>.json), its title and SHA-256. */
@@ -99,6 +106,8 @@ export interface Manifest {
   action_log?: ActionRow[];
   /** Public edition: the intruder audit this pack passed (packs/protectPublic.ts). */
   disclosure_audit?: PackAudit;
+  /** A regional pack's figures for each force beside the region's (packs/comparison.ts). */
+  comparison?: Comparison;
   /** Files beside the pack for analysts, with their SHA-256. */
   exports?: ExportedFile[];
   /** SHA-256 of the pack's index.html, so `verify` can tell it is the page this manifest describes. */
@@ -109,9 +118,14 @@ export function packVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** `<period>-<edition>` for the board pack (as before definitions), `<period>-<name>-<edition>` for any other. */
-export function packFolderName(pack: Pick<Manifest['pack'], 'period' | 'edition'> & { name?: string }): string {
-  return pack.name === undefined || pack.name === 'board' ? `${pack.period}-${pack.edition}` : `${pack.period}-${pack.name}-${pack.edition}`;
+/**
+ * `<period>-<edition>` for the board pack (as before definitions), `<period>-<name>-<edition>` for any other,
+ * and `<period>-<name>-<area>-<edition>` for an area pack (`2026-27-Q2-area-shropshire-public`).
+ */
+export function packFolderName(pack: Pick<Manifest['pack'], 'period' | 'edition'> & { name?: string; area?: string }): string {
+  const name = pack.name === undefined || pack.name === 'board' ? [] : [pack.name];
+  const area = pack.area === undefined ? [] : [areaSlug(pack.area)];
+  return [pack.period, ...name, ...area, pack.edition].join('-');
 }
 
 export function composeManifest(input: {
@@ -120,6 +134,7 @@ export function composeManifest(input: {
   edition: 'board' | 'public';
   generatedAt: string;
   force: string;
+  scope?: Manifest['pack']['scope'];
   inputs: PackInput[];
   dataQuality: CheckResult[];
   warnings: string[];
@@ -144,6 +159,8 @@ export function composeManifest(input: {
       generated_at: input.generatedAt,
       version: packVersion(),
       force: input.force,
+      ...(input.scope ? { scope: input.scope } : {}),
+      ...(input.scope?.area ? { area: input.scope.area } : {}),
       partial: run.partial,
       marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
       ...(input.disclosure ? { disclosure: describePolicy(input.disclosure) } : {}),

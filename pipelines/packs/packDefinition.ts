@@ -35,6 +35,8 @@ export interface SectionDefinition {
   empty?: string;
   /** Show the action log (open actions, and those completed in the period) in this section. */
   action_log?: boolean;
+  /** Regional packs: these figures side by side for each force and the region (comparison.ts). */
+  comparison?: string[];
 }
 
 export interface PackDefinition {
@@ -45,6 +47,8 @@ export interface PackDefinition {
   title: string;
   description?: string;
   editions: ('board' | 'public')[];
+  /** Whose figures: the configured force (default), one of its areas (--area), or its region. */
+  scope?: 'force' | 'area' | 'region';
   headline: HeadlineDefinition[];
   sections: SectionDefinition[];
 }
@@ -84,6 +88,7 @@ export function metricsOfPack(definition: PackDefinition, charts: ChartSpec[]): 
   for (const section of definition.sections) for (const id of section.metrics) add(id);
   for (const chart of charts) if (chart.metric) add(chart.metric);
   for (const section of definition.sections) for (const t of section.tables ?? []) add(t.metric);
+  for (const section of definition.sections) for (const id of section.comparison ?? []) add(id);
   for (const h of definition.headline) add(h.metric);
   return ids;
 }
@@ -93,7 +98,7 @@ export function sectionOfMetrics(definition: PackDefinition, charts: ChartSpec[]
   const of: Record<string, string> = {};
   const byId = new Map(charts.map((c) => [c.id, c]));
   for (const section of definition.sections) {
-    const needs = [...section.metrics, ...(section.charts ?? []).map((id) => byId.get(id)?.metric), ...(section.tables ?? []).map((t) => t.metric)];
+    const needs = [...section.metrics, ...(section.charts ?? []).map((id) => byId.get(id)?.metric), ...(section.tables ?? []).map((t) => t.metric), ...(section.comparison ?? [])];
     for (const id of needs) if (id && of[id] === undefined) of[id] = section.id;
   }
   return of;
@@ -119,6 +124,10 @@ export function checkPackDefinition(definition: PackDefinition, catalog: MetricD
     if (seen.has(section.id)) throw new UsageError(`${file}: "sections[${s}].id" repeats the section id "${section.id}"; give each section its own id.`);
     seen.add(section.id);
     for (const [i, id] of section.metrics.entries()) known(id, `sections[${s}].metrics[${i}]`);
+    for (const [i, id] of (section.comparison ?? []).entries()) known(id, `sections[${s}].comparison[${i}]`);
+    if (section.comparison && definition.scope !== 'region') {
+      throw new UsageError(`${file}: "sections[${s}].comparison" compares the forces of a region, but the pack's "scope" is not "region"; set "scope": "region" or remove the comparison.`);
+    }
     (section.tables ?? []).forEach((t, i) => {
       known(t.metric, `sections[${s}].tables[${i}].metric`);
       if (!meta.get(t.metric)?.breakdown) throw new UsageError(`${file}: "sections[${s}].tables[${i}].metric" names ${t.metric}, which is not a breakdown; a table shows a breakdown metric's categories.`);

@@ -34,6 +34,8 @@ export interface ProtectInput {
   policy: Policy;
   /** Replay: hide these and audit nothing. */
   hide?: { figure: string; at: Location }[];
+  /** The configured force, whose figures' cells carry no place (auditModel.ts placePrefix). */
+  home?: string;
 }
 
 const MAX_ROUNDS = 200;
@@ -52,7 +54,7 @@ export async function protectPublic(input: ProtectInput): Promise<PackAudit> {
     added.push(h);
   }
   for (let round = 0; ; round++) {
-    const model = buildAuditModel([...others, current], input.relations);
+    const model = buildAuditModel([...others, current], input.relations, input.home);
     const audit = await auditRanges(model, { minCount: policy.minCount, minRange: policy.minRange }, (id) => printedIn(model, id, current.name));
     // Within one snapshot the declared sums hold (the build checked them), so a contradiction is a wrong declaration.
     if (audit.inconsistent.length > 0) {
@@ -160,6 +162,13 @@ export function hideAt(pack: PublicPack, at: Location): void {
       input.display = { ...(input.display ?? {}), [at.field]: SUPPRESSED };
       input[at.field] = null;
     }
+    return;
+  }
+  if (at.kind === 'place') {
+    // A force's figure in a regional pack; its rate and the group averages follow (comparison.ts settleComparison).
+    const comparison = (pack.manifest as { comparison?: { figures: { metric: string; place: string; value: number | null; display: string }[] } }).comparison;
+    const f = comparison?.figures.find((x) => x.metric === at.metric && x.place === at.place);
+    if (f) Object.assign(f, { value: null, display: SUPPRESSED, numerator: null, denominator: null });
     return;
   }
   const m = manifest.metrics.find((x) => x.id === at.metric);

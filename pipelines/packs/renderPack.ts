@@ -7,6 +7,7 @@ import { formatChange, formatFigure, unitWords } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
 import { actionLogView } from './actionLogView.ts';
+import { comparisonTables } from './comparisonView.ts';
 import { signalStatus } from './signalWords.ts';
 import { methodNotes } from './methodNotes.ts';
 import { commentaryView } from './commentaryView.ts';
@@ -167,6 +168,8 @@ export function renderPack(input: RenderInput): string {
         empty: s.empty !== undefined && inSection.every((m) => m.value === null) ? s.empty : null,
         // The action log table, where the pack definition asks for it.
         actionLog: s.action_log ? actionLogView(manifest) : null,
+        // A regional pack's forces side by side.
+        comparisons: comparisonTables(manifest.comparison, s.comparison ?? [], pack.label),
       };
     }),
     quality: manifest.data_quality.map((c) => ({ id: c.id, title: c.title, result: c.status === 'pass' ? 'No issues found' : c.count === null ? `Fewer than ${small} found` : `${c.count} found`, description: c.description })),

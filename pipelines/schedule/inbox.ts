@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { kindOf } from '../ingest/ingestFiles.ts';
+import { sameForce } from '../ingest/forceOfFile.ts';
 import { basename, extname, join } from 'node:path';
 
 /**
@@ -17,6 +18,8 @@ export interface InboxListing {
   refused: { path: string; error: string }[];
   /** Settled, but not a CSV export: set aside in rejected/ with the reason. */
   unsupported: { path: string; reason: string }[];
+  /** Ready files delivered in a force's sub-folder (`inbox/<force>/`), with that force: every row must be its. */
+  delivered?: Record<string, string>;
 }
 
 /**
@@ -24,13 +27,27 @@ export interface InboxListing {
  * the machine, or nowhere), and a pipe or device would block the read: each is set aside with a
  * sentence, and the rest of the inbox still loads.
  */
-export function listInbox(inbox: string, now: Date, settleSeconds: number): InboxListing {
+export function listInbox(inbox: string, now: Date, settleSeconds: number, forces: string[] = []): InboxListing {
   mkdirSync(inbox, { recursive: true });
   const listing: InboxListing = { ready: [], settling: [], refused: [], unsupported: [] };
+  listFolder(inbox, listing, now, settleSeconds);
+  // A sub-folder named for a force holds that force's exports (a regional hub's inbox).
   for (const name of readdirSync(inbox).sort()) {
+    const force = forces.find((f) => sameForce(f, name));
+    const path = join(inbox, name);
+    if (force === undefined || !lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const before = listing.ready.length;
+    listFolder(path, listing, now, settleSeconds);
+    for (const file of listing.ready.slice(before)) (listing.delivered ??= {})[file] = force;
+  }
+  return listing;
+}
+
+function listFolder(folder: string, listing: InboxListing, now: Date, settleSeconds: number): void {
+  for (const name of readdirSync(folder).sort()) {
     // The inbox's own folders for what was read, and hidden files, are not exports.
     if (name.startsWith('.') || name === 'processed' || name === 'rejected') continue;
-    const path = join(inbox, name);
+    const path = join(folder, name);
     const stats = lstatSync(path, { throwIfNoEntry: false });
     if (!stats) continue; // removed meanwhile
     if (!stats.isFile()) {
@@ -44,7 +61,6 @@ export function listInbox(inbox: string, now: Date, settleSeconds: number): Inbo
     else if (/\.csv$/i.test(name)) listing.ready.push(path);
     else listing.unsupported.push({ path, reason: unsupportedReason(name) });
   }
-  return listing;
 }
 
 function refusal(name: string, stats: Stats): string {

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
 import { createDb, type Db } from '../lib/db.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Config } from '../lib/config.ts';
+import { knownForces, type Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
 import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
@@ -13,7 +13,7 @@ import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { tmpdir } from 'node:os';
 import { archiveSettingsOf, maintainArchive } from '../archive/prepareArchive.ts';
-import { ingestPaths, type IngestProgress } from '../ingest/ingestFiles.ts';
+import { ingestPaths, type FileReport, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { packFolderName } from '../packs/manifest.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
@@ -105,7 +105,7 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     mark = performance.now();
   };
   try {
-    const list = () => listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds);
+    const list = () => listInbox(config.inbox, ctx.clock.now(), config.inboxSettleSeconds, knownForces(config));
     // Someone running refresh by hand has just put files in: wait for them rather than skip them.
     const inbox =
       trigger === 'manual'
@@ -129,18 +129,25 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
       emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
     }
     if (inbox.ready.length) {
-      const report = await ingestPaths(inbox.ready, {
-        db,
-        contracts: loadContracts(config),
-        force: config.force,
-        archiveDir: config.archive,
-        archive: archiveSettingsOf(config),
-        maxQuarantineShare: config.ingest.maxQuarantineShare,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        onProgress: ctx.progress,
-      });
-      for (const f of report.files) {
+      const files: FileReport[] = [];
+      // Each force's sub-folder is ingested for that force; the top level for the configured one.
+      for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
+        const report = await ingestPaths(paths, {
+          db,
+          contracts: loadContracts(config),
+          force: force ?? config.force,
+          forceFrom: force === null ? 'config' : 'inbox',
+          knownForces: knownForces(config),
+          archiveDir: config.archive,
+          archive: archiveSettingsOf(config),
+          maxQuarantineShare: config.ingest.maxQuarantineShare,
+          clock: ctx.clock,
+          logger: ctx.logger,
+          onProgress: ctx.progress,
+        });
+        files.push(...report.files);
+      }
+      for (const f of files) {
         setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
         outcome.files.push({ file: f.file, dataset: f.dataset, status: f.status, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
         emit(`file_${f.status}`, { file: f.file, dataset: f.dataset, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
@@ -209,4 +216,14 @@ async function notify(ctx: RefreshContext, record: RunRecord, emit: Emit): Promi
   });
   if (code === 0) emit('notified', { command });
   else emit('notify_failed', { command, result: code });
+}
+
+/** Ready files grouped by the force they were delivered for (null: the inbox's top level). */
+function byDelivery(ready: string[], delivered: Record<string, string>): Map<string | null, string[]> {
+  const groups = new Map<string | null, string[]>();
+  for (const path of ready) {
+    const force = delivered[path] ?? null;
+    groups.set(force, [...(groups.get(force) ?? []), path]);
+  }
+  return groups;
 }

@@ -1,6 +1,7 @@
 -- VOL-03 Deployment rate (%): VOL-01 volunteers (active at period end) with at least one
 -- deployment (volunteer_hours row) with deployed_on in the period, as a share of VOL-01,
--- 1 dp; null when VOL-01 = 0.
+-- 1 dp; null when VOL-01 = 0. Volunteer IDs are unique within a force only, so a volunteer
+-- is (force, volunteer_id): in a regional view CV0001 of two forces is two people.
 with volunteers as (
   select * from stg_volunteers
 ),
@@ -10,14 +11,14 @@ volunteer_hours as (
 ),
 
 active as (
-  select volunteer_id
+  select force, volunteer_id
   from volunteers
   where joined_on <= $end
     and (left_on is null or left_on > $end)
 ),
 
 deployed as (
-  select distinct volunteer_id
+  select distinct force, volunteer_id
   from volunteer_hours
   where deployed_on between $start and $end
 ),
@@ -27,7 +28,7 @@ counts as (
     count(deployed.volunteer_id) as numerator,
     count(*) as denominator
   from active
-  left join deployed on deployed.volunteer_id = active.volunteer_id
+  left join deployed on deployed.force = active.force and deployed.volunteer_id = active.volunteer_id
 ),
 
 final as (
