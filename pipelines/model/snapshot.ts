@@ -1,9 +1,7 @@
 import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
-import { ident, storedTables } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import { canonicalJson, sha256Text } from '../lib/hashing.ts';
-import { DATASETS } from '../ingest/contracts.ts';
 import type { QueryDirs } from './querySet.ts';
 import { viewScope } from './scope.ts';
 import { policySetting, policyToSettings } from '../lib/publicationPolicy.ts';

@@ -9,6 +9,9 @@ import { runMetrics, type MetricResult, type MetricRun } from '../metrics/runMet
 import { NOT_AVAILABLE, SUPPRESSED } from './disclosure.ts';
 import { formatFigure } from './format.ts';
 import { controlForPublic } from './publicEdition.ts';
+import type { Comparison, ComparisonFigure, ComparisonPlace } from './comparisonShape.ts';
+
+export type { Comparison, ComparisonFigure, ComparisonPlace };
 
 /**
  * The regional pack's comparison: chosen figures for each force of the region side by side
@@ -20,37 +23,6 @@ import { controlForPublic } from './publicEdition.ts';
  * own; a rate or an average is shown only where every count it rests on is shown, since with
  * the population published a rate gives its count straight back.
  */
-
-export interface ComparisonPlace {
-  name: string;
-  code: string;
-  kind: 'force' | 'region';
-  population: number | null;
-  population_year: string | null;
-  population_source: string | null;
-  /** Most similar group: every member named in the reference data, loaded here or not. */
-  peers: string[];
-}
-
-export interface ComparisonFigure {
-  metric: string;
-  place: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  display: string;
-  rate: number | null;
-  rate_display: string;
-  /** The most similar group's average (of rates, or of the figure where it has no rate): forces only. */
-  msg: { value: number | null; display: string; peers: string[] } | null;
-  citation_id?: string;
-}
-
-export interface Comparison {
-  metrics: { id: string; title: string; unit: MetricResult['unit']; decimals: number; rate_definition: string | null }[];
-  places: ComparisonPlace[];
-  figures: ComparisonFigure[];
-}
 
 export interface CompareRequest {
   catalog: MetricDefinition[];

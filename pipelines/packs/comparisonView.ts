@@ -1,4 +1,4 @@
-import type { Comparison } from './comparison.ts';
+import type { Comparison } from './comparisonShape.ts';
 
 /**
  * A regional pack's comparison as the reader sees it: one table per figure, a row per force and

@@ -12,7 +12,7 @@ import type { DataDate } from './dataDates.ts';
 import type { ExportedFile } from './exportTables.ts';
 import { describePolicy, type Policy } from '../lib/publicationPolicy.ts';
 import type { PackAudit } from './protectPublic.ts';
-import type { Comparison } from './comparison.ts';
+import type { Comparison } from './comparisonShape.ts';
 import { areaSlug } from './packScope.ts';
 
 /**
