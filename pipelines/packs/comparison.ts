@@ -116,7 +116,12 @@ export function settleComparison(comparison: Pick<Comparison, 'places' | 'figure
       f.msg = { value: null, display: NOT_AVAILABLE, peers: [] };
       continue;
     }
-    const of = (g: ComparisonFigure) => (meta.rate ? g.rate : g.value);
+    // Averaged unrounded (count over population), then rounded once, as the rates are.
+    const of = (g: ComparisonFigure) => {
+      if (!meta.rate) return g.value;
+      const population = comparison.places.find((p) => p.name === g.place)?.population;
+      return g.rate === null || g.value === null || !population ? null : (g.value / population) * meta.rate.per;
+    };
     if (peers.some((g) => of(g) === null && (meta.rate ? g.rate_display : g.display) === SUPPRESSED)) {
       f.msg = { value: null, display: SUPPRESSED, peers: peers.map((g) => g.place) };
       continue;
