@@ -20,6 +20,7 @@ import { protectPublic, type PackAudit } from './protectPublic.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { compareForces, citeComparison, settleComparison } from './comparison.ts';
 import { checkArea, scopeOfPack } from './packScope.ts';
+import { addRates, hasPopulation } from './rates.ts';
 import { viewScope } from '../model/scope.ts';
 import { composeManifest, packFolderName, type Manifest, type PackInput } from './manifest.ts';
 import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
@@ -135,6 +136,9 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   manifest.data_dates = dataDates;
   manifest.action_log = edition === 'public' ? publicActionLog(actionLog, config.actions.publicSources) : actionLog;
   manifest.metrics = citeMetrics(manifest, scope.code, manifest.inputs, snapshot.id);
+  // Rates per 100,000 residents of the pack's place (an area, the force, the region).
+  // A force's own pack gives rates once its population is in the reference data.
+  if (scope.kind !== 'force' || hasPopulation(config.referenceDir, config.force)) manifest.metrics = addRates(manifest.metrics, all, config.referenceDir, scope.area ? [scope.area] : scope.forces);
   if (comparison) manifest.comparison = citeComparison(comparison, scope.code, period.id);
   if (edition !== 'public') return { manifest, sql, previousLabel: run.previous.label, chartRows };
   // The intruder audit: this pack with every public pack already issued, hiding more until no small count narrows.

@@ -13,6 +13,7 @@ import type { ExportedFile } from './exportTables.ts';
 import { describePolicy, type Policy } from '../lib/publicationPolicy.ts';
 import type { PackAudit } from './protectPublic.ts';
 import type { Comparison } from './comparisonShape.ts';
+import type { FigureRate } from './rates.ts';
 import { areaSlug } from './packScope.ts';
 
 /**
@@ -63,7 +64,7 @@ export interface Citation {
 }
 
 /** A figure of the pack as the pack publishes it. */
-export type PackMetric = MetricRun['results'][number] & Partial<Citation> & { restatements?: Restatement[] };
+export type PackMetric = MetricRun['results'][number] & Partial<Citation> & { restatements?: Restatement[]; rate?: FigureRate };
 
 export interface Manifest {
   pack: {

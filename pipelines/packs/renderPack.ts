@@ -150,7 +150,13 @@ export function renderPack(input: RenderInput): string {
         intro: s.introduction ?? null,
         metrics: inSection
           .filter((m) => !m.breakdown)
-          .map((m) => ({ value: showFigure(m, 'value'), provisional: m.provisional === true, title: m.title, context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}`, commentary: notes.metric(m.id) })),
+          .map((m) => ({
+            value: showFigure(m, 'value'),
+            provisional: m.provisional === true,
+            title: m.title,
+            context: `previous ${showFigure(m, 'previous')}; a year earlier ${showFigure(m, 'year_ago')}${rateWords(m)}`,
+            commentary: notes.metric(m.id),
+          })),
         commentary: notes.section(
           s.id,
           inSection.filter((m) => m.breakdown).map((m) => m.id),
@@ -229,4 +235,10 @@ function restatementAnchor(id: string, r: Restatement): string {
 
 function hasDisplay(m: MetricResult, field: 'previous' | 'year_ago'): boolean {
   return (m as MetricResult & { display?: Display }).display?.[field] !== undefined;
+}
+
+/** "; 4.4 per 100,000 residents" where the pack gives the figure a rate. */
+function rateWords(m: MetricResult & { rate?: { display: string } }): string {
+  if (!m.rate) return '';
+  return m.rate.display === 'n/a' ? '; rate per 100,000 residents not available' : m.rate.display === '[c]' ? '' : `; ${m.rate.display} per 100,000 residents`;
 }

@@ -75,6 +75,8 @@ describe('four forces in one database', () => {
     expect(figure(m, 'INC-03', 'West Mercia').msg?.display).toBe('0.0');
     expect(figure(m, 'INC-01', 'Staffordshire').citation_id).toBe('WMR-SP-2026-27-Q2-INC-01');
     expect(figure(m, 'INC-01', 'West Midlands region').citation_id).toBe('WMR-2026-27-Q2-INC-01');
+    // The region's own figure has its rate too: 26 / 6,100,000 x 100,000.
+    expect(m.metrics.find((x) => x.id === 'INC-01')!.rate).toMatchObject({ value: 0.4, population: 6_100_000 });
   });
 
   it("keeps West Mercia's own pack to West Mercia's rows and files", () => {
@@ -83,6 +85,8 @@ describe('four forces in one database', () => {
     expect([value('INC-01'), value('VOL-01'), value('VOL-03')]).toEqual([6, 2, 50]);
     expect(m.inputs.map((i) => i.file).sort()).toEqual(['incidents.csv', 'volunteer_hours.csv', 'volunteers.csv']);
     expect(m.metrics.find((x) => x.id === 'INC-01')!.citation_id).toBe('WM-2026-27-Q2-INC-01');
+    // West Mercia's population is in the fixture's reference data: 6 / 1,000,000 x 100,000.
+    expect(m.metrics.find((x) => x.id === 'INC-01')!.rate?.display).toBe('0.6');
   });
 
   it('shows the board rates and averages in words the board reads', () => {
@@ -99,7 +103,7 @@ describe('four forces in one database', () => {
     // With the population published, a rate gives its count back: it goes with the count.
     expect(staffordshire.rate_display).toBe('[c]');
     const shown = ['West Mercia', 'West Midlands', 'Staffordshire', 'Warwickshire'].map((p) => figure(m, 'INC-01', p).display);
-    const total = m.metrics.find((x) => x.id === 'INC-01')!.display!.value;
+    const total = (m.metrics.find((x) => x.id === 'INC-01') as unknown as { display: { value: string } }).display.value;
     expect(feasibleValues(shown, total, 2).size).toBeGreaterThanOrEqual(4);
     // An average over a group with a withheld member would give it back too.
     expect(figure(m, 'INC-01', 'West Mercia').msg?.display).toBe('[c]');
