@@ -26,7 +26,7 @@ export function comparisonTables(comparison: Comparison | undefined, metricIds: 
     const columns = ['Force', metric.title, ...(rated ? ['Per 100,000 residents'] : []), ...(grouped ? [rated ? 'Most similar group average per 100,000' : 'Most similar group average'] : [])];
     const rows = comparison.places.map((place) => {
       const f = comparison.figures.find((x) => x.metric === id && x.place === place.name);
-      const cells = [place.name, words(f?.display ?? 'n/a')];
+      const cells = [place.name, withUnit(words(f?.display ?? 'n/a'), metric.unit)];
       if (rated) cells.push(f?.rate_display === 'n/a' ? 'rate not available' : words(f?.rate_display ?? 'n/a'));
       if (grouped) cells.push(place.kind === 'region' ? '–' : groupWords(f?.msg ?? null));
       return { cells, total: place.kind === 'region' };
@@ -42,6 +42,11 @@ export function comparisonTables(comparison: Comparison | undefined, metricIds: 
     if (grouped) notes.push("A force's most similar group average is the average of the forces in its most similar group (as published) whose figures are in this pack, named in brackets.");
     return [{ id: `compare-${id}`, caption: `${metric.title} by force: ${periodLabel}`, columns, rows, notes }];
   });
+}
+
+/** A public display is the bare number: the percentage gets its sign, as the board edition's has. */
+function withUnit(shown: string, unit: string): string {
+  return unit === 'percent' && /^[\d.,]+$/.test(shown) ? `${shown} %` : shown;
 }
 
 function words(display: string): string {
