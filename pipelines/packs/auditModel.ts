@@ -101,7 +101,7 @@ export function placePrefix(scope: { forces: string[]; area?: string } | undefin
   return home !== undefined && key === home ? '' : `${key}::`;
 }
 
-export function buildAuditModel(packs: PublicPack[], relations: Relations, home?: string): AuditModel {
+export function buildAuditModel(packs: PublicPack[], relations: Relations, home = homeOf(packs)): AuditModel {
   const cells = new Map<string, Cell>();
   const rels: Relation[] = [];
   const minCount = Math.min(...packs.map((p) => p.manifest.pack.disclosure?.min_count ?? 5));
@@ -350,6 +350,11 @@ export function buildAuditModel(packs: PublicPack[], relations: Relations, home?
     }
   }
   return { cells, relations: rels, minCount };
+}
+
+/** Read from the packs alone (an outsider's audit): the force of the first single-force pack. */
+function homeOf(packs: PublicPack[]): string | undefined {
+  return packs.map((p) => p.manifest.pack.scope).find((s) => s !== undefined && s.forces.length === 1 && s.area === undefined)?.forces[0];
 }
 
 /** A quarter is its three months; a year its four quarters (and each of those its months). */
