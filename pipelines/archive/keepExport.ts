@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../lib/db.ts';
-import type { HeaderMapping } from '../ingest/headers.ts';
+import { keptColumns, type HeaderMapping } from '../ingest/headers.ts';
 import type { NormalizedExport } from '../ingest/normalizeFile.ts';
 import type { MalformedRecord } from '../ingest/scanRecords.ts';
 import { archiveFolderFor, canonicalRelativePath, originalRelativePath, writeMeta } from '../ingest/archive.ts';
@@ -33,7 +33,7 @@ export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
   const written: string[] = [];
   try {
     const canonical = archiveFolderFor(archiveDir, canonicalRelativePath(file.sha256));
-    const canonicalSha = await writeCanonical(db, file, new Set(input.mapping.columns.map((c) => c.index)), canonical, input.malformed);
+    const canonicalSha = await writeCanonical(db, file, keptColumns(input.mapping), canonical, input.malformed);
     written.push(canonical);
     writeMeta(archiveDir, { sha256: file.sha256, canonical_sha256: canonicalSha, dataset: input.mapping.dataset });
     written.push(join(archiveDir, canonicalRelativePath(file.sha256).replace(/\.csv$/, '.json')));

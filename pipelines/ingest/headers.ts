@@ -22,6 +22,13 @@ export interface HeaderMapping {
   dropped: string[];
   /** Unknown extra columns, ignored. */
   ignored: string[];
+  /** The column naming each row's force, if the export has one (forceOfFile.ts). */
+  forceColumn?: number;
+}
+
+/** The columns the archive's canonical copy keeps in clear: the mapped fields and the force. */
+export function keptColumns(mapping: HeaderMapping): Set<number> {
+  return new Set([...mapping.columns.map((c) => c.index), ...(mapping.forceColumn === undefined ? [] : [mapping.forceColumn])]);
 }
 
 export { normalizeHeader };
@@ -51,6 +58,7 @@ export function mapHeaders(fileName: string, headers: string[], contracts: Contr
   const columns: MappedColumn[] = [];
   const dropped: string[] = [];
   const ignored: string[] = [];
+  let forceColumn: number | undefined;
   headers.forEach((header, index) => {
     const normalized = normalizeHeader(header);
     const field = byName.get(normalized);
@@ -62,6 +70,7 @@ export function mapHeaders(fileName: string, headers: string[], contracts: Contr
       columns.push({ field, index, header });
     } else if (FORCE_HEADERS.includes(normalized)) {
       // Each row's force: checked against the delivery and recorded as the row's force (forceOfFile.ts).
+      forceColumn ??= index;
     } else if (normalized === '') {
       ignored.push(`(blank header, column ${index + 1})`);
     } else if (isPersonal(normalized, contracts)) {
@@ -78,7 +87,7 @@ export function mapHeaders(fileName: string, headers: string[], contracts: Contr
       chosen,
     );
   }
-  return { dataset: chosen, columns, dropped, ignored };
+  return { dataset: chosen, columns, dropped, ignored, ...(forceColumn === undefined ? {} : { forceColumn }) };
 }
 
 /** The dataset whose fields match the headers best; ambiguous or unrecognisable headers are an error. */

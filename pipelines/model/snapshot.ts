@@ -20,6 +20,8 @@ export interface SnapshotFile {
   sha256: string;
   loaded_at: string;
   archive_path: string;
+  /** The force the file was loaded for (absent in snapshots recorded before several forces). */
+  force?: string;
 }
 
 /** The configuration that decides figures (paths and schedule do not). */
@@ -92,7 +94,7 @@ export function snapshotId(files: SnapshotFile[], settings: SnapshotSettings, qu
 
 async function loadedFiles(db: Db, throughLoadId?: number): Promise<SnapshotFile[]> {
   return db.all<SnapshotFile>(
-    `select load_id, dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%S.%gZ') as loaded_at, archive_path
+    `select load_id, dataset, file_name as file, sha256, strftime(loaded_at, '%Y-%m-%dT%H:%M:%S.%gZ') as loaded_at, archive_path, force
      from main.ingested_files where load_id <= coalesce($1, load_id) order by load_id`,
     [throughLoadId ?? null],
   );

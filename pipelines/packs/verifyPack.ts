@@ -117,7 +117,9 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
         await ingestPaths([link], {
           db,
           contracts,
-          force: settings.force,
+          // Each file as the force it was loaded for (a regional database holds several).
+          force: f.force ?? settings.force,
+          forceFrom: 'option',
           archiveDir: join(scratch, 'archive'),
           maxQuarantineShare: settings.ingest.maxQuarantineShare,
           clock: fixedClock(f.loaded_at),
@@ -131,7 +133,15 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });
     // The same path as build (packs/buildPack.ts), stopped once the figures are computed. A public pack hides
     // again what its audit hid; it is not audited anew against packs issued since.
-    const request = { pack: pack.name ?? 'board', period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at, hide: manifest.disclosure_audit?.added ?? [] };
+    const request = {
+      pack: pack.name ?? 'board',
+      period: parsePeriod(pack.period, pack.as_of),
+      asOf: pack.as_of,
+      edition: pack.edition,
+      generatedAt: pack.generated_at,
+      hide: manifest.disclosure_audit?.added ?? [],
+      ...(pack.area ? { area: pack.area } : {}),
+    };
     return (await computePack(db, request, settings, recomputed)).manifest;
   } finally {
     db.close();
@@ -160,6 +170,14 @@ export function compareFigures(manifest: Manifest, recomputed: Manifest): Figure
   });
   for (const m of recomputed.metrics.filter((x) => !manifest.metrics.some((y) => y.id === x.id))) {
     checks.push({ id: m.id, citation_id: m.citation_id ?? null, status: 'mismatch', differences: [{ field: 'id', manifest: null, recomputed: m.id }] });
+  }
+  // A regional pack's figures for each force, each with its citation ID.
+  for (const f of manifest.comparison?.figures ?? []) {
+    const again = recomputed.comparison?.figures.find((x) => x.metric === f.metric && x.place === f.place);
+    const differences = again
+      ? (['value', 'display', 'rate', 'rate_display', 'msg'] as const).filter((k) => !same(f[k], again[k])).map((k) => ({ field: k, manifest: f[k], recomputed: again[k] }))
+      : [{ field: 'place', manifest: f.place, recomputed: null }];
+    checks.push({ id: `${f.metric} (${f.place})`, citation_id: f.citation_id ?? null, status: differences.length ? 'mismatch' : 'match', differences });
   }
   // Load numbers may differ in a fresh database (a rejected file uses one up); the snapshot's ID and files may not.
   const essence = (m: Manifest) => ({ snapshot: { id: m.snapshot.id, files: m.snapshot.files.map((f) => [f.dataset, f.file, f.sha256]) }, data_quality: m.data_quality, inputs: m.inputs });

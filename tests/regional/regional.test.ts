@@ -110,6 +110,15 @@ describe('four forces in one database', () => {
   });
 });
 
+describe('verify', () => {
+  it("recomputes the regional pack, each force's figures included, from the four forces' archived exports", async () => {
+    const run = await runCli(dir, AT, ['verify', join(dir, 'out', '2026-27-Q2-regional-public')]);
+    expect(run.code, run.stderr).toBe(0);
+    // 13 figures of the region's own, and 6 compared figures for 4 forces and the region.
+    expect(run.stdout).toContain('all 43 figures recompute from the archived exports');
+  });
+});
+
 describe('delivery for a force', () => {
   it('rejects a file whose rows name another force than it was delivered for, loading nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'boardpack-wrong-force-'));
