@@ -215,9 +215,10 @@ function packsSetting(value: unknown): PackSetting[] {
     const period = stringSetting(record.period, `packs[${i}].period`) ?? 'last-complete-quarter';
     const edition = record.edition ?? 'board';
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
-    const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? 'board';
-    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
     const area = stringSetting(record.area, `packs[${i}].area`);
+    // An area entry builds the area pack definition unless it names another, as `build --area` does.
+    const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? (area !== undefined ? 'area' : 'board');
+    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
     return { period, edition, pack, ...(record.pdf === true ? { pdf: true } : {}), ...(area !== undefined ? { area } : {}) };
   });
 }
