@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../lib/db.ts';
+import { forceColumnOf } from '../ingest/forceOfFile.ts';
 import type { HeaderMapping } from '../ingest/headers.ts';
 import type { NormalizedExport } from '../ingest/normalizeFile.ts';
 import type { MalformedRecord } from '../ingest/scanRecords.ts';
@@ -33,7 +34,10 @@ export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
   const written: string[] = [];
   try {
     const canonical = archiveFolderFor(archiveDir, canonicalRelativePath(file.sha256));
-    const canonicalSha = await writeCanonical(db, file, new Set(input.mapping.columns.map((c) => c.index)), canonical, input.malformed);
+    // The force column is kept in clear too: it is no personal data, and a verify reads each row's force from it again.
+    const force = forceColumnOf(file.headers);
+    const clear = new Set([...input.mapping.columns.map((c) => c.index), ...(force === null ? [] : [force])]);
+    const canonicalSha = await writeCanonical(db, file, clear, canonical, input.malformed);
     written.push(canonical);
     writeMeta(archiveDir, { sha256: file.sha256, canonical_sha256: canonicalSha, dataset: input.mapping.dataset });
     written.push(join(archiveDir, canonicalRelativePath(file.sha256).replace(/\.csv$/, '.json')));

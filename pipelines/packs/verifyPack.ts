@@ -131,7 +131,15 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
     const recomputed = await takeSnapshot(db, { settings: snapshot.settings, queriesSha256: snapshot.queries_sha256, version: snapshot.version, createdAt: new Date(pack.generated_at) });
     // The same path as build (packs/buildPack.ts), stopped once the figures are computed. A public pack hides
     // again what its audit hid; it is not audited anew against packs issued since.
-    const request = { pack: pack.name ?? 'board', period: parsePeriod(pack.period, pack.as_of), asOf: pack.as_of, edition: pack.edition, generatedAt: pack.generated_at, hide: manifest.disclosure_audit?.added ?? [] };
+    const request = {
+      pack: pack.name ?? 'board',
+      period: parsePeriod(pack.period, pack.as_of),
+      asOf: pack.as_of,
+      edition: pack.edition,
+      generatedAt: pack.generated_at,
+      hide: manifest.disclosure_audit?.added ?? [],
+      ...(pack.area !== undefined ? { area: pack.area } : {}),
+    };
     return (await computePack(db, request, settings, recomputed)).manifest;
   } finally {
     db.close();

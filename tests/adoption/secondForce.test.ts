@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
@@ -98,6 +98,25 @@ describe('a second force, by configuration alone', () => {
     expect(JSON.parse(cite.stdout)).toMatchObject({ citation_id: 'NS-2026-27-Q2-INC-01', figure: { value: 13 }, pack: { marking: BOARD } });
     const missing = await boardpack('cite', 'INC-01');
     expect(missing.stderr).toBe('boardpack: Say which pack: give a citation ID such as NS-2025-26-Q2-INC-01, or --period with the metric ID.\n');
+  });
+
+  it('verifies its packs from the archived exports, with the marking the snapshot recorded', async () => {
+    for (const folder of ['2026-27-Q2-board', '2026-27-Q2-area-ambervale-board']) {
+      const verify = await boardpack('verify', join(dir, 'out', folder));
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    }
+    expect(manifest('2026-27-Q2-board').snapshot.settings.markings).toEqual({ board: BOARD, public: PUBLIC });
+    // The archived copy verify reloads keeps the Force column in clear (a token there loaded no crime for Northshire).
+    const crimes = manifest('2026-27-Q2-board').snapshot.files.find((f) => f.dataset === 'incidents')!;
+    const copy = readFileSync(join(dir, 'archive', 'canonical', crimes.sha256.slice(0, 2), `${crimes.sha256}.csv`), 'utf8');
+    expect(copy.split('\n')[1]).toBe('"NS-TEST-0001","08/04/2026","NFIB52A","Individual","Ambervale","09/04/2026",,,"Northshire"');
+  });
+
+  it('refuses a marking that is empty, in one sentence, exit 2', async () => {
+    writeFileSync(join(dir, 'empty-marking.json'), JSON.stringify({ markings: { board: ' ' } }));
+    const run = await boardpack('--config', join(dir, 'empty-marking.json'), 'status');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('boardpack: Configuration "markings" must give each edition\'s security marking in words, e.g. {"board": "OFFICIAL-SENSITIVE", "public": "OFFICIAL"}.\n');
   });
 
   it('builds one area pack per area of its own areas list in a refresh', async () => {
