@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig, type PackSetting } from '../../pipelines/lib/config.ts';
 import { createDb } from '../../pipelines/lib/db.ts';
+import { pdfConfigured } from '../../pipelines/packs/packPdf.ts';
+import { plannedPacks } from '../../pipelines/schedule/plannedPacks.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
 
@@ -133,5 +136,41 @@ describe('refresh with area packs', () => {
     const run = await runCli(dir, '2026-10-14T01:50:00Z', ['--config', join(dir, 'typo.json'), 'refresh']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(`boardpack: "Shropshre" is not one of West Mercia's local policing areas; did you mean "Shropshire"?\n`);
+  });
+});
+
+describe('the packs a refresh plans', () => {
+  const shipped = loadConfig({ cwd: mkdtempSync(join(tmpdir(), 'boardpack-plan-')) });
+  const plan = (packs: PackSetting[]) => plannedPacks({ ...shipped, packs }, '2026-10-14').map((p) => [p.folder, p.pdf]);
+
+  it('opens "*" into the areas of the list, once each, force first and the region before the areas', () => {
+    expect(
+      plan([
+        { period: 'last-complete-quarter', edition: 'public', pack: 'area', area: '*' },
+        { period: 'last-complete-quarter', edition: 'public', pack: 'area', area: 'Telford & Wrekin', pdf: true },
+        { period: 'last-complete-quarter', edition: 'public', pack: 'regional' },
+        { period: 'last-complete-quarter', edition: 'public', pack: 'board' },
+      ]),
+    ).toEqual([
+      ['2026-27-Q2-public', false],
+      ['2026-27-Q2-regional-public', false],
+      ['2026-27-Q2-area-herefordshire-public', false],
+      ['2026-27-Q2-area-shropshire-public', false],
+      ['2026-27-Q2-area-telford-and-wrekin-public', true],
+      ['2026-27-Q2-area-worcestershire-public', false],
+    ]);
+  });
+
+  it('refuses the area pack without an area, in words a configuration reader follows', () => {
+    expect(() => plan([{ period: 'last-complete-quarter', edition: 'board', pack: 'area' }])).toThrow(
+      'The area pack in the configuration\'s packs list (entry 1) is for one local policing area; add "area" naming it, or "*" for one pack per area.',
+    );
+  });
+
+  it("an area entry asks for its own PDF, not the force pack's", () => {
+    const config = { packs: [{ period: 'last-complete-quarter', edition: 'board' as const, pack: 'area', area: '*', pdf: true }] };
+    expect(pdfConfigured(config, '2026-27-Q2', 'board', '2026-10-14', { area: 'Shropshire' })).toBe(true);
+    expect(pdfConfigured(config, '2026-27-Q2', 'board', '2026-10-14')).toBe(false);
+    expect(pdfConfigured(config, '2026-27-Q2', 'board', '2026-10-14', { pack: 'board', area: 'Shropshire' })).toBe(false);
   });
 });
