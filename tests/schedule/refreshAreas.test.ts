@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type PackSetting } from '../../pipelines/lib/config.ts';
+import type { PackSetting } from '../../pipelines/lib/config.ts';
 import { createDb } from '../../pipelines/lib/db.ts';
 import { pdfConfigured } from '../../pipelines/packs/packPdf.ts';
 import { plannedPacks } from '../../pipelines/schedule/plannedPacks.ts';
@@ -13,7 +13,8 @@ import { type CliRun, runCli } from '../support/cli.ts';
 // area of the areas reference list, built after the force's own packs. Each area's INC-01 is
 // counted here straight from the sample export with SQL, not through the pipeline's models.
 
-const SAMPLE = join(import.meta.dirname, '..', '..', 'fixtures', 'sample');
+const ROOT = join(import.meta.dirname, '..', '..');
+const SAMPLE = join(ROOT, 'fixtures', 'sample');
 const AREAS = ['Herefordshire', 'Shropshire', 'Telford & Wrekin', 'Worcestershire'];
 const AT = '2026-10-14T01:30:00Z';
 let dir: string;
@@ -41,7 +42,7 @@ async function countedFromCsv(): Promise<Map<string | null, number>> {
         select * from read_csv('${join(SAMPLE, 'incidents.csv')}', all_varchar = true, header = true)
       ),
       codes as (
-        select code from read_csv('${join(SAMPLE, '..', '..', 'queries', 'reference', 'nfib_codes.csv')}', all_varchar = true, header = true)
+        select code from read_csv('${join(ROOT, 'queries', 'reference', 'nfib_codes.csv')}', all_varchar = true, header = true)
       ),
       final as (
         select "Local Policing Area" as area, count(distinct "Crime Reference")::integer as crimes
@@ -140,7 +141,8 @@ describe('refresh with area packs', () => {
 });
 
 describe('the packs a refresh plans', () => {
-  const shipped = loadConfig({ cwd: mkdtempSync(join(tmpdir(), 'boardpack-plan-')) });
+  // The shipped pack definitions and areas list.
+  const shipped = { packsDir: join(ROOT, 'reports', 'packs'), referenceDir: join(ROOT, 'queries', 'reference'), force: 'West Mercia' };
   const plan = (packs: PackSetting[]) => plannedPacks({ ...shipped, packs }, '2026-10-14').map((p) => [p.folder, p.pdf]);
 
   it('opens "*" into the areas of the list, once each, force first and the region before the areas', () => {
