@@ -101,7 +101,7 @@ describe('a second force, by configuration alone', () => {
   });
 
   it('verifies its packs from the archived exports, with the marking the snapshot recorded', async () => {
-    for (const folder of ['2026-27-Q2-board', '2026-27-Q2-area-ambervale-board']) {
+    for (const folder of ['2026-27-Q2-board', '2026-27-Q2-public', '2026-27-Q2-area-ambervale-board', '2026-27-Q2-regional-board']) {
       const verify = await boardpack('verify', join(dir, 'out', folder));
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     }
