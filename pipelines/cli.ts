@@ -52,7 +52,7 @@ interface GlobalOptions {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('boardpack')
-    .description("Analytics and board packs for West Mercia's Strategic Cyber Crime Board")
+    .description("Analytics and board packs for a police force's cyber crime board")
     .option('--db <path>', 'database file (default data/boardpack.duckdb)')
     .option('--config <path>', 'configuration file (default boardpack.config.json where present)')
     .option('--json', 'machine-readable output on stdout')

@@ -52,7 +52,7 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
     const asOf = fromData ? await asOfFromData(db, ctx.config.queriesDir) : givenAsOf;
     const period = parsePeriod(options.period, asOf);
     // Printed when asked for or configured; checked before the build, so a missing browser leaves nothing half done.
-    const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf);
+    const wantPdf = options.pdf === true || pdfConfigured(ctx.config, period.id, edition, asOf, { pack: options.pack, area: options.area });
     const noBrowser = wantPdf ? chromiumMissing() : null;
     if (noBrowser) throw new WorkError(noBrowser);
     const pack = options.pack ?? (options.area !== undefined ? 'area' : undefined);

@@ -36,13 +36,13 @@ export async function runCite(id: string, options: CiteOptions, ctx: CommandCont
     }
     periodText = fromId;
   }
-  if (periodText === undefined) throw new UsageError(`Say which pack: give a citation ID such as WM-2025-26-Q2-${metricId}, or --period with the metric ID.`);
+  if (periodText === undefined) throw new UsageError(`Say which pack: give a citation ID such as ${ctx.config.forceCode}-2025-26-Q2-${metricId}, or --period with the metric ID.`);
   const period = parsePeriod(periodText, asOf);
   const folder = join(options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, `${period.id}-${edition}`);
   const manifestPath = join(folder, 'manifest.json');
   if (!existsSync(manifestPath)) {
     const other = edition === 'public' ? 'board' : 'public';
-    const hint = existsSync(join(folder, '..', `${period.id}-${other}`, 'manifest.json')) && other === 'board' ? ', or cite the board edition (OFFICIAL-SENSITIVE) with --edition board' : '';
+    const hint = existsSync(join(folder, '..', `${period.id}-${other}`, 'manifest.json')) && other === 'board' ? `, or cite the board edition (${ctx.config.markings.board}) with --edition board` : '';
     throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id} --edition ${edition}${hint}.`);
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;

@@ -80,7 +80,17 @@ export interface Config {
   commentaryDir: string;
   /** Statistical process control: months before the period that set the mean and limits (12-24). */
   spc: { baselineMonths: number };
+  /** The security marking each edition carries on its cover, page tops and feet, and in citations. */
+  markings: Markings;
 }
+
+export interface Markings {
+  board: string;
+  public: string;
+}
+
+/** The Government Security Classifications a force's board and published packs carry unless it says otherwise. */
+export const DEFAULT_MARKINGS: Markings = { board: 'OFFICIAL-SENSITIVE', public: 'OFFICIAL' };
 
 export interface TargetSetting {
   target?: number | null;
@@ -140,6 +150,7 @@ export function loadConfig(options: { configPath?: string; cwd?: string; db?: st
     publishUrl: publishUrlSetting(raw.publish_url),
     actions: actionsSetting(raw.actions),
     spc: spcSetting(raw.spc),
+    markings: markingsSetting(raw.markings),
     commentaryDir: at(raw.commentary_dir, 'commentary_dir', 'commentary'),
   };
   // The checks above give the friendliest sentence for a known key; the schema then refuses
@@ -155,6 +166,21 @@ function spcSetting(value: unknown): Config['spc'] {
     throw new UsageError('Configuration "spc.baseline_months" must be a whole number of months from 12 to 24 (default 12).');
   }
   return { baselineMonths: months };
+}
+
+/** `{"board": "OFFICIAL-SENSITIVE", "public": "OFFICIAL"}`, each optional: a force's own words for the two markings. */
+function markingsSetting(value: unknown): Markings {
+  if (value === undefined) return DEFAULT_MARKINGS;
+  const problem = new UsageError('Configuration "markings" must give each edition\'s security marking in words, e.g. {"board": "OFFICIAL-SENSITIVE", "public": "OFFICIAL"}.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
+  const record = value as Record<string, unknown>;
+  const marking = (edition: keyof Markings) => {
+    const given = record[edition];
+    if (given === undefined) return DEFAULT_MARKINGS[edition];
+    if (typeof given !== 'string' || given.trim() === '') throw problem;
+    return given.trim();
+  };
+  return { board: marking('board'), public: marking('public') };
 }
 
 /** `{"public_sources": ["HMICFRS recommendation", ...]}`: the action sources the public edition lists. */
@@ -215,9 +241,10 @@ function packsSetting(value: unknown): PackSetting[] {
     const period = stringSetting(record.period, `packs[${i}].period`) ?? 'last-complete-quarter';
     const edition = record.edition ?? 'board';
     if (edition !== 'board' && edition !== 'public') throw new UsageError(`Configuration "packs[${i}].edition" must be "board" or "public".`);
-    const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? 'board';
-    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
     const area = stringSetting(record.area, `packs[${i}].area`);
+    // An area entry builds the area pack definition unless it names another, as `build --area` does.
+    const pack = stringSetting(record.pack, `packs[${i}].pack`) ?? (area !== undefined ? 'area' : 'board');
+    if (record.pdf !== undefined && typeof record.pdf !== 'boolean') throw new UsageError(`Configuration "packs[${i}].pdf" must be true or false.`);
     return { period, edition, pack, ...(record.pdf === true ? { pdf: true } : {}), ...(area !== undefined ? { area } : {}) };
   });
 }

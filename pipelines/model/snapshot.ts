@@ -1,4 +1,4 @@
-import type { Config } from '../lib/config.ts';
+import { DEFAULT_MARKINGS, type Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import { canonicalJson, sha256Text } from '../lib/hashing.ts';
@@ -36,6 +36,8 @@ export interface SnapshotSettings {
   aliases: Config['aliases'];
   /** The statistical process control baseline, where it is not the default 12 months (absent keeps older snapshot IDs). */
   spc?: { baseline_months: number };
+  /** The editions' security markings, where they are not the defaults (absent keeps older snapshot IDs). */
+  markings?: { board: string; public: string };
 }
 
 export interface Snapshot {
@@ -67,6 +69,7 @@ export function settingsOf(config: Config): SnapshotSettings {
     ingest: { max_quarantine_share: config.ingest.maxQuarantineShare },
     aliases: config.aliases,
     ...(config.spc.baselineMonths !== DEFAULT_SPC_BASELINE ? { spc: { baseline_months: config.spc.baselineMonths } } : {}),
+    ...(config.markings.board !== DEFAULT_MARKINGS.board || config.markings.public !== DEFAULT_MARKINGS.public ? { markings: { ...config.markings } } : {}),
   };
 }
 
@@ -85,6 +88,7 @@ export function configForSnapshot(config: Config, settings: SnapshotSettings, di
     ingest: { maxQuarantineShare: settings.ingest.max_quarantine_share },
     aliases: settings.aliases,
     spc: { baselineMonths: settings.spc?.baseline_months ?? DEFAULT_SPC_BASELINE },
+    markings: settings.markings ?? DEFAULT_MARKINGS,
   };
 }
 

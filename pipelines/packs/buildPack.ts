@@ -144,6 +144,8 @@ export async function computePack(db: Db, request: ComputeRequest, config: Confi
   }
   const charts = definition.sections.flatMap((s) => (s.charts ?? []).map((id) => loadChartSpec(config.reportsDir, id, `${definition.name}.json ("${s.id}" section)`)));
   const composed = await composePack(db, { ...request, definition, charts }, config, snapshot);
+  // The force's own words for the edition's marking (configuration "markings"), on the cover and every page.
+  composed.manifest.pack.marking = config.markings[request.edition];
   return { ...composed, definition, charts };
 }
 

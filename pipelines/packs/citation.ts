@@ -31,7 +31,7 @@ export interface LetterCitation {
   as_of: string;
   definition: string;
   caveats: string[];
-  pack: { title: string; force: string; edition: 'board' | 'public'; marking: string; generated_on: string; link: string };
+  pack: { title: string; force: string; edition: 'board' | 'public'; marking: string; generated_on: string; link: string; publisher?: string };
   /** A public citation has neither the file name nor the load date (null): the public manifest does not publish them. */
   sources: { file: string | null; description: string; sha256: string; loaded_on: string | null }[];
 }
@@ -100,7 +100,17 @@ export function composeCitation(manifest: Manifest, id: string, options: { publi
     as_of: pack.as_of,
     definition: m.definition,
     caveats,
-    pack: { title: PACK_TITLE, force: pack.force, edition: pack.edition, marking: pack.marking, generated_on: londonDate(new Date(pack.generated_at)), link },
+    pack: {
+      // The board pack keeps its long-standing title; an area or regional pack is cited by its own.
+      title: pack.name && pack.name !== 'board' ? pack.title : PACK_TITLE,
+      force: pack.force,
+      edition: pack.edition,
+      marking: pack.marking,
+      generated_on: londonDate(new Date(pack.generated_at)),
+      link,
+      // Who publishes it: the force's Commissioner (an area pack's too), or the region for a regional pack.
+      publisher: pack.scope?.kind === 'region' ? pack.force : `${pack.scope?.forces[0] ?? pack.force} Police and Crime Commissioner`,
+    },
     // A public manifest names no export file and no load time: its citation gives the export's kind and hash only.
     sources: (m.sources ?? []).map((s) => {
       const loadedAt = inputs.get(s.sha256)?.loaded_at;
@@ -119,7 +129,7 @@ function figureLine(c: LetterCitation, strong: (s: string) => string): string {
 }
 
 function sourceLine(c: LetterCitation): string {
-  return `${c.pack.force} Police and Crime Commissioner, ${c.pack.title}, ${c.period.label}, ${editionWords(c)}, ${longDate(c.pack.generated_on)}; figure ${c.citation_id}.`;
+  return `${c.pack.publisher ?? `${c.pack.force} Police and Crime Commissioner`}, ${c.pack.title}, ${c.period.label}, ${editionWords(c)}, ${longDate(c.pack.generated_on)}; figure ${c.citation_id}.`;
 }
 
 export function citationText(c: LetterCitation): string {

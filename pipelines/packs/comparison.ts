@@ -103,7 +103,7 @@ export function settleComparison(comparison: Pick<Comparison, 'places' | 'figure
     else if (hidden) Object.assign(f, { rate: null, rate_display: SUPPRESSED });
     else if (f.value === null || !place?.population) Object.assign(f, { rate: null, rate_display: NOT_AVAILABLE });
     else {
-      const rate = Math.round((f.value / place.population) * meta.rate.per * 10) / 10;
+      const rate = Math.round(((f.value * meta.rate.per) / place.population) * 10) / 10;
       Object.assign(f, { rate, rate_display: formatFigure(rate, 'count', 1) });
     }
   }
@@ -120,7 +120,7 @@ export function settleComparison(comparison: Pick<Comparison, 'places' | 'figure
     const of = (g: ComparisonFigure) => {
       if (!meta.rate) return g.value;
       const population = comparison.places.find((p) => p.name === g.place)?.population;
-      return g.rate === null || g.value === null || !population ? null : (g.value / population) * meta.rate.per;
+      return g.rate === null || g.value === null || !population ? null : (g.value * meta.rate.per) / population;
     };
     if (peers.some((g) => of(g) === null && (meta.rate ? g.rate_display : g.display) === SUPPRESSED)) {
       f.msg = { value: null, display: SUPPRESSED, peers: peers.map((g) => g.place) };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MARKINGS } from '../lib/config.ts';
 import { packageRoot } from '../lib/paths.ts';
 import type { Period } from '../lib/periods.ts';
 import type { RowCounts } from '../ingest/status.ts';
@@ -143,6 +144,8 @@ export function composeManifest(input: {
   firstRecord: string | null;
   disclosure?: Policy;
   snapshot: Snapshot;
+  /** The edition's security marking (configuration "markings"; default OFFICIAL-SENSITIVE or OFFICIAL). */
+  marking?: string;
 }): Manifest {
   const { run } = input;
   const span = (p: Period) => ({ id: p.id, start: p.start, end: p.end, covered: input.firstRecord !== null && p.start >= input.firstRecord });
@@ -163,7 +166,7 @@ export function composeManifest(input: {
       ...(input.scope ? { scope: input.scope } : {}),
       ...(input.scope?.area ? { area: input.scope.area } : {}),
       partial: run.partial,
-      marking: input.edition === 'board' ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL',
+      marking: input.marking ?? DEFAULT_MARKINGS[input.edition],
       ...(input.disclosure ? { disclosure: describePolicy(input.disclosure) } : {}),
     },
     comparisons: { previous: span(run.previous), year_ago: span(run.yearAgo) },

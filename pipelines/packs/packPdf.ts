@@ -25,9 +25,14 @@ export interface PdfRecord {
   printed_from: { file: string; sha256: string };
 }
 
-/** Whether the configuration asks for this pack's PDF: a `packs` entry of the same period and edition with `"pdf": true`. */
-export function pdfConfigured(config: Pick<Config, 'packs'>, periodId: string, edition: string, asOf: string): boolean {
-  return config.packs.some((p) => p.pdf === true && p.edition === edition && parsePeriod(p.period, asOf).id === periodId);
+/**
+ * Whether the configuration asks for this pack's PDF: a `packs` entry of the same pack, area (`*`: any),
+ * period and edition with `"pdf": true`. An area pack's entry does not ask for the force pack's PDF.
+ */
+export function pdfConfigured(config: Pick<Config, 'packs'>, periodId: string, edition: string, asOf: string, which: { pack?: string; area?: string } = {}): boolean {
+  const pack = which.pack ?? (which.area !== undefined ? 'area' : 'board');
+  const sameArea = (area: string | undefined) => (area === undefined || which.area === undefined ? area === which.area : area.trim() === '*' || area.trim().toLowerCase() === which.area.trim().toLowerCase());
+  return config.packs.some((p) => p.pdf === true && p.edition === edition && (p.pack ?? 'board') === pack && sameArea(p.area) && parsePeriod(p.period, asOf).id === periodId);
 }
 
 /** Whether the pack folder about to be replaced holds a PDF (the rebuild would drop it). */

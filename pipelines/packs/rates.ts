@@ -31,7 +31,7 @@ export function addRates(metrics: PackMetric[], catalog: Pick<MetricDefinition, 
     const withheld = shown !== undefined && !/^\d[\d,]*$/.test(shown);
     if (withheld) return { ...m, rate: { value: null, display: '[c]', population: total, source } };
     if (total === null || m.value === null) return { ...m, rate: { value: null, display: 'n/a', population: total, source } };
-    const value = Math.round((m.value / total) * rate.per * 10) / 10;
+    const value = Math.round(((m.value * rate.per) / total) * 10) / 10;
     return { ...m, rate: { value, display: formatFigure(value, 'count', 1), population: total, source } };
   });
 }

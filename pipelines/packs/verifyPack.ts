@@ -140,7 +140,7 @@ export async function recomputePack(manifest: Manifest, config: Config, scratch:
       edition: pack.edition,
       generatedAt: pack.generated_at,
       hide: manifest.disclosure_audit?.added ?? [],
-      ...(pack.area ? { area: pack.area } : {}),
+      ...(pack.area !== undefined ? { area: pack.area } : {}),
     };
     return (await computePack(db, request, settings, recomputed)).manifest;
   } finally {

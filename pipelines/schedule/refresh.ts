@@ -8,18 +8,17 @@ import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
 import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
 import { reconcileLatest } from '../packs/latestPointer.ts';
-import { parsePeriod } from '../lib/periods.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { tmpdir } from 'node:os';
 import { archiveSettingsOf, maintainArchive } from '../archive/prepareArchive.ts';
 import { ingestPaths, type FileReport, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
-import { packFolderName } from '../packs/manifest.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
 import { buildPack, packIsCurrent } from '../packs/buildPack.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
+import { plannedPacks } from './plannedPacks.ts';
 import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
 import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
@@ -160,9 +159,10 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     const asOf = londonDate(ctx.clock.now());
     const banners = await bannersFor(db, previous, asOf, config.dataQuality.maxAgeDays);
     const loadedNew = outcome.files.some((f) => f.status === 'loaded');
-    for (const setting of config.packs) {
-      const options = { pack: setting.pack, period: parsePeriod(setting.period, asOf), asOf, edition: setting.edition, out: config.out, banners };
-      const name = packFolderName({ period: options.period.id, edition: options.edition, name: options.pack });
+    // Force-level packs first, then the region's, then one per area (plannedPacks.ts says why).
+    for (const planned of plannedPacks(config, asOf)) {
+      const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, ...(planned.area !== undefined ? { area: planned.area } : {}) };
+      const name = planned.folder;
       const hadPdf = hasPdf(join(config.out, name));
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
       const current = !loadedNew && (await packIsCurrent(db, options, ctx));
@@ -174,7 +174,7 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
         outcome.packs.push(built.path);
         emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
       }
-      const pdf = await keepPackPdf(join(config.out, name), name, { configured: setting.pdf === true, hadPdf, rebuilt: !current });
+      const pdf = await keepPackPdf(join(config.out, name), name, { configured: planned.pdf, hadPdf, rebuilt: !current });
       if (pdf) emit(pdf.event, pdf.fields);
       stage(`build ${name}`);
     }

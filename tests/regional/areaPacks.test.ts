@@ -56,7 +56,7 @@ describe('area packs of the sample', () => {
     const shropshire = manifest('2026-27-Q2-area-shropshire-board');
     const crimes = value(shropshire, 'INC-01') as number;
     // queries/reference/population.csv: Shropshire 332,455 (ONS mid-2024).
-    expect(shropshire.metrics.find((x) => x.id === 'INC-01')!.rate).toMatchObject({ value: Math.round((crimes / 332455) * 1e6) / 10, population: 332455 });
+    expect(shropshire.metrics.find((x) => x.id === 'INC-01')!.rate).toMatchObject({ value: Math.round((crimes * 1e6) / 332455) / 10, population: 332455 });
     expect(manifest('2026-27-Q2-area-worcestershire-board').metrics.find((x) => x.id === 'INC-01')!.rate?.display).toBe('n/a');
     const html = readFileSync(join(dir, 'out', '2026-27-Q2-area-worcestershire-board', 'index.html'), 'utf8');
     expect(html).toContain('rate per 100,000 residents not available');
