@@ -32,3 +32,12 @@ export interface Comparison {
   places: ComparisonPlace[];
   figures: ComparisonFigure[];
 }
+
+/** A figure's rate per 100,000 residents of the pack's place (rates.ts). */
+export interface FigureRate {
+  value: number | null;
+  display: string;
+  population: number | null;
+  /** The estimate and its source, in words. */
+  source: string | null;
+}

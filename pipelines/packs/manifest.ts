@@ -14,7 +14,7 @@ import type { ExportedFile } from './exportTables.ts';
 import { describePolicy, type Policy } from '../lib/publicationPolicy.ts';
 import type { PackAudit } from './protectPublic.ts';
 import type { Comparison } from './comparisonShape.ts';
-import type { FigureRate } from './rates.ts';
+import type { FigureRate } from './comparisonShape.ts';
 import { areaSlug } from './packScope.ts';
 
 /**

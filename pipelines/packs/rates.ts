@@ -2,6 +2,9 @@ import type { MetricDefinition } from '../metrics/catalog.ts';
 import { placeKey, readPopulation } from '../metrics/population.ts';
 import { formatFigure } from './format.ts';
 import type { PackMetric } from './manifest.ts';
+import type { FigureRate } from './comparisonShape.ts';
+
+export type { FigureRate };
 
 /**
  * A pack's own rates per 100,000 residents: for each figure whose metadata defines a rate, the
@@ -10,14 +13,6 @@ import type { PackMetric } from './manifest.ts';
  * so a withheld count has no rate (the rate would give it back), and a place with no published
  * population has none ("rate not available"), never an estimate.
  */
-
-export interface FigureRate {
-  value: number | null;
-  display: string;
-  population: number | null;
-  /** The estimate and its source, in words. */
-  source: string | null;
-}
 
 export function addRates(metrics: PackMetric[], catalog: Pick<MetricDefinition, 'meta'>[], referenceDir: string, places: string[]): PackMetric[] {
   const population = readPopulation(referenceDir);
