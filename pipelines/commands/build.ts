@@ -50,7 +50,9 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   if (fromParquet && options.snapshot !== undefined) throw new UsageError("--snapshot rebuilds from a database's own history and --from-parquet reads exported tables as they are now; give one or the other.");
   // A pack from Parquet is computed in a throwaway database: nothing records its figures for later restatements.
   const issued = !fromParquet && issuedPack(ctx.config, out, options);
+  const opening = performance.now();
   const db = fromParquet ? await openParquetSource(options.fromParquet!, ctx.config, ctx.cwd) : await openExistingDb(ctx.config);
+  if (fromParquet) ctx.logger.log('debug', 'stage', { command: 'build', stage: 'read parquet', ms: Math.round(performance.now() - opening) });
   try {
     if (!fromParquet && !(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
     const asOf = fromData ? await asOfFromData(db, ctx.config.queriesDir) : givenAsOf;
