@@ -123,6 +123,18 @@ describe('build --from-parquet over four forces exported into one folder', () =>
     expect(fromHub.snapshot.files.map((f) => [f.dataset, f.sha256])).toEqual(fromDb.snapshot.files.map((f) => [f.dataset, f.sha256]));
   });
 
+  it("a force exporting again replaces its own folders only, and the marker lists each force's latest export", async () => {
+    const lake = join(root, 'hub', 'lake');
+    writeFileSync(join(lake, 'incidents', 'force=Staffordshire', 'stale.parquet'), 'from an earlier export');
+    writeFileSync(join(lake, 'incidents', 'force=Warwickshire', 'theirs.txt'), 'another force');
+    const again = JSON.parse(await ok(join(root, 'force', 'STAFF'), BUILD_AT, ['--json', 'export', '--parquet', lake])) as { other_forces_kept: string[] };
+    expect(again.other_forces_kept).toEqual(['Warwickshire', 'West Mercia', 'West Midlands']);
+    expect(readdirSync(join(lake, 'incidents', 'force=Staffordshire'))).not.toContain('stale.parquet');
+    expect(readdirSync(join(lake, 'incidents', 'force=Warwickshire'))).toContain('theirs.txt');
+    const marker = JSON.parse(readFileSync(join(lake, '_boardpack_export.json'), 'utf8')) as { exports: { forces: string[] }[] };
+    expect(marker.exports.map((e) => e.forces)).toEqual([['Warwickshire'], ['West Midlands'], ['West Mercia'], ['Staffordshire']]);
+  });
+
   it.each([
     ['a folder that does not exist', ['--from-parquet', 'nowhere'], 2, /^boardpack: There is no folder nowhere; pass the folder boardpack export --parquet wrote\.\n$/],
     ['a folder that is not a boardpack export', ['--from-parquet', 'plain'], 2, /^boardpack: plain is not a boardpack Parquet export \(it has no _boardpack_export\.json\); pass the folder/],
