@@ -65,15 +65,20 @@ function checkFolder(dir: string, given: string): void {
 }
 
 async function readMarker(db: Db, dir: string, given: string, remote: boolean): Promise<ExportMarker> {
-  let text: string;
+  let text: string | undefined;
   try {
     if (remote) {
+      // read_text reads a glob: no file gives no row.
       const [row] = await db.all<{ content: string }>(`select content from read_text(${literal(`${dir}/${EXPORT_MARKER}`)})`);
-      text = row?.content ?? '';
+      text = row?.content;
     } else text = readFileSync(join(dir, EXPORT_MARKER), 'utf8');
   } catch (error) {
+    if (/extension/i.test(firstLine(error))) {
+      throw new WorkError(`DuckDB could not load the extension that reads ${given} (${firstLine(error).replace(/:$/, '')}); let this machine reach extensions.duckdb.org once, or install the httpfs extension beforehand.`);
+    }
     throw new UsageError(`Cannot read ${EXPORT_MARKER} under ${given} (${firstLine(error)}); pass the prefix boardpack export --parquet wrote to, with the object store's credentials set for DuckDB.`);
   }
+  if (text === undefined) throw new UsageError(`There is no boardpack export at ${given} (no ${EXPORT_MARKER} there); pass the folder or prefix boardpack export --parquet wrote.`);
   try {
     const marker = JSON.parse(text) as Partial<ExportMarker>;
     if (Array.isArray(marker.exports)) return marker as ExportMarker;

@@ -123,6 +123,15 @@ describe('build --from-parquet over four forces exported into one folder', () =>
     expect(fromHub.snapshot.files.map((f) => [f.dataset, f.sha256])).toEqual(fromDb.snapshot.files.map((f) => [f.dataset, f.sha256]));
   });
 
+  it('reads an object-store prefix the same way (a file:// URL here: the marker and globs through DuckDB, not the file system)', async () => {
+    const hub = join(root, 'hub');
+    await ok(hub, BUILD_AT, ['build', '--from-parquet', `file://${join(hub, 'lake')}`, ...BUILD, '--out', 'packs-url']);
+    expect(figures(readManifest(join(hub, 'packs-url')))).toEqual(figures(readManifest(join(hub, 'packs'))));
+    const missing = await runCli(hub, BUILD_AT, ['build', '--from-parquet', `file://${join(hub, 'nowhere')}`, ...BUILD, '--out', 'errors']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^boardpack: There is no boardpack export at file:\/\/.*nowhere \(no _boardpack_export\.json there\); pass the folder or prefix boardpack export --parquet wrote\.\n$/);
+  });
+
   it("a force exporting again replaces its own folders only, and the marker lists each force's latest export", async () => {
     const lake = join(root, 'hub', 'lake');
     writeFileSync(join(lake, 'incidents', 'force=Staffordshire', 'stale.parquet'), 'from an earlier export');
