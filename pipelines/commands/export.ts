@@ -115,17 +115,23 @@ async function writeTable(db: Db, table: string, date: string | null, key: strin
  */
 async function writeLedger(db: Db, temp: string): Promise<ExportedTable[]> {
   const dir = (t: string) => join(temp, LEDGER_DIR, t);
+  // Partitioned by the force of the file warned of (the table may one day carry its own).
+  const force = (await hasColumn(db, 'data_quality_warnings', 'force')) ? '' : ', files.force';
   return [
     await copyPartitioned(db, 'select * from ingested_files order by load_id', 'ingested_files', ['force'], dir('ingested_files')),
     await copyPartitioned(
       db,
-      `select warnings.*, files.force from data_quality_warnings as warnings join ingested_files as files on files.load_id = warnings.load_id
+      `select warnings.*${force} from data_quality_warnings as warnings join ingested_files as files on files.load_id = warnings.load_id
        order by all`,
       'data_quality_warnings',
       ['force'],
       dir('data_quality_warnings'),
     ),
   ];
+}
+
+async function hasColumn(db: Db, table: string, column: string): Promise<boolean> {
+  return (await db.all('select 1 from information_schema.columns where table_name = $1 and column_name = $2', [table, column])).length > 0;
 }
 
 /** The versions a later export replaced (the action tracker's earlier states feed its figures). */

@@ -119,8 +119,10 @@ async function loadLedger(source: Source): Promise<void> {
   }
   const warnings = await filesOf(source, `${LEDGER_DIR}/data_quality_warnings`);
   if (!warnings.any) return;
+  // The force comes from the partition; kept where the table has a column for it.
+  const [{ hasForce }] = (await db.all<{ hasForce: boolean }>(`select count(*) > 0 as "hasForce" from information_schema.columns where table_name = 'data_quality_warnings' and column_name = 'force'`)) as [{ hasForce: boolean }];
   await db.run(`insert into data_quality_warnings by name
-    select p.* exclude (load_id, force), loads.hub_load_id as load_id
+    select p.* exclude (load_id${hasForce ? '' : ', force'}), loads.hub_load_id as load_id
     from ${readParquet(warnings.glob, ['force'])} as p
     join hub_loads as loads on loads.force = p.force and loads.local_load_id = p.load_id`);
 }
