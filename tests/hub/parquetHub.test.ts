@@ -3,6 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateExports } from '../../scripts/generate/index.ts';
+import { loadConfig } from '../../pipelines/lib/config.ts';
+import { createDb, type Db } from '../../pipelines/lib/db.ts';
+import { openParquetSource } from '../../pipelines/model/parquetSource.ts';
 import { runCli } from '../support/cli.ts';
 
 // A regional hub over Parquet (issue 15, item 7): the four forces of the West Midlands region each
@@ -121,6 +124,26 @@ describe('build --from-parquet over four forces exported into one folder', () =>
     const fromHub = readManifest(join(root, 'hub', 'packs'));
     expect(fromHub.snapshot.files).toHaveLength(4 * 5 + 1);
     expect(fromHub.snapshot.files.map((f) => [f.dataset, f.sha256])).toEqual(fromDb.snapshot.files.map((f) => [f.dataset, f.sha256]));
+  });
+
+  it("has every table a pack reads in a force's database shape: the same columns, in the same order, of the same types", async () => {
+    const shape = async (db: Db) =>
+      db.all(`select table_name, column_name, data_type from information_schema.columns
+        where table_name in ('incidents', 'volunteers', 'volunteer_hours', 'training', 'actions', 'actions_history', 'actions_versions', 'ingested_files', 'data_quality_warnings', 'ref_nfib_codes')
+        order by table_name, ordinal_position`);
+    const hub = await openParquetSource('lake', loadConfig({ cwd: join(root, 'hub') }), join(root, 'hub'));
+    const single = await createDb(join(root, 'single', 'db.duckdb'));
+    try {
+      const [fromHub, fromDb] = [await shape(hub), await shape(single)];
+      expect(fromHub.length).toBeGreaterThan(100);
+      expect(fromHub).toEqual(fromDb);
+      // Every row of every force, and force as text (not a number or a partition of another type).
+      const count = 'select count(*)::integer as n, count(distinct force)::integer as forces from incidents';
+      expect(await hub.all(count)).toEqual(await single.all(count));
+    } finally {
+      hub.close();
+      single.close();
+    }
   });
 
   it('reads an object-store prefix the same way (a file:// URL here: the marker and globs through DuckDB, not the file system)', async () => {
