@@ -27,11 +27,16 @@ export async function openParquetSource(given: string, config: Config, cwd: stri
   if (!remote) checkFolder(dir, given);
   const scratch = mkdtempSync(join(tmpdir(), 'boardpack-hub-'));
   // A scratch database file, not one in memory: within DuckDB's memory limit at any size, removed on close.
-  const db = await createDb(join(scratch, 'hub.duckdb'), { ...config.duckdb, tempDirectory: config.duckdb.tempDirectory ?? join(scratch, 'spill') });
-  const close = db.close.bind(db);
-  db.close = () => {
-    close();
+  const opened = await createDb(join(scratch, 'hub.duckdb'), { ...config.duckdb, tempDirectory: config.duckdb.tempDirectory ?? join(scratch, 'spill') }).catch((error: unknown) => {
     rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  });
+  const db: Db = {
+    ...opened,
+    close() {
+      opened.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
   };
   try {
     const marker = await readMarker(db, dir, given, remote);
