@@ -109,6 +109,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--snapshot <id>', "rebuild from an earlier snapshot (the ID in a pack's manifest): its files, settings and queries")
     .option('--pdf', 'also print the pack to pack.pdf (A4) beside index.html, through Chromium')
     .option('--draft', 'a draft: written to out/drafts/ (or --out), marked on its cover, not an issued pack for later restatements')
+    .option('--from-parquet <dir>', 'read the tables from the Parquet export --parquet wrote (one or several forces; a folder or s3:// prefix), not the database')
     .action(async (options: BuildOptions) => {
       exitCode = await runBuild(options, context());
     });

@@ -2,8 +2,9 @@
  * `npm run bench`: boardpack against the floor at three sizes, in one run, on seeded
  * synthetic exports (generated once and cached in the temp folder):
  *
- *   npm run bench                              # force, 1m and 10m
+ *   npm run bench                              # force, 1m, 10m and region
  *   npm run bench -- --sizes force,1m --runs 5
+ *   npm run bench -- --sizes region --region-incidents 40000   # the regional size, smaller
  *   npm run bench -- --update-docs             # also replace the table in docs/performance.md
  *   npm run bench -- --sizes force --suite     # also time `npm test` (on a quiet machine)
  *
@@ -11,7 +12,8 @@
  * each file into a table), boardpack's validated ingest, a full refresh through the CLI
  * (ingest into a fresh database, then build the pack), a refresh with nothing new (the
  * same again: every file already loaded, then the build), the metrics for a quarter and
- * the pack's chart renders. Before the sizes: the CLI's start-up (`--help`, `status`, a refresh
+ * the pack's chart renders. The regional size (scripts/bench/regional.ts) instead times four
+ * forces' refreshes and Parquet exports into one folder, and the hub's build from it. Before the sizes: the CLI's start-up (`--help`, `status`, a refresh
  * with nothing new, on the sample exports) and, with --suite, the test suite's time. Prints
  * Markdown tables, each target marked met or missed, and writes them, with the machine, to
  * docs/bench-latest.md.
@@ -25,6 +27,7 @@ import { describeMachine, loadLine, machineLine } from './bench/machine.ts';
 import { median, peak, rssMethod } from './bench/measure.ts';
 import { cliRefresh, REFRESH, type RefreshRun } from './bench/refresh.ts';
 import { fullReport, summaryTable, verdicts, type SizeResult } from './bench/report.ts';
+import { benchRegion, regionTable, type RegionResult } from './bench/regional.ts';
 import { measureStartup, measureSuite, startupTable, startupVerdicts, type StartupResults } from './bench/startup.ts';
 import { runStep } from './bench/worker.ts';
 
@@ -39,12 +42,14 @@ const { values } = parseArgs({
     'update-readme': { type: 'boolean', default: false },
     suite: { type: 'boolean', default: false },
     'startup-runs': { type: 'string', default: '5' },
+    // The regional size's incidents over its four forces (default 2,000,000), to try it smaller.
+    'region-incidents': { type: 'string' },
   },
 });
-const sizes = parseSizes(values.sizes!);
+const sizes = parseSizes(values.sizes!).map((s) => (s.forces && values['region-incidents'] ? regionOf(s, Number(values['region-incidents'])) : s));
 const chartRenders = Number(values['chart-renders']);
 /** Ten million rows take minutes per run: one run there unless asked. */
-const runsFor = (s: BenchSize) => (values.runs !== undefined ? Number(values.runs) : s.id === '10m' ? 1 : 3);
+const runsFor = (s: BenchSize) => (values.runs !== undefined ? Number(values.runs) : s.id === '10m' || s.forces ? 1 : 3);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const machine = describeMachine();
@@ -57,19 +62,21 @@ const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().rep
 const startupRuns = Number(values['startup-runs']);
 const startup: StartupResults = { commands: await measureStartup(startupRuns, log), suite: values.suite ? await measureSuite(log) : null };
 const results: SizeResult[] = [];
+const regions: RegionResult[] = [];
 const failures: string[] = [];
 for (const size of sizes) {
   try {
-    results.push(await benchSize(size));
+    if (size.forces) regions.push(await benchRegion(size, runsFor(size), log));
+    else results.push(await benchSize(size));
   } catch (error) {
     // One size failing (say, out of disk at ten million rows) keeps the others' figures.
     failures.push(`${size.label}: ${(error as Error).message}`);
     log(`FAILED ${failures.at(-1)}`);
   }
   // Written after every size, so a long run that is stopped keeps what it measured.
-  if (results.length) writeReport(false);
+  if (results.length || regions.length) writeReport(false);
 }
-if (results.length) writeReport(true);
+if (results.length || regions.length) writeReport(true);
 for (const f of failures) console.log(`FAILED: ${f}`);
 if (failures.length) process.exitCode = 1;
 
@@ -79,13 +86,16 @@ function writeReport(final: boolean): void {
     `Run: \`${command}\` on ${new Date().toISOString().slice(0, 10)}; quarter ${PERIOD.period} as of ${PERIOD.asOf}; seeded exports (scripts/bench/data.ts); refresh = ${REFRESH.name}.`,
   ];
   const startupSection = `Start-up (medians of ${startupRuns} runs, wall time from spawn to exit, ms) and the test suite:\n\n${startupTable(startup)}`;
-  const report = `${fullReport(results, header)}\n${startupSection}\n`;
+  const regionSection = regions.map((r) => `The regional size: each force its own database, refreshed, then exported to one Parquet folder; the hub's pack built from it:\n\n${regionTable(r)}\n`).join('\n');
+  const sizesReport = results.length ? fullReport(results, header) : header.join('\n');
+  const report = `${sizesReport}\n${regionSection ? `${regionSection}\n` : ''}${startupSection}\n`;
   writeFileSync(join(repoRoot, values.out!), `# Latest benchmark\n\n\`npm run bench\` writes this file; see docs/performance.md.\n\n${report}`);
   if (!final) return;
   console.log(`\n${report}`);
   for (const v of [...verdicts(results), ...startupVerdicts(startup)]) console.log(v);
   const updateDocs = values['update-docs'] || values['update-readme'];
-  if (updateDocs) updatePerformanceDoc(`${summaryTable(results)}\n\n${startupSection}`, header);
+  const tables = [results.length ? summaryTable(results) : '', regions.map((r) => regionTable(r)).join('\n\n'), startupSection].filter(Boolean);
+  if (updateDocs) updatePerformanceDoc(tables.join('\n\n'), header);
   log(`\nWritten: ${values.out}${updateDocs ? ` and ${PERFORMANCE_DOC}` : ''}`);
 }
 
@@ -181,6 +191,12 @@ async function benchSize(size: BenchSize): Promise<SizeResult> {
     chartWarnings: Object.assign({}, ...samples.map((s) => s.chartWarnings)) as Record<string, string[]>,
     refreshStages: medianOf((s) => Object.fromEntries(s.refresh.processes.flatMap((p) => Object.entries(p.stages).map(([k, v]) => [`${p.command}: ${k}`, v])))),
   };
+}
+
+/** The regional size with another number of incidents (to try it smaller than two million). */
+function regionOf(size: BenchSize, incidents: number): BenchSize {
+  if (!Number.isSafeInteger(incidents) || incidents < (size.forces ?? 1)) throw new Error(`--region-incidents takes a whole number of incidents, at least one per force; got "${values['region-incidents']}".`);
+  return { ...size, incidents, label: `region: ${size.forces} forces, 10 years, ${incidents.toLocaleString('en-GB')} incidents` };
 }
 
 const PERFORMANCE_DOC = 'docs/performance.md';

@@ -6,6 +6,7 @@ import { chromiumMissing } from '../lib/chromium.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { buildModels } from '../model/buildModels.ts';
+import { openParquetSource } from '../model/parquetSource.ts';
 import { buildPack } from '../packs/buildPack.ts';
 import { extractAsOf } from '../packs/dataDates.ts';
 import { DRAFT_BANNER, DRAFTS, issuedPack, notIssuedNotice } from '../packs/issued.ts';
@@ -31,6 +32,8 @@ export interface BuildOptions {
   draft?: boolean;
   /** An area pack: this local policing area of the force (the area pack definition unless --pack says otherwise). */
   area?: string;
+  /** Read the tables from the Parquet `export --parquet` wrote (a folder or object-store prefix), not the database. */
+  fromParquet?: string;
 }
 
 export async function runBuild(options: BuildOptions, ctx: CommandContext): Promise<number> {
@@ -45,10 +48,15 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
   if (edition !== 'board' && edition !== 'public') throw new UsageError(`Unknown edition "${edition}"; use board or public.`);
   const out = options.out ? resolve(ctx.cwd, options.out) : options.draft ? join(ctx.config.out, DRAFTS) : ctx.config.out;
   // Only a pack in the configured out folder is issued: later packs report restatements against its figures.
-  const issued = issuedPack(ctx.config, out, options);
-  const db = await openExistingDb(ctx.config);
+  const fromParquet = options.fromParquet !== undefined;
+  if (fromParquet && options.snapshot !== undefined) throw new UsageError("--snapshot rebuilds from a database's own history and --from-parquet reads exported tables as they are now; give one or the other.");
+  // A pack from Parquet is computed in a throwaway database: nothing records its figures for later restatements.
+  const issued = !fromParquet && issuedPack(ctx.config, out, options);
+  const opening = performance.now();
+  const db = fromParquet ? await openParquetSource(options.fromParquet!, ctx.config, ctx.cwd) : await openExistingDb(ctx.config);
+  if (fromParquet) ctx.logger.log('debug', 'stage', { command: 'build', stage: 'read parquet', ms: Math.round(performance.now() - opening) });
   try {
-    if (!(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
+    if (!fromParquet && !(await hasLedger(db))) throw new UsageError(`The database ${ctx.config.db} has nothing loaded yet; run boardpack ingest first.`);
     const asOf = fromData ? await asOfFromData(db, ctx.config.queriesDir) : givenAsOf;
     const period = parsePeriod(options.period, asOf);
     // Printed when asked for or configured; checked before the build, so a missing browser leaves nothing half done.
@@ -60,7 +68,8 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
     const hadPdf = hasPdf(join(out, folder));
     const built = await buildPack(db, { pack, ...(options.area !== undefined ? { area: options.area } : {}), period, asOf, edition, out, snapshot: options.snapshot, record: issued, banners: options.draft ? [DRAFT_BANNER] : [] }, ctx);
     for (const w of built.warnings) ctx.err(w);
-    if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
+    if (fromParquet) ctx.err(FROM_PARQUET_NOTICE);
+    else if (!issued && !options.draft && options.snapshot === undefined) ctx.err(notIssuedNotice(ctx.config.out));
     const pdf = wantPdf ? join(built.path, PDF_FILE) : undefined;
     // The pack is written whatever happens to the PDF: say so first.
     if (!ctx.json) ctx.out(`Pack written: ${built.path}/index.html (manifest: ${built.path}/manifest.json; snapshot ${built.snapshot})`);
@@ -73,6 +82,8 @@ export async function runBuild(options: BuildOptions, ctx: CommandContext): Prom
     db.close();
   }
 }
+
+const FROM_PARQUET_NOTICE = "This pack was built from Parquet, so it is not recorded as an issued pack: later packs will not report restatements against its figures (each force's own packs do).";
 
 /** The date the loaded data runs to, for `--as-of extract` (the models give each dataset's extract date). */
 async function asOfFromData(db: Db, queriesDir: string): Promise<string> {

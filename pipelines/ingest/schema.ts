@@ -92,7 +92,8 @@ export async function ensureSchema(db: Db, contracts: Contracts): Promise<void> 
   });
 }
 
-function viewSql(name: string, contract: Contract): string {
+/** The view of every version of a dataset's records (a Parquet hub makes the same over its files). */
+export function viewSql(name: string, contract: Contract): string {
   const columns = ['force', ...datasetColumns(contract).map((c) => ident(c.name)), '_load_id', '_file_sha256', '_line'].join(', ');
   return `create or replace view ${ident(`${name}_versions`)} as
       select ${columns}, null::integer as _replaced_by_load_id from ${ident(name)}

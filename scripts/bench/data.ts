@@ -15,13 +15,19 @@ export interface BenchSize {
   id: string;
   label: string;
   incidents: number;
+  /** A region (issue 15): this many forces, each its own exports, database and Parquet, the incidents shared out. */
+  forces?: number;
 }
 
-/** The three sizes of issue 8; each is a full set (incidents, roster, hours, training, actions). */
+/**
+ * The three sizes of issue 8, each a full set (incidents, roster, hours, training, actions), and
+ * the regional size of issue 15: four forces' full sets over ten years (scripts/bench/regional.ts).
+ */
 export const SIZES: BenchSize[] = [
   { id: 'force', label: 'realistic force', incidents: 50_000 },
   { id: '1m', label: '1,000,000 incidents', incidents: 1_000_000 },
   { id: '10m', label: '10,000,000 incidents', incidents: 10_000_000 },
+  { id: 'region', label: 'region: 4 forces, 10 years, 2,000,000 incidents', incidents: 2_000_000, forces: 4 },
 ];
 
 /**
@@ -54,13 +60,21 @@ export interface Exports {
   bytes: number;
 }
 
-/** The generated exports for `incidents` rows (all datasets unless `only`), generating them if not cached. */
-export function ensureExports(options: { incidents: number; only?: string[]; log?: (line: string) => void }): Exports {
-  const args = ['--seed', String(WINDOW.seed), '--start', WINDOW.start, '--end', WINDOW.end, '--incidents', String(options.incidents), '--no-personal'];
+/** Ten years to the same end, for the regional size (the calendar model starts in April 2015). */
+export const REGION_WINDOW = { start: '2015-10-01', end: WINDOW.end } as const;
+
+/**
+ * The generated exports for `incidents` rows (all datasets unless `only`), generating them if not cached;
+ * another seed or window (a region's forces, ten years) where given.
+ */
+export function ensureExports(options: { incidents: number; only?: string[]; seed?: number; start?: string; log?: (line: string) => void }): Exports {
+  const seed = options.seed ?? WINDOW.seed;
+  const start = options.start ?? WINDOW.start;
+  const args = ['--seed', String(seed), '--start', start, '--end', WINDOW.end, '--incidents', String(options.incidents), '--no-personal'];
   if (options.only) args.push('--only', options.only.join(','));
   const dir = join(benchRoot(), `exports-${options.incidents}-${cacheKey(args)}`);
   if (!existsSync(dir)) {
-    (options.log ?? console.log)(`Generating ${options.incidents.toLocaleString('en-GB')} incidents${options.only ? ` (${options.only.join(', ')})` : ' and the full set'} into ${dir} ...`);
+    (options.log ?? console.log)(`Generating ${options.incidents.toLocaleString('en-GB')} incidents${options.only ? ` (${options.only.join(', ')})` : ' and the full set'} from ${start} (seed ${seed}) into ${dir} ...`);
     const partial = `${dir}.partial-${process.pid}`;
     rmSync(partial, { recursive: true, force: true });
     execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/generate-exports.ts'), '--out', partial, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: repoRoot });

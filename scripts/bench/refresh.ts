@@ -27,19 +27,24 @@ export const ingestThenBuild: RefreshMethod = {
  * `boardpack refresh` (issue 6): the exports are linked into an inbox (refresh moves what it
  * takes to inbox/processed), and a configuration names the inbox and the pack to build.
  */
-export const nightlyRefresh: RefreshMethod = {
-  name: 'boardpack refresh',
-  commands: (work, exportsDir, period) => {
-    // The first night the exports arrive; on the next, the inbox is empty (refresh moved them to processed/).
-    if (!existsSync(join(work, 'boardpack.config.json'))) {
-      const inbox = join(work, 'inbox');
-      mkdirSync(inbox, { recursive: true });
-      for (const name of readdirSync(exportsDir).filter((f) => f.endsWith('.csv'))) linkSync(join(exportsDir, name), join(inbox, name));
-      writeFileSync(join(work, 'boardpack.config.json'), JSON.stringify({ inbox: 'inbox', inbox_settle_seconds: 0, packs: [{ period, edition: 'board' }] }));
-    }
-    return [['refresh']];
-  },
-};
+export const nightlyRefresh: RefreshMethod = nightlyRefreshWith({});
+
+/** The nightly refresh with more settings in its configuration (a region's force: its name and code). */
+export function nightlyRefreshWith(settings: Record<string, unknown>): RefreshMethod {
+  return {
+    name: 'boardpack refresh',
+    commands: (work, exportsDir, period) => {
+      // The first night the exports arrive; on the next, the inbox is empty (refresh moved them to processed/).
+      if (!existsSync(join(work, 'boardpack.config.json'))) {
+        const inbox = join(work, 'inbox');
+        mkdirSync(inbox, { recursive: true });
+        for (const name of readdirSync(exportsDir).filter((f) => f.endsWith('.csv'))) linkSync(join(exportsDir, name), join(inbox, name));
+        writeFileSync(join(work, 'boardpack.config.json'), JSON.stringify({ ...settings, inbox: 'inbox', inbox_settle_seconds: 0, packs: [{ period, edition: 'board' }] }));
+      }
+      return [['refresh']];
+    },
+  };
+}
 
 /** How the benchmark refreshes: the nightly job itself (`ingestThenBuild` is the two-command stand-in used before it). */
 export const REFRESH: RefreshMethod = nightlyRefresh;
@@ -76,7 +81,7 @@ export async function cliRefresh(exportsDir: string, period: string, asOf: strin
  * build both have a `write` stage: they are kept apart (`ingest write`, `pack write`), as summed
  * together they once made the refresh's ingest look twice as slow to write as a bare ingest.
  */
-function stageTimings(stderr: string): Record<string, number> {
+export function stageTimings(stderr: string): Record<string, number> {
   const stages: Record<string, number> = {};
   for (const line of stderr.split('\n')) {
     if (!line.startsWith('{')) continue;

@@ -110,6 +110,17 @@ describe('four forces in one database', () => {
   });
 });
 
+describe('a regional hub over Parquet', () => {
+  it('builds the regional pack from the exported tables with the same figures as from the database', async () => {
+    expect((await runCli(dir, AT, ['export', '--parquet', join(dir, 'parquet')])).code).toBe(0);
+    const run = await runCli(dir, AT, ['build', '--pack', 'regional', '--from-parquet', join(dir, 'parquet'), '--out', join(dir, 'hub'), ...PERIOD]);
+    expect(run.code, run.stderr).toBe(0);
+    const [db, hub] = [manifestOf('2026-27-Q2-regional-board'), JSON.parse(readFileSync(join(dir, 'hub', '2026-27-Q2-regional-board', 'manifest.json'), 'utf8')) as Manifest];
+    const figures = (m: Manifest) => [m.metrics.map((x) => [x.id, x.value, x.numerator, x.denominator]), m.comparison!.figures.map((f) => [f.metric, f.place, f.value, f.rate, f.msg?.value ?? null])];
+    expect(figures(hub)).toEqual(figures(db));
+  });
+});
+
 describe('verify', () => {
   it("recomputes the regional pack, each force's figures included, from the four forces' archived exports", async () => {
     const run = await runCli(dir, AT, ['verify', join(dir, 'out', '2026-27-Q2-regional-public')]);
