@@ -8,6 +8,7 @@ import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
 import { canonicalRelativePath, stageArchiveCopy } from './archive.ts';
 import { keepExport, removeWritten } from '../archive/keepExport.ts';
+import { startCanonicalCopy, type CanonicalWriter } from '../archive/canonicalRecords.ts';
 import { sweepLeftovers } from '../archive/sweepLeftovers.ts';
 import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
@@ -204,8 +205,20 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
   stage('copy');
   let normalizedPath: string | null = null;
   let written: string[] = [];
+  const canonical: { writer: CanonicalWriter | null } = { writer: null };
   try {
-    const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file, onProgress: (read) => progress('reading', read) });
+    const normalized = normalizeFile(copy.path, tempDir, {
+      fileName: report.file,
+      onProgress: (read) => progress('reading', read),
+      // The archive's canonical copy is written in the same pass, keeping the columns the contract maps
+      // (a second pass, when the file turns out not to be UTF-8, starts it again).
+      tee: (header) => {
+        canonical.writer?.discard();
+        canonical.writer = startCanonicalCopy(options.archiveDir, header, () => new Set(mapHeaders(report.file, header.fields, options.contracts, options.dataset).columns.map((c) => c.index)));
+        return canonical.writer;
+      },
+    });
+    const prepared = canonical.writer?.finish();
     normalizedPath = normalized.normalizedPath;
     if (options.sha256) normalized.sha256 = options.sha256;
     stage('normalize');
@@ -233,7 +246,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
       maxQuarantineShare: options.maxQuarantineShare,
       archivePath: canonicalRelativePath(normalized.sha256),
       beforeCommit: async (malformed) => {
-        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now, malformed });
+        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now, malformed, prepared });
       },
       onStage: (name, ms) => stage(name, ms),
     });
@@ -253,6 +266,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
     return report;
   } finally {
     if (normalizedPath) rmSync(normalizedPath, { force: true });
+    canonical.writer?.discard();
   }
 }
 
