@@ -88,7 +88,7 @@ describe('boardpack schedule', () => {
   it('runs on a seconds-level cron: exports copied into the inbox become a pack; status shows the run; SIGTERM ends it with exit 0', async () => {
     const home = join(dir, 'schedule');
     mkdirSync(join(home, 'inbox'), { recursive: true });
-    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '*/2 * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1 }));
+    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '* * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1 }));
     const scheduler = start(['--json', 'schedule'], home);
     await scheduler.waitFor(/"event":"schedule_started"/);
     // A second scheduler for the same database is refused.
@@ -97,9 +97,9 @@ describe('boardpack schedule', () => {
     expect(second.lines.join('\n')).toMatch(/^boardpack: Another boardpack schedule is running \(process \d+ on .+, since .+\); wait for it to finish or stop it, then try again\.$/);
 
     // All five arrive settled at the same moment, so one run takes them all: each is copied aside,
-    // dated 2 s ahead (ready 1 s after that) and moved in. Copied straight in, a slow copy on a busy
+    // dated 1 s ahead (ready 1 s after that) and moved in. Copied straight in, a slow copy on a busy
     // machine let a run start with the first files settled and the last still settling.
-    const arrival = new Date(Date.now() + 2000);
+    const arrival = new Date(Date.now() + 1000);
     mkdirSync(join(home, 'arriving'));
     for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) {
       copyFileSync(join(SAMPLE, name), join(home, 'arriving', name));
