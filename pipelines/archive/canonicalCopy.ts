@@ -5,6 +5,7 @@ import { ident, literal } from '../lib/db.ts';
 import { parseRecords } from '../ingest/dialect.ts';
 import type { NormalizedExport } from '../ingest/normalizeFile.ts';
 import { createRecordScanner, type MalformedRecord } from '../ingest/scanRecords.ts';
+import { placeholder, type PreparedCanonical } from './canonicalRecords.ts';
 
 /**
  * The canonical copy of an export: what ingest read, as UTF-8 CSV, without the personal data.
@@ -19,9 +20,20 @@ import { createRecordScanner, type MalformedRecord } from '../ingest/scanRecords
 
 /**
  * `malformed`: every record ingest could not split or DuckDB refused, when the caller knows them
- * (a load does); without it, DuckDB's refusals are found here (a conversion).
+ * (a load does); without it, DuckDB's refusals are found here (a conversion). `prepared`: the
+ * copy written while the export was read (canonicalRecords.ts), kept when DuckDB refused exactly
+ * the records it expected; otherwise it is removed and DuckDB writes the copy as below.
+ * `salt` is for tests, which compare the two.
  */
-export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set<number>, target: string, malformed?: MalformedRecord[]): Promise<string> {
+export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set<number>, target: string, malformed?: MalformedRecord[], options: { prepared?: PreparedCanonical; salt?: string } = {}): Promise<string> {
+  const { prepared } = options;
+  if (prepared) {
+    if (malformed && refusedAsExpected(file, prepared, malformed)) {
+      renameSync(prepared.path, target);
+      return prepared.sha256;
+    }
+    rmSync(prepared.path, { force: true });
+  }
   const width = file.headers.length;
   const columns = [`'__line': 'BIGINT'`, ...Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`)].join(', ');
   const copied = `${target}.rows-${process.pid}`;
@@ -29,7 +41,7 @@ export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set
   const rejects = malformed ? 'ignore_errors = true' : `store_rejects = true, rejects_table = 'canon_rejects', rejects_scan = 'canon_rejects_scan'`;
   // A random salt, never stored: the tokens are equal where values are equal, and cannot be
   // turned back into values, even by trying every phone number.
-  const salt = randomBytes(16).toString('hex');
+  const salt = options.salt ?? randomBytes(16).toString('hex');
   try {
     const values = Array.from({ length: width }, (_, i) => {
       const c = ident(`c${i}`);
@@ -60,12 +72,13 @@ export async function writeCanonical(db: Db, file: NormalizedExport, mapped: Set
   }
 }
 
-/** A record that fails as the original did, holding nothing of it. */
-function placeholder(m: MalformedRecord): string {
-  if (m.reason === 'unterminated_quote') return '"~';
-  if (m.reason === 'unreadable_character') return '\uFFFD';
-  const found = Number(/found (\d+)/.exec(m.detail)?.[1] ?? 1);
-  return Array(Math.max(found, 1)).fill('"~"').join(',');
+/** DuckDB refused (wrong field count) the records the prepared copy has placeholders for, and no others. */
+function refusedAsExpected(file: NormalizedExport, prepared: PreparedCanonical, malformed: MalformedRecord[]): boolean {
+  const scanned = new Set(file.malformed);
+  const byDuckDb = malformed.filter((m) => !scanned.has(m)).sort((a, b) => a.line - b.line);
+  const expected = [...prepared.refused].sort((a, b) => a.line - b.line);
+  const width = file.headers.length;
+  return byDuckDb.length === expected.length && byDuckDb.every((m, i) => m.line === expected[i]!.line && m.reason === 'wrong_field_count' && m.detail === `expected ${width} fields, found ${expected[i]!.found}`);
 }
 
 /** Header, then records and placeholders in line order, each on its original line. */

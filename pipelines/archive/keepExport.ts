@@ -6,6 +6,7 @@ import type { NormalizedExport } from '../ingest/normalizeFile.ts';
 import type { MalformedRecord } from '../ingest/scanRecords.ts';
 import { archiveFolderFor, canonicalRelativePath, originalRelativePath, writeMeta } from '../ingest/archive.ts';
 import { writeCanonical } from './canonicalCopy.ts';
+import type { PreparedCanonical } from './canonicalRecords.ts';
 import { encryptFile } from './encryptFile.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface KeepInput {
   now: Date;
   /** Every record the load could not split or DuckDB refused; found again when not given. */
   malformed?: MalformedRecord[];
+  /** The canonical copy written while the export was read, if it was (canonicalRecords.ts). */
+  prepared?: PreparedCanonical;
 }
 
 export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
@@ -33,7 +36,7 @@ export async function keepExport(db: Db, input: KeepInput): Promise<string[]> {
   const written: string[] = [];
   try {
     const canonical = archiveFolderFor(archiveDir, canonicalRelativePath(file.sha256));
-    const canonicalSha = await writeCanonical(db, file, keptColumns(input.mapping), canonical, input.malformed);
+    const canonicalSha = await writeCanonical(db, file, keptColumns(input.mapping), canonical, input.malformed, { prepared: input.prepared });
     written.push(canonical);
     writeMeta(archiveDir, { sha256: file.sha256, canonical_sha256: canonicalSha, dataset: input.mapping.dataset });
     written.push(join(archiveDir, canonicalRelativePath(file.sha256).replace(/\.csv$/, '.json')));

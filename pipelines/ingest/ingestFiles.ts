@@ -8,11 +8,12 @@ import { sha256File } from '../lib/hashing.ts';
 import type { Logger } from '../lib/logging.ts';
 import { canonicalRelativePath, stageArchiveCopy } from './archive.ts';
 import { keepExport, removeWritten } from '../archive/keepExport.ts';
+import { startCanonicalCopy, type CanonicalWriter } from '../archive/canonicalRecords.ts';
 import { sweepLeftovers } from '../archive/sweepLeftovers.ts';
 import { prepareArchive, type ArchiveSettings } from '../archive/prepareArchive.ts';
 import type { Contracts, DatasetName } from './contracts.ts';
 import { forceOfFile, type Delivery } from './forceOfFile.ts';
-import { mapHeaders } from './headers.ts';
+import { keptColumns, mapHeaders } from './headers.ts';
 import { loadExport, type LoadCounts } from './loadExport.ts';
 import { normalizeFile } from './normalizeFile.ts';
 import { ensureSchema, writeReferenceTables } from './schema.ts';
@@ -212,8 +213,20 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
   stage('copy');
   let normalizedPath: string | null = null;
   let written: string[] = [];
+  const canonical: { writer: CanonicalWriter | null } = { writer: null };
   try {
-    const normalized = normalizeFile(copy.path, tempDir, { fileName: report.file, onProgress: (read) => progress('reading', read) });
+    const normalized = normalizeFile(copy.path, tempDir, {
+      fileName: report.file,
+      onProgress: (read) => progress('reading', read),
+      // The archive's canonical copy is written in the same pass, keeping the columns the contract maps
+      // (a second pass, when the file turns out not to be UTF-8, starts it again).
+      tee: (header) => {
+        canonical.writer?.discard();
+        canonical.writer = startCanonicalCopy(options.archiveDir, header, () => keptColumns(mapHeaders(report.file, header.fields, options.contracts, options.dataset)));
+        return canonical.writer;
+      },
+    });
+    const prepared = canonical.writer?.finish();
     normalizedPath = normalized.normalizedPath;
     if (options.sha256) normalized.sha256 = options.sha256;
     stage('normalize');
@@ -242,7 +255,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
       maxQuarantineShare: options.maxQuarantineShare,
       archivePath: canonicalRelativePath(normalized.sha256),
       beforeCommit: async (malformed) => {
-        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now, malformed });
+        written = await keepExport(db, { archiveDir: options.archiveDir, file: normalized, mapping, stagedPath: copy.path, key: options.key ?? null, now, malformed, prepared });
       },
       onStage: (name, ms) => stage(name, ms),
     });
@@ -262,6 +275,7 @@ export async function ingestFile(path: string, options: IngestOptions & { key?: 
     return report;
   } finally {
     if (normalizedPath) rmSync(normalizedPath, { force: true });
+    canonical.writer?.discard();
   }
 }
 

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { FileRejected } from '../lib/errors.ts';
 import { createTranscoder, isMojibake, looksUtf8, NotUtf8, sniffEncoding, utf8Evidence, type Encoding } from './decode.ts';
 import { detectDelimiter, type Delimiter } from './dialect.ts';
-import { createRecordScanner, MAX_RECORD_BYTES, RecordTooLong, type LineCounts, type MalformedRecord } from './scanRecords.ts';
+import { createRecordScanner, MAX_RECORD_BYTES, RecordTooLong, type LineCounts, type MalformedRecord, type RecordSink } from './scanRecords.ts';
 import { MAX_COLUMNS, quoteForMessage, summarizeList } from './messages.ts';
 
 /**
@@ -35,8 +35,18 @@ export interface NormalizedExport {
 const CHUNK = 4 << 20;
 const SAMPLE = 64 << 10;
 
-/** `chunkSize` is for tests: tiny chunks split characters and records at every possible byte. */
-export function normalizeFile(path: string, tempDir: string, options: { fileName?: string; chunkSize?: number; onProgress?: (bytesRead: number) => void } = {}): NormalizedExport {
+/** Another sink for the records, made once the header is read (null for none): the archive's canonical copy is written in the same pass. */
+export type RecordTee = (header: { fields: string[]; line: number; delimiter: Delimiter }) => Omit<RecordSink, 'header'> | null;
+
+export interface NormalizeOptions {
+  fileName?: string;
+  /** For tests: tiny chunks split characters and records at every possible byte. */
+  chunkSize?: number;
+  onProgress?: (bytesRead: number) => void;
+  tee?: RecordTee;
+}
+
+export function normalizeFile(path: string, tempDir: string, options: NormalizeOptions = {}): NormalizedExport {
   const fileName = options.fileName ?? basename(path);
   const chunkSize = options.chunkSize ?? CHUNK;
   const size = statSync(path).size;
@@ -47,14 +57,14 @@ export function normalizeFile(path: string, tempDir: string, options: { fileName
     throw new FileRejected(`${fileName} is not a CSV text file (it holds binary data); export the sheet as CSV and try again.`);
   }
   try {
-    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize, false, options.onProgress);
+    return normalizeAs(path, fileName, size, sniffed.encoding, sniffed.bomLength, tempDir, chunkSize, false, options);
   } catch (error) {
     if (!(error instanceof NotUtf8)) throw error;
     // Not all UTF-8: mostly valid UTF-8 (or a header that is) keeps UTF-8 and sets aside the rows
     // holding the bad bytes; otherwise it is Windows-1252 (Excel on Windows).
     const utf8 = sniffed.encoding === 'utf-8-bom' || looksUtf8(utf8Evidence(path, sniffed.bomLength));
     const encoding: Encoding = utf8 ? sniffed.encoding : 'windows-1252';
-    return normalizeAs(path, fileName, size, encoding, utf8 ? sniffed.bomLength : 0, tempDir, chunkSize, utf8, options.onProgress);
+    return normalizeAs(path, fileName, size, encoding, utf8 ? sniffed.bomLength : 0, tempDir, chunkSize, utf8, options);
   }
 }
 
@@ -68,7 +78,8 @@ function readHead(path: string): Buffer {
   }
 }
 
-function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number, lenient: boolean, onProgress?: (bytesRead: number) => void): NormalizedExport {
+function normalizeAs(path: string, fileName: string, size: number, encoding: Encoding, bomLength: number, tempDir: string, chunkSize: number, lenient: boolean, options: NormalizeOptions): NormalizedExport {
+  const { onProgress } = options;
   const normalizedPath = join(tempDir, `${basename(path)}.normalized.csv`);
   const hash = createHash('sha256');
   const transcoder = createTranscoder(encoding, lenient);
@@ -89,6 +100,7 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
     malformed: [],
   };
   let scanner: ReturnType<typeof createRecordScanner> | null = null;
+  let tee: Omit<RecordSink, 'header'> | null = null;
   let sample: Buffer[] = [];
   let sampleBytes = 0;
 
@@ -106,17 +118,23 @@ function normalizeAs(path: string, fileName: string, size: number, encoding: Enc
         checkHeader(fileName, fields, line);
         result.headers = fields;
         result.headerLine = line;
+        tee = options.tee?.({ fields, line, delimiter }) ?? null;
       },
-      record: (source, start, end, line) => {
+      record: (source, start, end, line, span) => {
         output.writeRecord(line, delimiter, source, start, end);
         result.recordsWritten++;
+        tee?.record(source, start, end, line, span);
       },
       irregular: (fields, line) => {
         const bytes = Buffer.from(fields.map((f) => quoteField(f, delimiter)).join(delimiter), 'utf8');
         output.writeRecord(line, delimiter, bytes, 0, bytes.length);
         result.recordsWritten++;
+        tee?.irregular(fields, line);
       },
-      malformed: (record) => result.malformed.push(record),
+      malformed: (record) => {
+        result.malformed.push(record);
+        tee?.malformed(record);
+      },
     });
     for (const chunk of sample) scanner.push(chunk);
     sample = [];

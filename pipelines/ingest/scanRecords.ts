@@ -33,8 +33,8 @@ export interface MalformedRecord {
 export interface RecordSink {
   /** The header record, already split into fields. */
   header(fields: string[], line: number): void;
-  /** A record's bytes exactly as in the file: source[start, end), without the line break. */
-  record(source: Buffer, start: number, end: number, line: number): void;
+  /** A record's bytes exactly as in the file: source[start, end), without the line break; `span`: the physical lines it covers. */
+  record(source: Buffer, start: number, end: number, line: number, span: number): void;
   /** A record with stray quotes, re-split leniently; the sink writes it canonically. */
   irregular(fields: string[], line: number): void;
   malformed(record: MalformedRecord): void;
@@ -115,7 +115,7 @@ export function createRecordScanner(delimiter: Delimiter, sink: RecordSink) {
     if (holdsReplacement(start, end)) {
       return sink.malformed({ line, reason: 'unreadable_character', detail: "holds bytes that are not valid text in the file's encoding" });
     }
-    if (!irregular) return sink.record(buf, start, end, line);
+    if (!irregular) return sink.record(buf, start, end, line, span);
     const fields = parseRecords(buf.toString('utf8', start, end), delimiter, 1)[0]?.fields ?? [];
     if (fields.length !== width) {
       return sink.malformed({ line, reason: 'wrong_field_count', detail: `expected ${width} fields, found ${fields.length}` });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { main } from '../../pipelines/cli.ts';
 import { systemClock } from '../../pipelines/lib/clock.ts';
 import { createDb } from '../../pipelines/lib/db.ts';
@@ -12,6 +13,8 @@ import { DEFAULTS, generateExports } from '../../scripts/generate-exports.ts';
 // SIGTERM; and `boardpack refresh` killed with SIGKILL in the middle of ingest and of build.
 
 const BIN = resolve('bin/boardpack.js');
+// Holds a process still right after a chosen line, so a kill lands at a known point (see the file).
+const PAUSE_AT = pathToFileURL(resolve('tests/support/pauseAt.mjs')).href;
 const SAMPLE = resolve('fixtures/sample');
 let dir: string;
 
@@ -23,8 +26,11 @@ interface Child {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-function start(args: string[], cwd: string): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `boardpack args` as a process in `cwd`; with `pauseAt`, it stops for good after writing a line matching it. */
+function start(args: string[], cwd: string, pauseAt?: RegExp): Child {
+  const node = pauseAt ? ['--import', PAUSE_AT] : [];
+  const env = pauseAt ? { ...process.env, BOARDPACK_TEST_PAUSE_AT: pauseAt.source } : process.env;
+  const child = spawn(process.execPath, [...node, BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const take = (chunk: Buffer) => {
@@ -82,7 +88,7 @@ describe('boardpack schedule', () => {
   it('runs on a seconds-level cron: exports copied into the inbox become a pack; status shows the run; SIGTERM ends it with exit 0', async () => {
     const home = join(dir, 'schedule');
     mkdirSync(join(home, 'inbox'), { recursive: true });
-    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '*/2 * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1 }));
+    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '* * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1 }));
     const scheduler = start(['--json', 'schedule'], home);
     await scheduler.waitFor(/"event":"schedule_started"/);
     // A second scheduler for the same database is refused.
@@ -91,9 +97,9 @@ describe('boardpack schedule', () => {
     expect(second.lines.join('\n')).toMatch(/^boardpack: Another boardpack schedule is running \(process \d+ on .+, since .+\); wait for it to finish or stop it, then try again\.$/);
 
     // All five arrive settled at the same moment, so one run takes them all: each is copied aside,
-    // dated 2 s ahead (ready 1 s after that) and moved in. Copied straight in, a slow copy on a busy
+    // dated 1 s ahead (ready 1 s after that) and moved in. Copied straight in, a slow copy on a busy
     // machine let a run start with the first files settled and the last still settling.
-    const arrival = new Date(Date.now() + 2000);
+    const arrival = new Date(Date.now() + 1000);
     mkdirSync(join(home, 'arriving'));
     for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) {
       copyFileSync(join(SAMPLE, name), join(home, 'arriving', name));
@@ -126,16 +132,18 @@ describe('a refresh killed with SIGKILL', () => {
   beforeAll(async () => {
     home = join(dir, 'kill');
     mkdirSync(join(home, 'inbox'), { recursive: true });
-    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ inbox_settle_seconds: 0 }));
+    // The board edition only: the kills need one pack, and the scheduler's test above builds both.
+    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ inbox_settle_seconds: 0, packs: [{ period: 'last-complete-quarter', edition: 'board' }] }));
     for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) copyFileSync(join(SAMPLE, name), join(home, 'inbox', name));
     // Set-up, in-process: only the runs killed below need to be processes.
     expect(await main(['refresh'], { stdout: () => {}, stderr: () => {}, clock: systemClock, cwd: home })).toBe(0);
     const { packs } = JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')) as { packs: string[] };
     packManifest = join(home, 'out', packs[0]!, 'manifest.json');
-    // Later exports large enough to be caught midway: 200,000 incidents, one for each moment.
+    // A later export for each moment. The run is held still at the moment it is killed (start's
+    // pauseAt), so the export need not be large enough for the kill to land midway by timing.
     big = join(dir, 'big');
     for (const seed of [7, 8]) {
-      generateExports({ ...DEFAULTS, out: join(big, String(seed)), only: ['incidents'], incidents: 200_000, personal: false, seed, start: '2024-10-01', end: '2026-09-30' });
+      generateExports({ ...DEFAULTS, out: join(big, String(seed)), only: ['incidents'], incidents: 5_000, personal: false, seed, start: '2024-10-01', end: '2026-09-30' });
     }
   }, 120_000);
 
@@ -161,7 +169,7 @@ describe('a refresh killed with SIGKILL', () => {
       const before = await consistent();
       const manifest = readFileSync(packManifest, 'utf8');
       copyFileSync(join(big, String(seed), 'incidents.csv'), join(home, 'inbox', `incidents-${moment}.csv`));
-      const run = start(['--verbose', 'refresh'], home);
+      const run = start(['--verbose', 'refresh'], home, pattern);
       await run.waitFor(pattern, 90_000);
       run.process.kill('SIGKILL');
       expect((await run.exited).signal).toBe('SIGKILL');

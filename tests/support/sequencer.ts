@@ -7,7 +7,16 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * as real processes, about a quarter of the suite's time) could start last and run alone at the
  * end. Without durations, the files known to be long go first; with them, vitest's own order.
  */
-const LONGEST_FIRST = ['tests/schedule/process.test.ts', 'tests/ingest/property.test.ts', 'tests/browser/accessibility.test.ts', 'tests/metrics/golden.test.ts', 'tests/refresh.test.ts'];
+const LONGEST_FIRST = [
+  'tests/schedule/process.test.ts',
+  'tests/browser/accessibility.test.ts',
+  'tests/publicSample.test.ts',
+  'tests/ingest/property.test.ts',
+  'tests/archive/protection.test.ts',
+  'tests/refresh.test.ts',
+  'tests/evidence.test.ts',
+  'tests/packs/pdf.test.ts',
+];
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
