@@ -41,7 +41,8 @@ describe('the public manifest', () => {
   it('names no export file, archive path, load time or query path, and records the policy and the audit', () => {
     const text = JSON.stringify(first);
     for (const leak of ['a.csv', 'archive_path', 'loaded_at', 'sql_path', 'queries/metrics/']) expect(text).not.toContain(leak);
-    expect(first.snapshot.files).toEqual([{ load_id: 1, dataset: 'incidents', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    // Each file's force is kept: a regional pack's files come from several forces.
+    expect(first.snapshot.files).toEqual([{ load_id: 1, dataset: 'incidents', force: 'West Mercia', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(first.pack.disclosure).toEqual({ method: 'suppression', min_count: 5, min_denominator: 10, min_crimes_for_money: 5, periods: ['month', 'quarter', 'year'], metrics: 'all', min_range: 4 });
     expect(first.disclosure_audit).toMatchObject({ result: 'passed', method: 'suppression', packs: [] });
     expect(first.disclosure_audit!.routes).toContain('percentage x denominator');
