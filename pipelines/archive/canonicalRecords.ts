@@ -13,9 +13,9 @@ import type { MalformedRecord, RecordSink } from '../ingest/scanRecords.ts';
  * empty field, quoted or not, is null and written empty; any other value is written quoted,
  * with its quotes doubled), unused columns as "~" and a salted token, every record on its
  * physical line. A regular record with too few fields, or more with a value past the header's
- * width, is one DuckDB refuses: it becomes
- * the placeholder the DuckDB path writes for it, and is listed, so the load can check that
- * DuckDB refused exactly those records before keeping this copy (else the DuckDB path runs).
+ * width, is one DuckDB refuses: it becomes the placeholder the DuckDB path writes for it, and is
+ * listed, so the load can check that DuckDB refused exactly those records before keeping this
+ * copy (else the DuckDB path runs).
  */
 
 export interface PreparedCanonical {

@@ -18,18 +18,39 @@ const LONGEST_FIRST = [
   'tests/packs/pdf.test.ts',
 ];
 
+/** Files of other projects that start between the first browser file and the next ones (see below). */
+const AFTER_FIRST_BROWSER_FILE = 3;
+
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const key = (file: TestSpecification) => relative(this.ctx.config.root, file.moduleId);
-    if (sorted.every((file) => this.ctx.cache.getFileTestResults(`${file.project.name}:${key(file)}`))) return sorted;
+    if (sorted.every((file) => this.ctx.cache.getFileTestResults(`${file.project.name}:${key(file)}`))) return spreadBrowserFiles(sorted);
     const rank = (file: TestSpecification) => {
       const at = LONGEST_FIRST.indexOf(key(file));
       return at < 0 ? LONGEST_FIRST.length : at;
     };
-    return sorted
-      .map((file, i) => ({ file, i }))
-      .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
-      .map(({ file }) => file);
+    return spreadBrowserFiles(
+      sorted
+        .map((file, i) => ({ file, i }))
+        .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+        .map(({ file }) => file),
+    );
   }
+}
+
+/**
+ * The first browser file builds the shared sample packs (several seconds); a browser file started
+ * meanwhile on the other worker only waits for them, holding the worker idle. Its recorded
+ * duration then includes the wait, so vitest starts it early again next time. The other browser
+ * files go after a few files of the other project, by when the packs are built.
+ */
+function spreadBrowserFiles(files: TestSpecification[]): TestSpecification[] {
+  const isBrowser = (file: TestSpecification) => file.project.name === 'browser';
+  const first = files.find(isBrowser);
+  if (!first) return files;
+  const later = files.filter((file) => isBrowser(file) && file !== first);
+  const others = files.filter((file) => !later.includes(file));
+  others.splice(Math.min(others.length, others.indexOf(first) + 1 + AFTER_FIRST_BROWSER_FILE), 0, ...later);
+  return others;
 }
