@@ -104,7 +104,9 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     // The period's commentary (analysts' words, the Commissioner's statement), recorded with its SHA-256 and archived.
     // A rebuild of an earlier snapshot shows the commentary that snapshot's pack showed.
     const at = { snapshotId: snapshot.id, periodId: options.period.id, commentaryDir: config.commentaryDir, archiveDir: config.archive };
-    const commentary = rebuild ? await commentaryForRebuild(db, at) : await commentaryForBuild(db, at);
+    // The analysts write the period's commentary about the force's pack: an area or regional pack has none.
+    const local = (computed.definition.scope ?? 'force') === 'force';
+    const commentary = !local ? null : rebuild ? await commentaryForRebuild(db, at) : await commentaryForBuild(db, at);
     if (commentary) manifest.commentary = recordOf(commentary, options.edition);
     stage('commentary');
     const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
