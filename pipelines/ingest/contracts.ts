@@ -123,7 +123,8 @@ function readContract(path: string, name: DatasetName): Contract {
   return contract;
 }
 
-function readCsv(path: string): Record<string, string>[] {
+/** A reference file's rows, headers and values trimmed; a missing file is an error naming it. */
+export function readCsv(path: string): Record<string, string>[] {
   if (!existsSync(path)) throw new UsageError(`The reference file ${path} is missing; restore it from the repository.`);
   const parsed = papaparse().parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
   return parsed.data.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.trim(), (v ?? '').trim()])));

@@ -3,6 +3,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { packageRoot } from './paths.ts';
 import type { DbSettings } from './db.ts';
 import { UsageError } from './errors.ts';
+import { forceCodeSetting, markingsSetting, regionSetting, stringSetting, type Markings, type RegionSetting } from './forceSettings.ts';
+
+export { DEFAULT_MARKINGS, knownForces, type Markings, type RegionSetting } from './forceSettings.ts';
 import { policySetting, type Policy } from './publicationPolicy.ts';
 import { checkAgainstSchema } from './schemas.ts';
 
@@ -17,14 +20,6 @@ export interface PackSetting {
   pdf?: boolean;
   /** An area pack's local policing area; `*` builds one pack per area of the areas reference list. */
   area?: string;
-}
-
-/** The forces this boardpack takes exports for and compares (docs/regional.md). */
-export interface RegionSetting {
-  name: string;
-  /** Citation code of the regional figures (default: the region's initials). */
-  code: string;
-  forces: { name: string; code: string }[];
 }
 
 /** Every setting of boardpack.config.json (docs/interface.md), resolved to absolute paths and defaults. */
@@ -83,14 +78,6 @@ export interface Config {
   /** The security marking each edition carries on its cover, page tops and feet, and in citations. */
   markings: Markings;
 }
-
-export interface Markings {
-  board: string;
-  public: string;
-}
-
-/** The Government Security Classifications a force's board and published packs carry unless it says otherwise. */
-export const DEFAULT_MARKINGS: Markings = { board: 'OFFICIAL-SENSITIVE', public: 'OFFICIAL' };
 
 export interface TargetSetting {
   target?: number | null;
@@ -169,20 +156,6 @@ function spcSetting(value: unknown): Config['spc'] {
 }
 
 /** `{"board": "OFFICIAL-SENSITIVE", "public": "OFFICIAL"}`, each optional: a force's own words for the two markings. */
-function markingsSetting(value: unknown): Markings {
-  if (value === undefined) return DEFAULT_MARKINGS;
-  const problem = new UsageError('Configuration "markings" must give each edition\'s security marking in words, e.g. {"board": "OFFICIAL-SENSITIVE", "public": "OFFICIAL"}.');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw problem;
-  const record = value as Record<string, unknown>;
-  const marking = (edition: keyof Markings) => {
-    const given = record[edition];
-    if (given === undefined) return DEFAULT_MARKINGS[edition];
-    if (typeof given !== 'string' || given.trim() === '') throw problem;
-    return given.trim();
-  };
-  return { board: marking('board'), public: marking('public') };
-}
-
 /** `{"public_sources": ["HMICFRS recommendation", ...]}`: the action sources the public edition lists. */
 function actionsSetting(value: unknown): Config['actions'] {
   const fallback = ['HMICFRS recommendation', 'HMICFRS area for improvement', 'Strategy commitment'];
@@ -209,12 +182,6 @@ function readJsonObject(path: string): Record<string, unknown> {
     throw new UsageError(`The configuration file ${path} must hold a JSON object; fix it or pass another --config.`);
   }
   return parsed as Record<string, unknown>;
-}
-
-function stringSetting(value: unknown, key: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`Configuration "${key}" must be a non-empty string; fix boardpack.config.json.`);
-  return value;
 }
 
 function scheduleSetting(value: unknown): Config['schedule'] {
@@ -249,58 +216,12 @@ function packsSetting(value: unknown): PackSetting[] {
   });
 }
 
-/** Every force this boardpack takes exports for: the configured force, then its region's. */
-export function knownForces(config: Pick<Config, 'force' | 'region'>): string[] {
-  const others = (config.region?.forces ?? []).map((f) => f.name).filter((name) => name.toLowerCase() !== config.force.toLowerCase());
-  return [config.force, ...others];
-}
-
-/** `{"name": "West Midlands region", "forces": [{"name": "West Mercia", "code": "WM"}, ...]}`; codes name citations, so each is unique. */
-function regionSetting(value: unknown): RegionSetting | null {
-  if (value === undefined || value === null) return null;
-  const record = value as Record<string, unknown>;
-  const name = stringSetting(record.name, 'region.name');
-  const forces = Array.isArray(record.forces) ? (record.forces as { name?: unknown; code?: unknown }[]) : [];
-  if (name === undefined || forces.length === 0 || !forces.every((f) => typeof f?.name === 'string' && typeof f.code === 'string' && /^[A-Z0-9]{1,8}$/.test(f.code))) {
-    throw new UsageError('Configuration "region" must name the region and list its forces with a citation code each, e.g. {"name": "West Midlands region", "forces": [{"name": "West Mercia", "code": "WM"}]}.');
-  }
-  const list = forces as { name: string; code: string }[];
-  const code = stringSetting(record.code, 'region.code') ?? initials(name);
-  for (const [i, f] of list.entries()) {
-    const clash = list.findIndex((g) => g.code === f.code || g.name.toLowerCase() === f.name.toLowerCase());
-    if (clash !== i)
-      throw new UsageError(`Configuration "region.forces" lists ${list[clash]!.name} and ${f.name} with the same ${list[clash]!.code === f.code ? `code "${f.code}"` : 'name'}; give each force its own, since citations name forces by code.`);
-    if (f.code === code) throw new UsageError(`Configuration "region.code" "${code}" is also ${f.name}'s code; give the region its own code.`);
-  }
-  return { name, code, forces: list };
-}
-
-function initials(name: string): string {
-  return name
-    .split(/[\s-]+/)
-    .map((w) => w[0] ?? '')
-    .join('')
-    .toUpperCase();
-}
-
 function shareSetting(value: unknown): number {
   const share = (value as Record<string, unknown> | undefined)?.max_quarantine_share ?? 0.1;
   if (typeof share !== 'number' || !(share >= 0 && share <= 1)) {
     throw new UsageError('Configuration "ingest.max_quarantine_share" must be a number from 0 to 1 (default 0.1, i.e. 10 %).');
   }
   return share;
-}
-
-function forceCodeSetting(value: unknown, force: string): string {
-  const code =
-    stringSetting(value, 'force_code') ??
-    force
-      .split(/[\s-]+/)
-      .map((w) => w[0] ?? '')
-      .join('')
-      .toUpperCase();
-  if (!/^[A-Z0-9]{1,8}$/.test(code)) throw new UsageError('Configuration "force_code" must be 1-8 capital letters or digits, e.g. "WM".');
-  return code;
 }
 
 function targetsSetting(value: unknown, where = 'Configuration "targets"'): Config['targets'] {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { papaparse } from '../lib/cjsPackages.ts';
+import { readCsv } from '../ingest/contracts.ts';
 import { UsageError } from '../lib/errors.ts';
 
 /**
@@ -21,7 +21,7 @@ export interface Population {
 }
 
 export function readPopulation(referenceDir: string): Map<string, Population> {
-  const rows = readCsv(referenceDir, 'population.csv', ['place', 'kind', 'population', 'year', 'source']);
+  const rows = readOptional(referenceDir, 'population.csv', ['place', 'kind', 'population', 'year', 'source']);
   const out = new Map<string, Population>();
   rows.forEach((r, i) => {
     const population = Number(r.population);
@@ -36,7 +36,7 @@ export function readPopulation(referenceDir: string): Map<string, Population> {
 /** Each force's most similar group: the peers it is compared with. */
 export function readMostSimilarGroups(referenceDir: string): Map<string, { peers: string[]; source: string }> {
   const out = new Map<string, { peers: string[]; source: string }>();
-  for (const r of readCsv(referenceDir, 'most_similar_groups.csv', ['force', 'peer', 'source'])) {
+  for (const r of readOptional(referenceDir, 'most_similar_groups.csv', ['force', 'peer', 'source'])) {
     const entry = out.get(key(r.force!)) ?? { peers: [], source: r.source ?? '' };
     entry.peers.push(r.peer!);
     out.set(key(r.force!), entry);
@@ -53,11 +53,12 @@ function key(place: string): string {
   return place.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-function readCsv(dir: string, file: string, columns: string[]): Record<string, string>[] {
+/** An optional reference file's rows (none when absent), each with the columns it must have. */
+function readOptional(dir: string, file: string, columns: string[]): Record<string, string>[] {
   const path = join(dir, file);
   if (!existsSync(path)) return [];
-  const parsed = papaparse().parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' });
-  const missing = columns.filter((c) => !(parsed.meta.fields ?? []).includes(c));
+  const rows = readCsv(path);
+  const missing = columns.filter((c) => rows.length > 0 && !(c in rows[0]!));
   if (missing.length > 0) throw new UsageError(`${file} in the reference folder lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; its header must be ${columns.join(',')}.`);
-  return parsed.data;
+  return rows;
 }

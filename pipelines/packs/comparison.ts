@@ -28,8 +28,8 @@ export interface CompareRequest {
   catalog: MetricDefinition[];
   forces: { name: string; code: string }[];
   region: { name: string; code: string };
-  /** The region's own run (the pack's figures), the total beside the forces. */
-  regionRun: MetricRun;
+  /** The region's own figures as this edition publishes them, the total beside the forces. */
+  regionResults: MetricResult[];
   period: Period;
   asOf: string;
   throughLoadId: number;
@@ -52,7 +52,7 @@ export async function compareForces(db: Db, request: CompareRequest, config: Con
   }
   runs.set(
     request.region.name,
-    publish(request.regionRun, request.edition, config, relations).filter((m) => request.catalog.some((c) => c.meta.id === m.id)),
+    request.regionResults.filter((m) => request.catalog.some((c) => c.meta.id === m.id)),
   );
   const pop = (name: string) => population.get(placeKey(name)) ?? null;
   const forcesPopulation = request.forces.map((f) => pop(f.name)?.population ?? null);

@@ -20,7 +20,7 @@ import { protectPublic, type PackAudit } from './protectPublic.ts';
 import { controlForPublic } from './publicEdition.ts';
 import { compareForces, citeComparison, settleComparison } from './comparison.ts';
 import { checkArea, scopeOfPack } from './packScope.ts';
-import { addRates, hasPopulation } from './rates.ts';
+import { addRates } from './rates.ts';
 import { viewScope } from '../model/scope.ts';
 import { composeManifest, packFolderName, type Manifest, type PackInput } from './manifest.ts';
 import { checkPackDefinition, metricsOfPack, sectionOfMetrics, type PackDefinition } from './packDefinition.ts';
@@ -76,26 +76,6 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
   checkPartsAddUp(run.results, relations);
   checkRatioLinks(run.results, relations);
-  // A regional pack: the chosen figures for each force beside the region's.
-  const compared = definition.sections.flatMap((s) => s.comparison ?? []);
-  const comparison =
-    scope.kind === 'region' && compared.length > 0
-      ? await compareForces(
-          db,
-          {
-            catalog: all.filter((m) => compared.includes(m.meta.id)),
-            forces: config.region!.forces,
-            region: { name: scope.name, code: scope.code },
-            regionRun: run,
-            period,
-            asOf,
-            throughLoadId: snapshot.through_load_id,
-            edition,
-          },
-          config,
-          relations,
-        )
-      : undefined;
   const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
   const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
   // ACT-01/02 earlier values from the tracker's history, and the action log.
@@ -118,6 +98,26 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   if (banner) warnings.unshift(banner);
   // The public edition publishes only controlled figures: nothing in it can give back a small number.
   const published = edition === 'public' ? controlForPublic(run, dataQuality, inputs, config.disclosure, relations) : { run, dataQuality, inputs };
+  // A regional pack: the chosen figures for each force beside the region's.
+  const compared = definition.sections.flatMap((s) => s.comparison ?? []);
+  const comparison =
+    scope.kind === 'region' && compared.length > 0
+      ? await compareForces(
+          db,
+          {
+            catalog: all.filter((m) => compared.includes(m.meta.id)),
+            forces: config.region!.forces,
+            region: { name: scope.name, code: scope.code },
+            regionResults: published.run.results,
+            period,
+            asOf,
+            throughLoadId: snapshot.through_load_id,
+            edition,
+          },
+          config,
+          relations,
+        )
+      : undefined;
   const sql = Object.fromEntries(catalog.map((m) => [m.meta.id, m.sql]));
   const manifest = composeManifest({
     definition: { name: definition.name, title: definition.title, sha256: definition.sha256 },
@@ -138,7 +138,7 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   manifest.metrics = citeMetrics(manifest, scope.code, manifest.inputs, snapshot.id);
   // Rates per 100,000 residents of the pack's place (an area, the force, the region).
   // A force's own pack gives rates once its population is in the reference data.
-  if (scope.kind !== 'force' || hasPopulation(config.referenceDir, config.force)) manifest.metrics = addRates(manifest.metrics, all, config.referenceDir, scope.area ? [scope.area] : scope.forces);
+  manifest.metrics = addRates(manifest.metrics, all, config.referenceDir, scope.area ? [scope.area] : scope.forces, scope.kind === 'force');
   if (comparison) manifest.comparison = citeComparison(comparison, scope.code, period.id);
   if (edition !== 'public') return { manifest, sql, previousLabel: run.previous.label, chartRows };
   // The intruder audit: this pack with every public pack already issued, hiding more until no small count narrows.

@@ -1,7 +1,7 @@
 import type { Config } from '../lib/config.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { papaparse } from '../lib/cjsPackages.ts';
+import { readCsv } from '../ingest/contracts.ts';
 import { UsageError } from '../lib/errors.ts';
 import { nearest, shownPath } from '../lib/schemas.ts';
 import type { Scope } from '../model/scope.ts';
@@ -38,7 +38,7 @@ export function scopeOfPack(definition: Pick<PackDefinition, 'scope' | 'file' | 
 export function areasOf(referenceDir: string, force: string): string[] {
   const path = join(referenceDir, 'areas.csv');
   if (!existsSync(path)) return [];
-  const rows = papaparse().parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' }).data;
+  const rows = readCsv(path);
   return rows.filter((r) => r.kind === 'Local policing area' && (!r.force || r.force.toLowerCase() === force.toLowerCase())).map((r) => r.area!);
 }
 

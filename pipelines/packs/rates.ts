@@ -14,9 +14,11 @@ export type { FigureRate };
  * population has none ("rate not available"), never an estimate.
  */
 
-export function addRates(metrics: PackMetric[], catalog: Pick<MetricDefinition, 'meta'>[], referenceDir: string, places: string[]): PackMetric[] {
+/** `onlyKnown`: a force's own pack gives rates once its population is in the reference data, and says nothing before. */
+export function addRates(metrics: PackMetric[], catalog: Pick<MetricDefinition, 'meta'>[], referenceDir: string, places: string[], onlyKnown = false): PackMetric[] {
   const population = readPopulation(referenceDir);
   const found = places.map((p) => population.get(placeKey(p)) ?? null);
+  if (onlyKnown && found.some((p) => p === null)) return metrics;
   const total = found.every((p) => p !== null) ? found.reduce((a, p) => a + p!.population, 0) : null;
   const source = found[0] ? `${found[0].source} (${found[0].year})` : null;
   return metrics.map((m) => {
@@ -29,8 +31,4 @@ export function addRates(metrics: PackMetric[], catalog: Pick<MetricDefinition, 
     const value = Math.round(((m.value * rate.per) / total) * 10) / 10;
     return { ...m, rate: { value, display: formatFigure(value, 'count', 1), population: total, source } };
   });
-}
-
-export function hasPopulation(referenceDir: string, place: string): boolean {
-  return readPopulation(referenceDir).has(placeKey(place));
 }
