@@ -85,8 +85,10 @@ export function renderPack(input: RenderInput): string {
   const view = {
     css: readFileSync(join(input.reportsDir, 'styles', 'pack.css'), 'utf8'),
     version: pack.version,
-    force: pack.force,
-    board: input.definition.title,
+    // Whose pack: the force (an area pack's too, the area in its title), or the region and its forces.
+    force: pack.scope?.kind === 'region' ? pack.force : (pack.scope?.forces[0] ?? pack.force),
+    publisher: pack.scope?.kind === 'region' ? `${pack.force}: ${listWords(pack.scope.forces)}` : `${pack.scope?.forces[0] ?? pack.force} Police and Crime Commissioner`,
+    board: pack.area ? `${input.definition.title}: ${pack.area}` : input.definition.title,
     marking: pack.marking,
     editionLabel: pack.edition === 'board' ? 'Board edition (exact figures)' : 'Public edition (small numbers suppressed)',
     period: { label: pack.label, start: pack.start, end: pack.end, kindWord },
@@ -241,4 +243,9 @@ function hasDisplay(m: MetricResult, field: 'previous' | 'year_ago'): boolean {
 function rateWords(m: MetricResult & { rate?: { display: string } }): string {
   if (!m.rate) return '';
   return m.rate.display === 'n/a' ? '; rate per 100,000 residents not available' : m.rate.display === '[c]' ? '' : `; ${m.rate.display} per 100,000 residents`;
+}
+
+/** "A, B and C". */
+function listWords(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -28,6 +28,14 @@ const DDL = `create table if not exists published_figures (
   sql_sha256 varchar not null
 )`;
 
+/** An area's or a region's figures are restated against that place's earlier packs only (null: the force's own). */
+const SCOPE_COLUMN = 'alter table published_figures add column if not exists scope varchar';
+
+function scopeOf(manifest: Manifest): string | null {
+  const scope = manifest.pack.scope;
+  return scope && scope.kind !== 'force' ? scope.code : null;
+}
+
 interface Published {
   pack_period: string;
   generated_at: string;
@@ -43,30 +51,32 @@ interface Published {
 /** Records the pack's own figures, so later packs can tell when one of them moved. */
 export async function recordFigures(db: Db, manifest: Manifest): Promise<void> {
   await db.run(DDL);
+  await db.run(SCOPE_COLUMN);
   const { pack, snapshot } = manifest;
   const figures = manifest.metrics.filter((x) => x.value !== null);
   if (figures.length === 0) return;
   // One statement, not one commit per figure.
-  const tuples = figures.map((_, i) => `(${Array.from({ length: 10 }, (_, j) => `$${i * 10 + j + 1}`).join(', ')})`);
+  const tuples = figures.map((_, i) => `(${Array.from({ length: 11 }, (_, j) => `$${i * 11 + j + 1}`).join(', ')})`);
   await db.run(
     `insert into published_figures values ${tuples.join(', ')}`,
-    figures.flatMap((m) => [pack.period, pack.edition, pack.generated_at, snapshot.id, snapshot.through_load_id, pack.as_of, m.id, m.citation_id ?? null, m.value, m.sql_sha256]),
+    figures.flatMap((m) => [pack.period, pack.edition, pack.generated_at, snapshot.id, snapshot.through_load_id, pack.as_of, m.id, m.citation_id ?? null, m.value, m.sql_sha256, scopeOf(manifest)]),
   );
 }
 
 /** Adds `restatements` to every figure of the manifest that moved since the pack for its period reported it. */
 export async function findRestatements(db: Db, manifest: Manifest, keys: Record<string, string>): Promise<Manifest['metrics']> {
   await db.run(DDL);
+  await db.run(SCOPE_COLUMN);
   const { pack, snapshot, comparisons } = manifest;
   const periods: Record<FigureRole, string> = { value: pack.period, previous: comparisons.previous.id, year_ago: comparisons.year_ago.id };
   // The latest headline of each figure by the pack for its period, from data no newer than ours.
   const earlier = await db.all<Published>(
     `select * from published_figures
-     where edition = $1 and through_load_id <= $3 and pack_period in ($4, $5, $6)
+     where edition = $1 and through_load_id <= $3 and pack_period in ($4, $5, $6) and scope is not distinct from $7
        -- Re-runs of this very pack on the same data are not "the last pack": it stays flagged until new data.
        and not (pack_period = $4 and snapshot_id = $2)
      qualify row_number() over (partition by pack_period, metric_id order by generated_at desc, through_load_id desc) = 1`,
-    [pack.edition, snapshot.id, snapshot.through_load_id, periods.value, periods.previous, periods.year_ago],
+    [pack.edition, snapshot.id, snapshot.through_load_id, periods.value, periods.previous, periods.year_ago, scopeOf(manifest)],
   );
   const byKey = new Map(earlier.map((p) => [`${p.pack_period}|${p.metric_id}`, p]));
   // Late records are counted in the stored tables, not in the views a pinned snapshot puts over them.

@@ -67,7 +67,9 @@ describe('a second force, by configuration alone', () => {
     const area = manifest('2026-27-Q2-area-ambervale-board');
     expect(area.pack).toMatchObject({ area: 'Ambervale', force: 'Ambervale, Northshire', marking: BOARD, scope: { kind: 'area', code: 'NS-AMB' } });
     expect(metric('2026-27-Q2-area-ambervale-board', 'INC-01')).toMatchObject({ value: 6, citation_id: 'NS-AMB-2026-27-Q2-INC-01' });
-    expect(html('2026-27-Q2-area-ambervale-board')).toContain('Ambervale, Northshire');
+    // The cover names the force's Commissioner, and the area in the pack's title.
+    expect(html('2026-27-Q2-area-ambervale-board')).toContain('Northshire Police and Crime Commissioner');
+    expect(html('2026-27-Q2-area-ambervale-board')).toContain('Local policing area cyber crime report: Ambervale');
   });
 
   it("gives the region's rate per 100,000 from the force's own population file", () => {
