@@ -50,19 +50,34 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   const warnings: string[] = [];
   const logger = captureLogger(warnings);
   const full = composeSpec(spec, options);
-  // Loaded on first use: Vega takes about a second to import, and most commands draw nothing.
-  const { compile } = await import('vega-lite');
   if (allWithheld(rows)) return { id: options.id, title: options.title, description: options.description, svg: WITHHELD, table: tabulateRows(rows, options.table), warnings };
-  const vega = keepRowOrder(compile(full, { logger }).spec);
-  const [wide, narrow] = await renderSvgs(vega, rows, logger);
-  return {
-    id: options.id,
-    title: options.title,
-    description: options.description,
-    svg: narrow === null ? makeAccessible(wide, options) : withClass(makeAccessible(wide, options), 'chart-wide') + withClass(makeAccessible(narrow, { ...options, id: `${options.id}-narrow` }), 'chart-narrow'),
-    table: tabulateRows(rows, options.table),
-    warnings,
-  };
+  const key = JSON.stringify([full, rows, options.id]);
+  let drawing = drawn.get(key);
+  if (drawing === undefined) {
+    // Loaded on first use: Vega takes about a second to import, and most commands draw nothing.
+    const { compile } = await import('vega-lite');
+    const vega = keepRowOrder(compile(full, { logger }).spec);
+    const [wide, narrow] = await renderSvgs(vega, rows, logger);
+    drawing = {
+      svg: narrow === null ? makeAccessible(wide, options) : withClass(makeAccessible(wide, options), 'chart-wide') + withClass(makeAccessible(narrow, { ...options, id: `${options.id}-narrow` }), 'chart-narrow'),
+      warnings: [...warnings],
+    };
+    remember(key, drawing);
+  }
+  return { id: options.id, title: options.title, description: options.description, svg: drawing.svg, table: tabulateRows(rows, options.table), warnings: [...drawing.warnings] };
+}
+
+/**
+ * Drawings already made in this process, by spec and rows. Drawing is a pure function of them,
+ * and a refresh draws the same chart more than once: the board and public editions share every
+ * chart with nothing withheld. Bounded, oldest out first.
+ */
+const drawn = new Map<string, { svg: string; warnings: string[] }>();
+const DRAWINGS_KEPT = 64;
+
+function remember(key: string, drawing: { svg: string; warnings: string[] }): void {
+  drawn.set(key, drawing);
+  if (drawn.size > DRAWINGS_KEPT) drawn.delete(drawn.keys().next().value!);
 }
 
 /** The spec with the chart's title, subtitle and description, marks hidden from ARIA; the spec file itself is not changed. */
