@@ -11,7 +11,7 @@ import { fixedClock } from '../../pipelines/lib/clock.ts';
 import { artefactDir } from '../support/artefacts.ts';
 
 /**
- * What every browser test file shares: Debian's Chromium (one launch per file), the sample
+ * What every browser test file shares: Debian's Chromium (one for the run), the sample
  * packs built with the pinned clock, a page that records its console errors and refuses
  * and records every request but the pack itself, axe, and where screenshots go.
  *
@@ -51,10 +51,6 @@ export function describeInBrowser(name: string, body: () => void, needs: { poppl
     console.warn(`Browser tests skipped (${name}): ${missing}`);
     describe.skip(name, body);
   }
-}
-
-export function launchBrowser(): Promise<Browser> {
-  return launchChromium();
 }
 
 /** The Chromium all browser test files share (tests/support/browserServer.ts), or a new one when run without it. */

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildSamplePacks, describeInBrowser, describeViolations, launchBrowser, openPack, runAxe } from './browser.ts';
+import { connectBrowser, describeInBrowser, describeViolations, openPack, runAxe, samplePacks } from './browser.ts';
 
 // The layout people read, measured in Chromium: on phones (320 and 375 px) the scorecard's
 // caption spans the cards and every chart's text is at least 11 CSS px as drawn on screen; on a
 // desktop (1280 px) the charts fill the content width. axe still finds nothing at 375 px.
 
 const EDITIONS = ['board', 'public'] as const;
-let dir: string;
 let browser: Browser;
 let packs: Record<string, string>;
 
@@ -48,13 +44,11 @@ async function measure(page: Page): Promise<Layout> {
 
 describeInBrowser('the layout on phones and desktops', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'boardpack-layout-'));
-    packs = await buildSamplePacks(dir, [...EDITIONS]);
-    browser = await launchBrowser();
+    packs = await samplePacks();
+    browser = await connectBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(EDITIONS)('%s edition: the caption spans the scorecard and chart text is at least 11 px at 320 and 375 px; axe finds nothing at 375 px', async (edition) => {
