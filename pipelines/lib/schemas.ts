@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { packageRoot } from './paths.ts';
@@ -18,19 +19,58 @@ export type SchemaName = 'config' | 'contract' | 'metric' | 'pack' | 'chart';
 type Ajv = import('ajv').default;
 let ajv: Ajv | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();
+const require = createRequire(import.meta.url);
+const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true, code: { source: true } };
 
 function validator(name: SchemaName): ValidateFunction {
   const known = compiled.get(name);
   if (known) return known;
+  const text = readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8');
+  const kept = keptValidatorPath(name, text);
+  const validate = loadKept(kept) ?? compileSchema(JSON.parse(text) as { $id?: string }, kept);
+  compiled.set(name, validate);
+  return validate;
+}
+
+/**
+ * Compiling a schema loads Ajv and generates its code: about 80 ms, most of `boardpack status`'s
+ * own time where a configuration file is read. The generated code is kept (Ajv's standalone
+ * code, in the cache folder beside the CLI's bundle, named by a hash of the schema, Ajv's version
+ * and options), so later processes load it instead. Where it cannot be written, every process compiles.
+ */
+function keptValidatorPath(name: SchemaName, schemaText: string): string {
+  const version = (require('ajv/package.json') as { version: string }).version;
+  const hash = createHash('sha256').update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaText}`).digest('hex').slice(0, 16);
+  return join(packageRoot, 'node_modules', '.cache', 'boardpack', 'validators', `${name}-${hash}.cjs`);
+}
+
+function loadKept(path: string): ValidateFunction | null {
+  if (!existsSync(path)) return null;
+  try {
+    return require(path) as ValidateFunction;
+  } catch {
+    return null;
+  }
+}
+
+function compileSchema(schema: { $id?: string }, keep: string): ValidateFunction {
   if (ajv === null) {
     // Loaded on first use: commands that read no analyst file start without it.
-    const Ajv = createRequire(import.meta.url)('ajv').default as new (options: object) => Ajv;
-    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    const Ajv = require('ajv').default as new (options: object) => Ajv;
+    ajv = new Ajv(AJV_OPTIONS);
   }
-  const schema = JSON.parse(readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as { $id?: string };
   // A schema already added under its $id (a compile that failed half way, or a second loader) is reused, not re-added.
   const validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
-  compiled.set(name, validate);
+  try {
+    const standaloneCode = require('ajv/dist/standalone').default as (ajv: Ajv, validate: ValidateFunction) => string;
+    mkdirSync(dirname(keep), { recursive: true });
+    // Written aside and renamed: a process starting meanwhile never loads half a module.
+    const temp = `${keep}.tmp-${process.pid}`;
+    writeFileSync(temp, standaloneCode(ajv, validate));
+    renameSync(temp, keep);
+  } catch {
+    // A read-only install: the next process compiles again.
+  }
   return validate;
 }
 
