@@ -80,6 +80,17 @@ function remember(key: string, drawing: { svg: string; warnings: string[] }): vo
   if (drawn.size > DRAWINGS_KEPT) drawn.delete(drawn.keys().next().value!);
 }
 
+/**
+ * Starts loading Vega and Vega-Lite without waiting for them: a refresh calls it as its ingest
+ * begins, so the libraries load while DuckDB checks and writes the exports (the JavaScript thread
+ * waits for it then) instead of after the metrics, when the charts need them. A failure to load
+ * is left to the first chart to report.
+ */
+export function preloadCharts(): void {
+  import('vega-lite').catch(() => undefined);
+  import('vega').catch(() => undefined);
+}
+
 /** The spec with the chart's title, subtitle and description, marks hidden from ARIA; the spec file itself is not changed. */
 export function composeSpec(spec: TopLevelSpec, options: Pick<ChartOptions, 'title' | 'description' | 'subtitle'>): TopLevelSpec {
   const copy = structuredClone(spec) as TopLevelSpec & { title?: unknown };

@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
 import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
 import { reconcileLatest } from '../packs/latestPointer.ts';
+import { preloadCharts } from '../charts/compileChart.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { tmpdir } from 'node:os';
@@ -128,6 +129,8 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
       emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
     }
     if (inbox.ready.length) {
+      // New exports mean new packs: their charts' libraries load while the exports are checked.
+      preloadCharts();
       const files: FileReport[] = [];
       // Each force's sub-folder is ingested for that force; the top level for the configured one.
       for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
