@@ -60,14 +60,27 @@ export function showFigure(m: MetricResult, field: 'value' | 'previous' | 'year_
 type Handlebars = typeof import('handlebars');
 
 function templates(reportsDir: string): ReturnType<Handlebars['compile']> {
+  const partials = join(reportsDir, 'templates', 'partials');
+  const texts = readdirSync(partials)
+    .filter((f) => f.endsWith('.hbs'))
+    .sort()
+    .map((file) => [basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8')] as const);
+  const layout = readFileSync(join(reportsDir, 'templates', 'layout.hbs'), 'utf8');
+  // Compiling the templates is most of rendering's time: a process that renders several packs
+  // (a refresh's editions and areas) compiles each set of templates once, by their text.
+  const key = JSON.stringify([layout, texts]);
+  const known = compiledTemplates.get(key);
+  if (known) return known;
   // Required on first use, so commands that render nothing start faster.
   const hb = (createRequire(import.meta.url)('handlebars') as Handlebars).create();
-  const partials = join(reportsDir, 'templates', 'partials');
-  for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
-    hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
-  }
-  return hb.compile(readFileSync(join(reportsDir, 'templates', 'layout.hbs'), 'utf8'));
+  for (const [name, text] of texts) hb.registerPartial(name, text);
+  const template = hb.compile(layout);
+  compiledTemplates.clear();
+  compiledTemplates.set(key, template);
+  return template;
 }
+
+const compiledTemplates = new Map<string, ReturnType<Handlebars['compile']>>();
 
 export function renderPack(input: RenderInput): string {
   const { manifest, charts } = input;
