@@ -18,9 +18,6 @@ const common = {
   // added scheduling on two cores the two workers already share (about 10 s of the suite's CPU).
   // The commands the tests run as processes inherit it. Production keeps one thread per core.
   env: { TZ: 'Europe/London', BOARDPACK_THREADS: '1', ...scratch.env },
-  // A young generation large enough for a pack build's short-lived objects: the default
-  // collected so often that garbage collection was about a tenth of the suite's CPU time.
-  execArgv: ['--max-semi-space-size=64'],
   testTimeout: 60_000,
   // Set-up that builds packs or ingests (beforeAll) shares two cores with the other files on CI.
   hookTimeout: 120_000,
