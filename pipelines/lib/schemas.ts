@@ -40,7 +40,10 @@ function validator(name: SchemaName): ValidateFunction {
  */
 function keptValidatorPath(name: SchemaName, schemaText: string): string {
   const version = (require('ajv/package.json') as { version: string }).version;
-  const hash = createHash('sha256').update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaText}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaText}`)
+    .digest('hex')
+    .slice(0, 16);
   return join(packageRoot, 'node_modules', '.cache', 'boardpack', 'validators', `${name}-${hash}.cjs`);
 }
 

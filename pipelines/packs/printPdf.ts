@@ -1,6 +1,6 @@
 import { renameSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../lib/chromium.ts';
 
 /**
@@ -15,16 +15,25 @@ export const PDF_OPTIONS = { format: 'A4', preferCSSPageSize: true, printBackgro
 
 export async function printPdf(htmlPath: string, pdfPath: string): Promise<void> {
   const browser = await launchChromium();
+  try {
+    await printPdfWith(browser, htmlPath, pdfPath);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Prints in a Chromium already running (a caller printing several packs starts it once). */
+export async function printPdfWith(browser: Browser, htmlPath: string, pdfPath: string): Promise<void> {
   // Written beside the final name and renamed, so a reader never opens half a PDF.
   const temp = `${pdfPath}.tmp-${process.pid}`;
+  const page = await browser.newPage();
   try {
-    const page = await browser.newPage();
     await openOffline(page, pathToFileURL(htmlPath).href);
     await page.pdf({ ...PDF_OPTIONS, path: temp });
     renameSync(temp, pdfPath);
   } finally {
     rmSync(temp, { force: true });
-    await browser.close();
+    await page.close();
   }
 }
 

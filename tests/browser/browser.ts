@@ -2,12 +2,14 @@ import { describe, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../pipelines/cli.ts';
 import { chromiumMissing, launchChromium } from '../../pipelines/lib/chromium.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { printPackPdf } from '../../pipelines/packs/packPdf.ts';
+import { printPdfWith } from '../../pipelines/packs/printPdf.ts';
 import { artefactDir } from '../support/artefacts.ts';
 
 /**
@@ -62,7 +64,7 @@ export async function connectBrowser(): Promise<Browser> {
 }
 
 /**
- * Both editions of the sample pack, built with --pdf once for all browser test files, in the
+ * Both editions of the sample pack, built and printed to PDF once for all browser test files, in the
  * folder the global set-up gives: the first file to ask builds them while the others wait.
  * Read them, never change them: a file that needs a changed pack writes a copy in its own folder.
  */
@@ -81,7 +83,14 @@ export async function samplePacks(): Promise<Record<'board' | 'public', string>>
   }
   try {
     if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
-    const packs = (await buildSamplePacks(dir, ['board', 'public'], ['--pdf'])) as Record<'board' | 'public', string>;
+    const packs = (await buildSamplePacks(dir, ['board', 'public'])) as Record<'board' | 'public', string>;
+    // Printed as \`build --pdf\` prints (tests/packs/pdf.test.ts runs that), in the run's shared Chromium.
+    const browser = await connectBrowser();
+    try {
+      for (const html of Object.values(packs)) await printPackPdf(dirname(html), (from, to) => printPdfWith(browser, from, to));
+    } finally {
+      await browser.close();
+    }
     writeFileSync(built, JSON.stringify(packs));
     return packs;
   } finally {

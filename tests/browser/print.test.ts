@@ -30,7 +30,7 @@ describeInBrowser(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it.each(Object.entries(MARKINGS))('%s edition: build --pdf writes an A4 pack.pdf with the marking and "Page N of M" on every page, as selectable text', (edition, marking) => {
+    it.each(Object.entries(MARKINGS))('%s edition: the printed pack.pdf is A4, with the marking and "Page N of M" on every page, as selectable text', (edition, marking) => {
       const pdf = pdfOf(edition);
       const folder = readdirSync(dirname(pdf));
       expect(folder).toContain('pack.pdf');

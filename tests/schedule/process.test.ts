@@ -88,7 +88,8 @@ describe('boardpack schedule', () => {
   it('runs on a seconds-level cron: exports copied into the inbox become a pack; status shows the run; SIGTERM ends it with exit 0', async () => {
     const home = join(dir, 'schedule');
     mkdirSync(join(home, 'inbox'), { recursive: true });
-    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '* * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1 }));
+    // The board edition only: refresh.test.ts checks in-process that both editions are built by default.
+    writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ schedule: { cron: '* * * * * *', timezone: 'Europe/London' }, inbox_settle_seconds: 1, packs: [{ period: 'last-complete-quarter', edition: 'board' }] }));
     const scheduler = start(['--json', 'schedule'], home);
     await scheduler.waitFor(/"event":"schedule_started"/);
     // A second scheduler for the same database is refused.
@@ -109,8 +110,7 @@ describe('boardpack schedule', () => {
     const written = JSON.parse(await scheduler.waitFor(/"event":"pack_written"/, 90_000));
     await scheduler.waitFor(/"event":"run_finished".*"status":"succeeded"/);
     expect(existsSync(join(written.path, 'index.html'))).toBe(true);
-    // Both editions, by default.
-    expect(JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')).packs).toEqual([written.pack, written.pack.replace(/-board$/, '-public')]);
+    expect(JSON.parse(readFileSync(join(home, 'out', 'latest.json'), 'utf8')).packs).toEqual([written.pack]);
     expect(readdirSync(join(home, 'inbox', 'processed')).sort()).toEqual(['actions.csv', 'incidents.csv', 'training.csv', 'volunteer_hours.csv', 'volunteers.csv']);
 
     const status = await statusJson(home);
@@ -132,7 +132,7 @@ describe('a refresh killed with SIGKILL', () => {
   beforeAll(async () => {
     home = join(dir, 'kill');
     mkdirSync(join(home, 'inbox'), { recursive: true });
-    // The board edition only: the kills need one pack, and the scheduler's test above builds both.
+    // The board edition only: the kills need one pack.
     writeFileSync(join(home, 'boardpack.config.json'), JSON.stringify({ inbox_settle_seconds: 0, packs: [{ period: 'last-complete-quarter', edition: 'board' }] }));
     for (const name of readdirSync(SAMPLE).filter((f) => f.endsWith('.csv'))) copyFileSync(join(SAMPLE, name), join(home, 'inbox', name));
     // Set-up, in-process: only the runs killed below need to be processes.
