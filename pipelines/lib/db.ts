@@ -14,9 +14,22 @@ export interface Db {
   all<T = Row>(sql: string, params?: Params): Promise<T[]>;
   /** Runs `work` inside one transaction: all of it is committed, or none of it. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs SQL that sets up the connection's session (temp views and macros: a pack's scope and
+   * models), and the same on every reader, so a reader sees what this connection sees.
+   */
+  session(sql: string): Promise<void>;
+  /**
+   * A second connection to the database with this one's session, for read-only queries run beside
+   * this connection's (a pack's metrics on both cores). Made on first use, closed with this one.
+   */
+  reader(): Promise<Reader>;
   close(): void;
   readonly connection: DuckDBConnection;
 }
+
+/** A connection that only reads, beside a Db's own (Db.reader). */
+export type Reader = Pick<Db, 'path' | 'all' | 'connection'>;
 
 /**
  * DuckDB's resource settings. Without a limit DuckDB may take 80 % of the machine's RAM;
@@ -54,6 +67,18 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
   // Police data: the database file is its owner's only, whatever the umask.
   if (location !== ':memory:' && existsSync(location)) chmodSync(location, 0o600);
   let inTransaction = false;
+  // Every session statement, in order, so a reader made later repeats them all.
+  const sessionLog: string[] = [];
+  let reader: Promise<{ connection: DuckDBConnection; at: number }> | null = null;
+  let readerConnection: DuckDBConnection | null = null;
+  // One catch-up at a time, so the reader runs the session's statements in their order.
+  let caughtUp: Promise<void> = Promise.resolve();
+  const catchUp = (r: { connection: DuckDBConnection; at: number }) => {
+    caughtUp = caughtUp.then(async () => {
+      while (r.at < sessionLog.length) await r.connection.run(sessionLog[r.at++]!);
+    });
+    return caughtUp;
+  };
 
   const db: Db = {
     path: location,
@@ -80,7 +105,28 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
         inTransaction = false;
       }
     },
+    async session(sql) {
+      await connection.run(sql);
+      sessionLog.push(sql);
+      if (reader) await catchUp(await reader);
+    },
+    async reader() {
+      reader ??= instance.connect().then((c) => {
+        readerConnection = c;
+        return { connection: c, at: 0 };
+      });
+      const r = await reader;
+      await catchUp(r);
+      return {
+        path: location,
+        connection: r.connection,
+        async all<T>(sql: string, params?: Params) {
+          return (await r.connection.runAndReadAll(sql, params)).getRowObjectsJS() as T[];
+        },
+      };
+    },
     close() {
+      readerConnection?.closeSync();
       connection.closeSync();
       instance.closeSync();
     },

@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { Db } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { bindParams, plainRow, type SqlParams } from './runSql.ts';
 
 /**
@@ -25,7 +25,7 @@ export interface PeriodRows {
   mostRows: number;
 }
 
-export async function runForPeriods(db: Db, sql: string, periods: PeriodBounds[], params: SqlParams): Promise<PeriodRows> {
+export async function runForPeriods(db: Pick<Reader, 'connection'>, sql: string, periods: PeriodBounds[], params: SqlParams): Promise<PeriodRows> {
   const body = sql
     .trim()
     .replace(/;\s*$/, '')

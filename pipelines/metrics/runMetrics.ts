@@ -1,7 +1,8 @@
-import type { Db } from '../lib/db.ts';
+import type { Db, Reader } from '../lib/db.ts';
 import { isPartial, monthsEnding, previousPeriod, yearAgo, type Period } from '../lib/periods.ts';
 import type { MetricDefinition, MetricMeta } from './catalog.ts';
 import { ragFor, type Rag } from './rag.ts';
+import { inTwoLanes } from './lanes.ts';
 import { runForPeriods } from './periodsSql.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
 import { prepareSql, type PreparedSql } from './runSql.ts';
@@ -126,30 +127,29 @@ export async function runMetrics(db: Db, catalog: MetricDefinition[], options: R
   const previous = previousPeriod(period);
   const ago = yearAgo(period);
   const months = monthsEnding(period.end, 13);
-  const results: MetricResult[] = [];
-  for (const metric of catalog) {
+  const measureOne = async (lane: Reader, metric: MetricDefinition): Promise<MetricResult> => {
     const context = { period, previous, ago, months, asOf, targets: options.targets, section: options.sections?.[metric.meta.id] ?? '' };
     if (!metric.meta.breakdown) {
       // One query for every period the metric is shown for (periodsSql.ts).
       const periods = [period, ...(metric.meta.at_as_of ? [] : [previous, ago]), ...(metric.meta.series ? months : [])];
-      const result = await runForPeriods(db, metric.sql, periods, { as_of: asOf }).catch((error: unknown) => {
+      const result = await runForPeriods(lane, metric.sql, periods, { as_of: asOf }).catch((error: unknown) => {
         throw queryFailed(metric.sqlPath, error);
       });
       checkMetricShape(metric.sqlPath, result.columns, result.mostRows, false);
       const measured = new Map(periods.map((p, i) => [`${p.start}/${p.end}`, singleRow(result.rows[i])]));
-      results.push(await resultFor(async (p) => measured.get(`${p.start}/${p.end}`)!, metric, context));
-      continue;
+      return resultFor(async (p) => measured.get(`${p.start}/${p.end}`)!, metric, context);
     }
     // A breakdown keeps the order of its SQL's rows: planned once, run for each period.
-    const statement = await prepareSql(db, metric.sql).catch((error: unknown) => {
+    const statement = await prepareSql(lane, metric.sql).catch((error: unknown) => {
       throw queryFailed(metric.sqlPath, error);
     });
     try {
-      results.push(await resultFor((p) => measure(statement, metric, p, asOf), metric, context));
+      return await resultFor((p) => measure(statement, metric, p, asOf), metric, context);
     } finally {
       statement.close();
     }
-  }
+  };
+  const results = await inTwoLanes(db, catalog, measureOne);
   return { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results };
 }
 

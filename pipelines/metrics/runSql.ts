@@ -1,6 +1,6 @@
 import type { DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
 import { duckdb } from '../lib/cjsPackages.ts';
-import type { Db } from '../lib/db.ts';
+import type { Db, Reader } from '../lib/db.ts';
 
 /**
  * Runs a query file's SQL with its parameters bound, never concatenated: `$start`,
@@ -28,7 +28,7 @@ export interface PreparedSql {
  * the previous one, a year earlier and each month of its series. Planning is about a
  * third of a small query's time, and a pack runs some 170 of them.
  */
-export async function prepareSql(db: Db, sql: string): Promise<PreparedSql> {
+export async function prepareSql(db: Pick<Reader, 'connection'>, sql: string): Promise<PreparedSql> {
   const statement = await db.connection.prepare(bodyOf(sql));
   // Read from each result: with parameters of unknown type the planner cannot name them up front.
   let columns: string[] = [];

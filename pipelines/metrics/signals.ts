@@ -2,6 +2,7 @@ import type { Db } from '../lib/db.ts';
 import { addDays, monthsEnding, type Period } from '../lib/periods.ts';
 import type { MetricDefinition } from './catalog.ts';
 import { round, type MetricRun } from './runMetrics.ts';
+import { inTwoLanes } from './lanes.ts';
 import { runForPeriods } from './periodsSql.ts';
 import { xmr, type MetricSpc, type Rule, type Signal } from './spc.ts';
 
@@ -28,13 +29,14 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
   const periodMonths = monthsEnding(run.period.end, monthsIn(run.period)).filter((m) => m.end <= run.asOf);
   if (periodMonths.length === 0) return;
   const baseline = monthsEnding(addDays(run.period.start, -1), settings.baselineMonths).filter((m) => m.start >= covered);
-  for (const metric of catalog) {
-    const result = run.results.find((r) => r.id === metric.meta.id);
-    if (!result || metric.meta.breakdown || metric.meta.at_as_of) continue;
+  const measures = catalog.filter((metric) => !metric.meta.breakdown && !metric.meta.at_as_of && run.results.some((r) => r.id === metric.meta.id));
+  // On two connections at once, as the metrics are (lanes.ts).
+  await inTwoLanes(db, measures, async (lane, metric) => {
+    const result = run.results.find((r) => r.id === metric.meta.id)!;
     // Every month in one statement (periodsSql.ts), not one run a month: about 30 runs of each
     // of some 15 measures took half of a small pack's metrics stage.
     const months = [...baseline, ...periodMonths];
-    const { rows } = await runForPeriods(db, metric.sql, months, { as_of: run.asOf });
+    const { rows } = await runForPeriods(lane, metric.sql, months, { as_of: run.asOf });
     const values = months.map((month, i) => {
       const row = rows[i];
       // A provisional month (a window not yet closed, INC-05's 28 days) is no evidence either way.
@@ -43,7 +45,7 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
     });
     const known = values.filter((v): v is { month: Period; value: number } => v.value !== null);
     const baselineKnown = known.filter((v) => v.month.end < run.period.start);
-    if (baselineKnown.length < MIN_BASELINE) continue;
+    if (baselineKnown.length < MIN_BASELINE) return;
     const chart = xmr(
       known.map((v) => v.value),
       { baseline: baselineKnown.length },
@@ -63,7 +65,7 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
               metric.meta.direction,
             ),
     };
-  }
+  });
 }
 
 function signalOf(points: { month: string; rules: Rule[]; side: 'high' | 'low' }[], direction: 'up' | 'down' | 'neutral'): Signal {

@@ -15,7 +15,7 @@ export interface Models {
 }
 
 export async function buildModels(db: Db, queriesDir: string): Promise<Models> {
-  await db.run(readFileSync(join(queriesDir, 'macros.sql'), 'utf8'));
+  await db.session(readFileSync(join(queriesDir, 'macros.sql'), 'utf8'));
   const dir = join(queriesDir, 'models');
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -24,7 +24,7 @@ export async function buildModels(db: Db, queriesDir: string): Promise<Models> {
     const name = basename(file, '.sql');
     const sql = readFileSync(join(dir, file), 'utf8').trim().replace(/;\s*$/, '');
     try {
-      await db.run(`create or replace temp view ${ident(name)} as ${sql}`);
+      await db.session(`create or replace temp view ${ident(name)} as ${sql}`);
     } catch (error) {
       throw new UsageError(`The model queries/models/${file} does not run (${(error as Error).message.split('\n')[0]}); fix the SQL.`);
     }
