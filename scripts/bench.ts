@@ -31,6 +31,8 @@ import { benchRegion, regionTable, type RegionResult } from './bench/regional.ts
 import { measureStartup, measureSuite, startupTable, startupVerdicts, type StartupResults } from './bench/startup.ts';
 import { runStep } from './bench/worker.ts';
 
+/** The document whose table --update-docs replaces (declared before the top-level code that uses it). */
+const PERFORMANCE_DOC = 'docs/performance.md';
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: SIZES.map((s) => s.id).join(',') },
@@ -198,8 +200,6 @@ function regionOf(size: BenchSize, incidents: number): BenchSize {
   if (!Number.isSafeInteger(incidents) || incidents < (size.forces ?? 1)) throw new Error(`--region-incidents takes a whole number of incidents, at least one per force; got "${values['region-incidents']}".`);
   return { ...size, incidents, label: `region: ${size.forces} forces, 10 years, ${incidents.toLocaleString('en-GB')} incidents` };
 }
-
-const PERFORMANCE_DOC = 'docs/performance.md';
 
 /** Replaces the table between the bench markers in docs/performance.md, so it shows the latest run. */
 function updatePerformanceDoc(table: string, header: string[]): void {

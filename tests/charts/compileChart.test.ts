@@ -172,3 +172,19 @@ describe('figures and labels', () => {
     expect(listNames(['A', 'B', 'C'])).toBe('A, B and C');
   });
 });
+
+describe('drawings kept in the process', () => {
+  it('draws a chart again only when its spec or rows differ, and gives back the warnings each time', async () => {
+    const spilling = bars({ width: 40, encoding: { y: { field: 'key', type: 'nominal', axis: { labelLimit: 400 } }, x: { field: 'value', type: 'quantitative' } } });
+    const first = await compileChart(bars(), ROWS, OPTIONS);
+    const other = await compileChart(bars(), [ROWS[0]!, { key: 'B', value: 9 }], OPTIONS);
+    // A different value is a different drawing: the bar for B is longer.
+    expect(other.svg).not.toBe(first.svg);
+    expect(await compileChart(bars(), ROWS, OPTIONS)).toEqual(first);
+    const warned = await compileChart(spilling, [{ key: 'A much longer category name than fits', value: 3 }], OPTIONS);
+    const again = await compileChart(spilling, [{ key: 'A much longer category name than fits', value: 3 }], OPTIONS);
+    expect(warned.warnings.length).toBeGreaterThan(0);
+    expect(again.warnings).toEqual(warned.warnings);
+    expect(again.svg).toBe(warned.svg);
+  });
+});
