@@ -65,6 +65,13 @@ describe('boardpack refresh', () => {
     // The last run failed: the pack says so on its cover.
     expect(manifest().warnings[0]).toBe(`The last refresh, started 2025-10-14 01:30 UTC, failed: Nothing is loaded yet and the inbox ${join(dir, 'inbox')} holds no exports ready to load; put the exports there and run again.`);
     expect(manifest().metrics.find((m) => m.id === 'INC-01')?.value).toBe(2);
+    // The public edition was built from the figures measured for the board edition; verify measures
+    // both again from the archived exports, on its own, and finds the same.
+    for (const edition of ['board', 'public']) {
+      const verified = await boardpack('2025-10-14T01:32:00Z', 'verify', join(dir, 'out', `2025-26-Q2-${edition}`));
+      expect(verified.stdout, verified.stderr).toMatch(/^Verified: all \d+ figures recompute/m);
+      expect(verified.code).toBe(0);
+    }
   });
 
   it('keeps the pack when nothing is new, and rebuilds it when an export arrives', async () => {

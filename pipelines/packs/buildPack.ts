@@ -1,3 +1,4 @@
+import type { MetricRun } from '../metrics/runMetrics.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,8 @@ export interface PackOptions {
   banners?: string[];
   /** Record its figures as an issued pack's (default true; a draft or a pack outside the configured out folder is not). */
   record?: boolean;
+  /** Figures measured for another edition of the same pack in this run (composePack.ts, `measured`). */
+  measured?: Map<string, MetricRun>;
 }
 
 export interface BuildContext {
@@ -89,7 +92,16 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     stage('snapshot');
     // A public pack is audited against every public pack already issued in the out folder.
     const issued = options.edition === 'public' ? readIssuedPublicPacks(options.out) : undefined;
-    const request = { pack: options.pack ?? 'board', period: options.period, asOf: options.asOf, edition: options.edition, generatedAt: ctx.clock.now().toISOString(), issued, ...(options.area !== undefined ? { area: options.area } : {}) };
+    const request = {
+      pack: options.pack ?? 'board',
+      period: options.period,
+      asOf: options.asOf,
+      edition: options.edition,
+      generatedAt: ctx.clock.now().toISOString(),
+      issued,
+      ...(options.area !== undefined ? { area: options.area } : {}),
+      ...(options.measured ? { measured: options.measured } : {}),
+    };
     const computed = await computePack(db, request, config, snapshot);
     const { manifest, sql, previousLabel, chartRows } = computed;
     stage('metrics');
@@ -136,6 +148,8 @@ export interface ComputeRequest {
   hide?: PackAudit['added'];
   /** An area pack's local policing area. */
   area?: string;
+  /** Figures measured for another edition of the same pack in this run (never given by verify). */
+  measured?: Map<string, MetricRun>;
 }
 
 /** Steps 2 and 3: the definition and every figure, nothing written; `verify` recomputes a pack with this. */

@@ -7,7 +7,7 @@ import type { ChartSpec } from '../charts/chartSpecs.ts';
 import { loadCatalog } from '../metrics/catalog.ts';
 import { runChartQueries, type ChartRows } from '../metrics/chartQueries.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
-import { runMetrics } from '../metrics/runMetrics.ts';
+import { type MetricRun, runMetrics } from '../metrics/runMetrics.ts';
 import { addSignals } from '../metrics/signals.ts';
 import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
@@ -45,6 +45,11 @@ export interface PackRequest {
   hide?: PackAudit['added'];
   /** An area pack's local policing area (`build --area`). */
   area?: string;
+  /**
+   * Figures already measured in this process, for a caller building several editions of one pack
+   * (the nightly refresh). Never given by `verify`, which must measure for itself.
+   */
+  measured?: Map<string, MetricRun>;
 }
 
 export interface ComposedPack {
@@ -72,16 +77,23 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   const relations = loadRelations(all);
   // Only what the pack shows is computed, in the pack's order.
   const catalog = metricsOfPack(definition, charts).map((id) => all.find((m) => m.meta.id === id)!);
-  const run = await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
+  // The same pack of the same snapshot, period and date measures the same in either edition: a
+  // refresh building both measures once (request.measured), each edition working on its own copy.
+  const measuredKey = JSON.stringify([snapshot.id, definition.name, area ?? null, period.id, asOf, catalog.map((m) => m.sqlSha256)]);
+  const kept = request.measured?.get(measuredKey);
+  const run = kept ? structuredClone(kept) : await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
   // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
   checkPartsAddUp(run.results, relations);
   checkRatioLinks(run.results, relations);
   const queried = charts.filter((c) => c.query !== null).map((c) => ({ chart: c.id, query: c.query! }));
   const chartRows = edition === 'board' ? await runChartQueries(db, config.queriesDir, queried, period, asOf) : {};
-  // ACT-01/02 earlier values from the tracker's history, and the action log.
-  await addActionHistory(db, run, config.queriesDir);
-  // Statistical process control, so the summary reports signals, not noise.
-  await addSignals(db, catalog, run, config.spc);
+  if (!kept) {
+    // ACT-01/02 earlier values from the tracker's history, and the action log.
+    await addActionHistory(db, run, config.queriesDir);
+    // Statistical process control, so the summary reports signals, not noise.
+    await addSignals(db, catalog, run, config.spc);
+    request.measured?.set(measuredKey, structuredClone(run));
+  }
   const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
   const dataQuality = await runDataQuality(db, config.queriesDir, { as_of: asOf, max_age_days: config.dataQuality.maxAgeDays, start: period.start, end: period.end });
   const inputs = await db.all<PackInput>(

@@ -9,6 +9,7 @@ import { describeError, WorkError } from '../lib/errors.ts';
 import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
 import { reconcileLatest } from '../packs/latestPointer.ts';
 import { preloadCharts } from '../charts/compileChart.ts';
+import type { MetricRun } from '../metrics/runMetrics.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { tmpdir } from 'node:os';
@@ -162,9 +163,11 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     const asOf = londonDate(ctx.clock.now());
     const banners = await bannersFor(db, previous, asOf, config.dataQuality.maxAgeDays);
     const loadedNew = outcome.files.some((f) => f.status === 'loaded');
+    // Each pack's figures are measured once for both its editions (composePack.ts).
+    const measured = new Map<string, MetricRun>();
     // Force-level packs first, then the region's, then one per area (plannedPacks.ts says why).
     for (const planned of plannedPacks(config, asOf)) {
-      const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, ...(planned.area !== undefined ? { area: planned.area } : {}) };
+      const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, measured, ...(planned.area !== undefined ? { area: planned.area } : {}) };
       const name = planned.folder;
       const hadPdf = hasPdf(join(config.out, name));
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
