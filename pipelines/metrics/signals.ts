@@ -29,10 +29,12 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
   const periodMonths = monthsEnding(run.period.end, monthsIn(run.period)).filter((m) => m.end <= run.asOf);
   if (periodMonths.length === 0) return;
   const baseline = monthsEnding(addDays(run.period.start, -1), settings.baselineMonths).filter((m) => m.start >= covered);
-  const measures = catalog.filter((metric) => !metric.meta.breakdown && !metric.meta.at_as_of && run.results.some((r) => r.id === metric.meta.id));
+  const measures = catalog.flatMap((metric) => {
+    const result = run.results.find((r) => r.id === metric.meta.id);
+    return result && !metric.meta.breakdown && !metric.meta.at_as_of ? [{ metric, result }] : [];
+  });
   // On two connections at once, as the metrics are (lanes.ts).
-  await inTwoLanes(db, measures, async (lane, metric) => {
-    const result = run.results.find((r) => r.id === metric.meta.id)!;
+  await inTwoLanes(db, measures, async (lane, { metric, result }) => {
     // Every month in one statement (periodsSql.ts), not one run a month: about 30 runs of each
     // of some 15 measures took half of a small pack's metrics stage.
     const months = [...baseline, ...periodMonths];
