@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { AuditModel, Cell, Relation, Route } from './auditModel.ts';
@@ -49,6 +50,19 @@ const CAP = 10_000_000;
 // highs ships CommonJS types for an ES module build: its loader is the module's default export.
 const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).default;
 let solver: Promise<Highs> | null = null;
+
+/**
+ * The solver's WebAssembly compiled by V8's baseline compiler only. By default V8 also
+ * recompiles the module's hot functions with its optimising compiler on background threads,
+ * and a public build (one audit a process) waited for that: about 300 ms of a 2 s build and
+ * 600 ms of CPU, for linear programs of a few dozen cells that the baseline code solves in
+ * less time than the recompiling took (docs/performance.md). The flag applies to WebAssembly
+ * compiled after it is set, and nothing else in boardpack compiles any.
+ */
+function compileHighs(): Promise<Highs> {
+  setFlagsFromString('--liftoff-only');
+  return loadHighs();
+}
 const answered = new Map<string, [number, number][] | null>();
 
 /**
@@ -57,7 +71,7 @@ const answered = new Map<string, [number, number][] | null>();
  * packs were, and nothing this pack prints can change them.
  */
 export async function auditRanges(model: AuditModel, policy: AuditPolicy, focus?: (cell: string) => boolean): Promise<AuditResult> {
-  const highs = await (solver ??= loadHighs());
+  const highs = await (solver ??= compileHighs());
   const { cells, relations } = model;
   const free = (id: string) => {
     const c = cells.get(id)!;
