@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../pipelines/cli.ts';
-import { chromiumMissing, launchChromium } from '../../pipelines/lib/chromium.ts';
+import { chromiumMissing } from '../../pipelines/lib/chromium.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
 import { printPackPdf } from '../../pipelines/packs/packPdf.ts';
 import { printPdfWith } from '../../pipelines/packs/printPdf.ts';
@@ -55,12 +55,13 @@ export function describeInBrowser(name: string, body: () => void, needs: { poppl
   }
 }
 
-/** The Chromium all browser test files share (tests/support/browserServer.ts), or a new one when run without it. */
+/** The Chromium all browser test files share (tests/support/browserServer.ts), started by the first to ask. */
 export async function connectBrowser(): Promise<Browser> {
-  const endpoint = inject('browserEndpoint');
-  if (!endpoint) return launchChromium();
+  const answer = await fetch(inject('browserBroker'));
+  const text = await answer.text();
+  if (!answer.ok) throw new Error(text);
   const { chromium } = await import('playwright-core');
-  return chromium.connect(endpoint);
+  return chromium.connect(text);
 }
 
 /**

@@ -18,7 +18,7 @@ const LONGEST_FIRST = [
   'tests/packs/pdf.test.ts',
 ];
 
-/** Files of other projects that start between the first browser file and the next ones (see below). */
+/** Other files that start between the first browser file and the next ones (see below). */
 const AFTER_FIRST_BROWSER_FILE = 3;
 
 export default class LongestFirst extends BaseSequencer {
@@ -43,10 +43,10 @@ export default class LongestFirst extends BaseSequencer {
  * The first browser file builds the shared sample packs (several seconds); a browser file started
  * meanwhile on the other worker only waits for them, holding the worker idle. Its recorded
  * duration then includes the wait, so vitest starts it early again next time. The other browser
- * files go after a few files of the other project, by when the packs are built.
+ * files go after a few other files, by when the packs are built.
  */
 function spreadBrowserFiles(files: TestSpecification[]): TestSpecification[] {
-  const isBrowser = (file: TestSpecification) => file.project.name === 'browser';
+  const isBrowser = (file: TestSpecification) => file.moduleId.includes('/tests/browser/');
   const first = files.find(isBrowser);
   if (!first) return files;
   const later = files.filter((file) => isBrowser(file) && file !== first);
