@@ -156,7 +156,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** Runs axe on the page with the WCAG 2.0-2.2 A and AA rules: what it found, and what it could not decide. */
 export async function runAxe(page: Page): Promise<{ violations: AxeResult[]; incomplete: AxeResult[] }> {
-  await page.addScriptTag({ content: axeSource });
+  // Once a page: a page checked at several widths keeps the axe it was given.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
   return page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeResult[]; incomplete: AxeResult[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
