@@ -70,10 +70,11 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
 /**
  * Drawings already made in this process, by spec and rows. Drawing is a pure function of them,
  * and a refresh draws the same chart more than once: the board and public editions share every
- * chart with nothing withheld. Bounded, oldest out first.
+ * chart with nothing withheld, and a force with area packs has some ten packs of nine charts.
+ * Bounded (a drawing is some 10-40 kB of SVG), oldest out first.
  */
 const drawn = new Map<string, { svg: string; warnings: string[] }>();
-const DRAWINGS_KEPT = 64;
+const DRAWINGS_KEPT = 256;
 
 /** Forgets every drawing kept: the chart benchmark times drawing, not looking one up. */
 export function forgetDrawings(): void {
