@@ -65,8 +65,9 @@ export async function connectBrowser(): Promise<Browser> {
 }
 
 /**
- * Both editions of the sample pack, built and printed to PDF once for all browser test files, in the
- * folder the global set-up gives: the first file to ask builds them while the others wait.
+ * Both editions of the sample pack, built and printed to PDF once for every test file that reads them (the
+ * browser files, tests/packs/words.test.ts), in the folder the global set-up gives: the first file to ask
+ * builds them while the others wait.
  * Read them, never change them: a file that needs a changed pack writes a copy in its own folder.
  */
 export async function samplePacks(): Promise<Record<'board' | 'public', string>> {
@@ -85,12 +86,15 @@ export async function samplePacks(): Promise<Record<'board' | 'public', string>>
   try {
     if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
     const packs = (await buildSamplePacks(dir, ['board', 'public'])) as Record<'board' | 'public', string>;
-    // Printed as \`build --pdf\` prints (tests/packs/pdf.test.ts runs that), in the run's shared Chromium.
-    const browser = await connectBrowser();
-    try {
-      for (const html of Object.values(packs)) await printPackPdf(dirname(html), (from, to) => printPdfWith(browser, from, to));
-    } finally {
-      await browser.close();
+    // Printed as \`build --pdf\` prints (tests/packs/pdf.test.ts runs that), in the run's shared Chromium. Without
+    // Chromium the browser tests skip themselves, and the other readers of these packs need no PDF.
+    if (chromiumMissing() === null) {
+      const browser = await connectBrowser();
+      try {
+        for (const html of Object.values(packs)) await printPackPdf(dirname(html), (from, to) => printPdfWith(browser, from, to));
+      } finally {
+        await browser.close();
+      }
     }
     writeFileSync(built, JSON.stringify(packs));
     return packs;

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { main } from '../../pipelines/cli.ts';
-import { fixedClock } from '../../pipelines/lib/clock.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { decodeEntities, lintWords, readableText, type WordsContext } from '../../pipelines/packs/wordsLint.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
+import { samplePacks } from '../browser/browser.ts';
 
 // The words lint on the sample pack, both editions: no file path, configuration key, dataset
 // identifier, doubled unit, unitless change or mislabelled hash reaches a reader.
@@ -13,17 +11,14 @@ import type { Manifest } from '../../pipelines/packs/manifest.ts';
 const DATASETS = readdirSync(resolve('queries/contracts'))
   .filter((f) => f.endsWith('.json') && f !== 'personal.json')
   .map((f) => f.slice(0, -5));
-let dir: string;
 const packs: Record<string, { html: string; context: WordsContext }> = {};
 
+// The sample packs the browser tests read (built once a run, both editions, with the sample
+// commentary, as `npm start` builds them): read, never changed.
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'boardpack-words-'));
-  const io = { stdout: () => {}, stderr: () => {}, clock: fixedClock('2026-10-14T12:00:00Z'), cwd: dir };
-  const db = join(dir, 'db.duckdb');
-  expect(await main(['--db', db, 'ingest', resolve('fixtures/sample')], io)).toBe(0);
-  for (const edition of ['board', 'public']) {
-    expect(await main(['--db', db, 'build', '--period', '2026-27-Q2', '--as-of', '2026-10-14', '--edition', edition], io)).toBe(0);
-    const folder = join(dir, 'out', `2026-27-Q2-${edition}`);
+  const built = await samplePacks();
+  for (const edition of ['board', 'public'] as const) {
+    const folder = dirname(built[edition]);
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Manifest;
     packs[edition] = {
       html: readFileSync(join(folder, 'index.html'), 'utf8'),
@@ -31,7 +26,6 @@ beforeAll(async () => {
     };
   }
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('board-facing words of the sample pack', () => {
   it.each(['board', 'public'])('%s edition: nothing for a reader to trip on', (edition) => {
