@@ -42,9 +42,8 @@ export default class LongestFirst extends BaseSequencer {
 /**
  * The first browser file builds the shared sample packs (several seconds); a browser file (or the
  * words lint, which reads them too) started meanwhile on the other worker only waits for them,
- * holding the worker idle. Its recorded
- * duration then includes the wait, so vitest starts it early again next time. The other browser
- * files go after a few other files, by when the packs are built.
+ * holding the worker idle. Its recorded duration then includes the wait, so vitest starts it early
+ * again next time. The other readers go after a few other files, by when the packs are built.
  */
 function spreadBrowserFiles(files: TestSpecification[]): TestSpecification[] {
   const isBrowser = (file: TestSpecification) => file.moduleId.includes('/tests/browser/') || file.moduleId.endsWith('/tests/packs/words.test.ts');
