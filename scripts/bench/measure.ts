@@ -33,6 +33,22 @@ export function rssMethod(): RssMethod {
   return method;
 }
 
+/**
+ * `node <bin> args` as runChild runs it, failing with the command's own `boardpack:` sentences
+ * (or the end of its stderr) when it exits non-zero. `shown` is the command as the error names it.
+ */
+export async function runBoardpack(bin: string, args: string[], options: { cwd: string; shown: string[] }): Promise<ChildRun> {
+  const child = await runChild(process.execPath, [bin, ...args], { cwd: options.cwd });
+  if (child.code !== 0) {
+    const said = child.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('boardpack:'))
+      .join(' ');
+    throw new Error(`boardpack ${options.shown.join(' ')} exited ${child.code}: ${said || child.stderr.slice(-500)}`);
+  }
+  return child;
+}
+
 export function runChild(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ChildRun> {
   const how = rssMethod();
   const timeFile = join(tmpdir(), `boardpack-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);

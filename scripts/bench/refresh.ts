@@ -6,7 +6,7 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './data.ts';
-import { runChild } from './measure.ts';
+import { runBoardpack } from './measure.ts';
 
 /** How a refresh is run: what to set up in the work folder, then the CLI commands. */
 export interface RefreshMethod {
@@ -60,15 +60,7 @@ export async function cliRefresh(exportsDir: string, period: string, asOf: strin
   const run: RefreshRun = { ms: 0, cpuMs: 0, processes: [] };
   mkdirSync(work, { recursive: true });
   for (const command of method.commands(work, exportsDir, period, asOf)) {
-    const args = [join(repoRoot, 'bin/boardpack.js'), '--db', join(work, 'boardpack.duckdb'), '--verbose', ...command];
-    const child = await runChild(process.execPath, args, { cwd: work });
-    if (child.code !== 0) {
-      const said = child.stderr
-        .split('\n')
-        .filter((l) => l.startsWith('boardpack:'))
-        .join(' ');
-      throw new Error(`boardpack ${command.join(' ')} exited ${child.code}: ${said || child.stderr.slice(-500)}`);
-    }
+    const child = await runBoardpack(join(repoRoot, 'bin/boardpack.js'), ['--db', join(work, 'boardpack.duckdb'), '--verbose', ...command], { cwd: work, shown: command });
     run.ms += child.ms;
     run.cpuMs = run.cpuMs === null || child.cpuMs === null ? null : run.cpuMs + child.cpuMs;
     run.processes.push({ command: command[0]!, ms: child.ms, cpuMs: child.cpuMs, peakMb: child.peakMb, stages: stageTimings(child.stderr) });

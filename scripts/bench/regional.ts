@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureExports, PERIOD, REGION_WINDOW, repoRoot, WINDOW, workDir, type BenchSize, type Exports } from './data.ts';
-import { median, peak, runChild, type ChildRun } from './measure.ts';
+import { median, peak, runBoardpack, type ChildRun } from './measure.ts';
 import { cliRefresh, nightlyRefreshWith, stageTimings, type RefreshRun } from './refresh.ts';
 
 /** The forces the West Midlands regional unit serves. */
@@ -109,16 +109,8 @@ async function regionRun(work: string, forces: typeof REGION_FORCES, exports: Ex
   return sample;
 }
 
-async function cli(cwd: string, args: string[]): Promise<ChildRun> {
-  const child = await runChild(process.execPath, [bin, ...args], { cwd });
-  if (child.code !== 0) {
-    const said = child.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('boardpack:'))
-      .join(' ');
-    throw new Error(`boardpack ${args.join(' ')} exited ${child.code}: ${said || child.stderr.slice(-500)}`);
-  }
-  return child;
+function cli(cwd: string, args: string[]): Promise<ChildRun> {
+  return runBoardpack(bin, args, { cwd, shown: args });
 }
 
 /** The hub's pack must have read every force's files, or its time says nothing. */

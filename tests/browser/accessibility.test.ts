@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { connectBrowser, describeInBrowser, describeViolations, openPack, runAxe, samplePacks, screenshotPath, type OpenedPack } from './browser.ts';
+import { connectBrowser, describeInBrowser, describeViolations, openPack, runAxe, screenshotPath, type OpenedPack } from './browser.ts';
+import { samplePacks } from '../support/samplePacks.ts';
 
 // Both editions of the sample pack in Chromium, as people use them, each opened once and taken
 // from a desktop (1280 px) to phones (375 and 320 px):

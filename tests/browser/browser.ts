@@ -1,20 +1,16 @@
 import { describe, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { main } from '../../pipelines/cli.ts';
 import { chromiumMissing } from '../../pipelines/lib/chromium.ts';
-import { fixedClock } from '../../pipelines/lib/clock.ts';
-import { printPackPdf } from '../../pipelines/packs/packPdf.ts';
-import { printPdfWith } from '../../pipelines/packs/printPdf.ts';
 import { artefactDir } from '../support/artefacts.ts';
 
 /**
- * What every browser test file shares: Debian's Chromium (one for the run), the sample
- * packs built with the pinned clock, a page that records its console errors and refuses
+ * What every browser test file shares: Debian's Chromium (one for the run; the sample packs
+ * they read are tests/support/samplePacks.ts), a page that records its console errors and refuses
  * and records every request but the pack itself, axe, and where screenshots go.
  *
  * Without Chromium (or poppler-utils, for the print tests) the tests are skipped with a
@@ -23,12 +19,6 @@ import { artefactDir } from '../support/artefacts.ts';
  */
 
 export const SCREENSHOTS = artefactDir('screenshots');
-/**
- * The sample exports run from October 2024 to September 2026: its last quarter, with a year before it to compare,
- * as of the date the data runs to, as `npm start` builds it (`--as-of extract`), with the sample commentary.
- */
-export const PERIOD = '2026-27-Q2';
-export const AS_OF = '2026-09-30';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -62,62 +52,6 @@ export async function connectBrowser(): Promise<Browser> {
   if (!answer.ok) throw new Error(text);
   const { chromium } = await import('playwright-core');
   return chromium.connect(text);
-}
-
-/**
- * Both editions of the sample pack, built and printed to PDF once for every test file that reads them (the
- * browser files, tests/packs/words.test.ts), in the folder the global set-up gives: the first file to ask
- * builds them while the others wait.
- * Read them, never change them: a file that needs a changed pack writes a copy in its own folder.
- */
-export async function samplePacks(): Promise<Record<'board' | 'public', string>> {
-  const dir = inject('samplePacksDir');
-  const built = join(dir, 'packs.json');
-  const building = join(dir, 'building');
-  for (;;) {
-    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
-    try {
-      mkdirSync(building);
-      break;
-    } catch {
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-    }
-  }
-  try {
-    if (existsSync(built)) return JSON.parse(readFileSync(built, 'utf8')) as Record<'board' | 'public', string>;
-    const packs = (await buildSamplePacks(dir, ['board', 'public'])) as Record<'board' | 'public', string>;
-    // Printed as \`build --pdf\` prints (tests/packs/pdf.test.ts runs that), in the run's shared Chromium. Without
-    // Chromium the browser tests skip themselves, and the other readers of these packs need no PDF.
-    if (chromiumMissing() === null) {
-      const browser = await connectBrowser();
-      try {
-        for (const html of Object.values(packs)) await printPackPdf(dirname(html), (from, to) => printPdfWith(browser, from, to));
-      } finally {
-        await browser.close();
-      }
-    }
-    writeFileSync(built, JSON.stringify(packs));
-    return packs;
-  } finally {
-    rmSync(building, { recursive: true, force: true });
-  }
-}
-
-/** Ingests fixtures/sample into a fresh database in `dir` and builds Q2 2026-27 in each edition; returns their index.html paths. */
-export async function buildSamplePacks(dir: string, editions: ('board' | 'public')[], extra: string[] = []): Promise<Record<string, string>> {
-  // Run in `dir`, so the database and its archive of the exports stay in the temp folder.
-  let stderr = '';
-  const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), clock: fixedClock(`${AS_OF}T12:00:00Z`), cwd: dir };
-  const db = join(dir, 'db.duckdb');
-  cpSync(resolve('commentary'), join(dir, 'commentary'), { recursive: true });
-  if ((await main(['--db', db, 'ingest', resolve('fixtures/sample')], io)) !== 0) throw new Error(`ingesting fixtures/sample failed: ${stderr}`);
-  const packs: Record<string, string> = {};
-  for (const edition of editions) {
-    const code = await main(['--db', db, 'build', '--period', PERIOD, '--as-of', AS_OF, '--edition', edition, '--out', join(dir, 'out'), ...extra], io);
-    if (code !== 0) throw new Error(`building the ${edition} edition failed: ${stderr}`);
-    packs[edition] = join(dir, 'out', `${PERIOD}-${edition}`, 'index.html');
-  }
-  return packs;
 }
 
 export interface OpenedPack {

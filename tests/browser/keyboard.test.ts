@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { connectBrowser, describeInBrowser, openPack, runAxe, samplePacks } from './browser.ts';
+import { connectBrowser, describeInBrowser, openPack, runAxe } from './browser.ts';
+import { samplePacks } from '../support/samplePacks.ts';
 
 // The board pack in Chromium by keyboard (the contents reached and followed), and the checks of
 // accessibility.test.ts shown to catch a broken pack. Apart from that file, so the two run side by side.

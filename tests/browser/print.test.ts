@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PDF_OPTIONS } from '../../pipelines/packs/printPdf.ts';
-import { describeInBrowser, connectBrowser, openPack, samplePacks, screenshotPath } from './browser.ts';
+import { describeInBrowser, connectBrowser, openPack, screenshotPath } from './browser.ts';
+import { samplePacks } from '../support/samplePacks.ts';
 import { fragmentPages, markFragments, pageCount, pageTexts, pdfInfo, renderPage, splits } from './pdfPages.ts';
 
 // `boardpack build --pdf` on the sample packs, read back with poppler-utils: A4 with the

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decodeEntities, lintWords, readableText, type WordsContext } from '../../pipelines/packs/wordsLint.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
-import { samplePacks } from '../browser/browser.ts';
+import { samplePacks } from '../support/samplePacks.ts';
 
 // The words lint on the sample pack, both editions: no file path, configuration key, dataset
 // identifier, doubled unit, unitless change or mislabelled hash reaches a reader.

@@ -46,10 +46,10 @@ export default class LongestFirst extends BaseSequencer {
  * again next time. The other readers go after a few other files, by when the packs are built.
  */
 function spreadBrowserFiles(files: TestSpecification[]): TestSpecification[] {
-  const isBrowser = (file: TestSpecification) => file.moduleId.includes('/tests/browser/') || file.moduleId.endsWith('/tests/packs/words.test.ts');
-  const first = files.find(isBrowser);
+  const readsSamplePacks = (file: TestSpecification) => file.moduleId.includes('/tests/browser/') || file.moduleId.endsWith('/tests/packs/words.test.ts');
+  const first = files.find(readsSamplePacks);
   if (!first) return files;
-  const later = files.filter((file) => isBrowser(file) && file !== first);
+  const later = files.filter((file) => readsSamplePacks(file) && file !== first);
   const others = files.filter((file) => !later.includes(file));
   others.splice(Math.min(others.length, others.indexOf(first) + 1 + AFTER_FIRST_BROWSER_FILE), 0, ...later);
   return others;
