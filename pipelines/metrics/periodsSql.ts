@@ -7,8 +7,8 @@ import { bindParams, plainRow, type SqlParams } from './runSql.ts';
  * earlier and the 13 months of its series, as one statement instead of one per period (a pack
  * ran about 170). The metric's SQL is run unchanged as a lateral subquery of a table of the
  * periods, its `$start` and `$end` read from that table's row; the dates are still bound as
- * parameters, never written into the SQL. Only for metrics that give one row per period: a
- * breakdown's rows come in the order its SQL gives, which a join does not keep.
+ * parameters, never written into the SQL. A join does not keep the order of the rows the SQL
+ * gives, so a breakdown's own order is read from a query of its period alone (runMetrics.ts).
  */
 
 export interface PeriodBounds {
@@ -19,6 +19,8 @@ export interface PeriodBounds {
 export interface PeriodRows {
   /** The metric's row for each period, in the order given (undefined where it gave none). */
   rows: (Record<string, unknown> | undefined)[];
+  /** Every row the metric gave for each period, in no particular order. */
+  allRows: Record<string, unknown>[][];
   /** The metric's own columns, so a missing `value` can be named. */
   columns: string[];
   /** The most rows any one period gave (a single-row metric gives at most one). */
@@ -41,13 +43,9 @@ export async function runForPeriods(db: Pick<Reader, 'connection'>, sql: string,
   const bound: Record<string, DuckDBValue> = bindParams(grouped, periodParams);
   const reader = await db.connection.runAndReadAll(grouped, bound);
   const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-  const byPeriod: (Record<string, unknown> | undefined)[] = periods.map(() => undefined);
-  const counts = periods.map(() => 0);
+  const allRows: Record<string, unknown>[][] = periods.map(() => []);
   // A single-row metric gives one row a period (none where its SQL filters everything out).
-  for (const { __period_index: index, ...row } of rows) {
-    counts[Number(index)]! += 1;
-    byPeriod[Number(index)] ??= plainRow(row);
-  }
+  for (const { __period_index: index, ...row } of rows) allRows[Number(index)]!.push(plainRow(row));
   const columns = reader.columnNames().filter((c) => c !== '__period_index');
-  return { rows: byPeriod, columns, mostRows: Math.max(0, ...counts) };
+  return { rows: allRows.map((r) => r[0]), allRows, columns, mostRows: Math.max(0, ...allRows.map((r) => r.length)) };
 }

@@ -5,7 +5,7 @@ import { ragFor, type Rag } from './rag.ts';
 import { inTwoLanes } from './lanes.ts';
 import { runForPeriods } from './periodsSql.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
-import { prepareSql, type PreparedSql } from './runSql.ts';
+import { prepareSql } from './runSql.ts';
 import type { MetricSpc } from './spc.ts';
 
 /**
@@ -92,20 +92,45 @@ interface Measured {
   provisional: boolean;
 }
 
-async function measure(statement: PreparedSql, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await statement.run({ start: p.start, end: p.end, as_of: asOf });
-  } catch (error) {
+/** A breakdown for its period alone: its rows in the order its SQL gives them. */
+async function measureBreakdown(lane: Reader, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
+  const statement = await prepareSql(lane, metric.sql).catch((error: unknown) => {
     throw queryFailed(metric.sqlPath, error);
+  });
+  try {
+    const rows = await statement.run({ start: p.start, end: p.end, as_of: asOf }).catch((error: unknown) => {
+      throw queryFailed(metric.sqlPath, error);
+    });
+    checkMetricShape(metric.sqlPath, statement.columns, rows.length, true);
+    return breakdownOf(rows, metric);
+  } finally {
+    statement.close();
   }
-  checkMetricShape(metric.sqlPath, statement.columns, rows.length, metric.meta.breakdown === true);
-  if (metric.meta.breakdown) {
-    const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
-    const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
-    return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown, provisional: false };
-  }
-  return singleRow(rows[0]);
+}
+
+/**
+ * A breakdown for comparison periods, all in one statement (periodsSql.ts). Their rows are matched
+ * to the period's by key; they are put in the period's order first, so each total adds up in the
+ * same order whichever way the statement gave them.
+ */
+async function measureBreakdownAt(lane: Reader, metric: MetricDefinition, periods: Period[], asOf: string, order: string[]): Promise<Map<string, Measured>> {
+  const result = await runForPeriods(lane, metric.sql, periods, { as_of: asOf }).catch((error: unknown) => {
+    throw queryFailed(metric.sqlPath, error);
+  });
+  checkMetricShape(metric.sqlPath, result.columns, result.mostRows, true);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return new Map(
+    periods.map((p, i) => {
+      const rows = [...result.allRows[i]!].sort((a, b) => rank(String(a.key)) - rank(String(b.key)) || (String(a.key) < String(b.key) ? -1 : 1));
+      return [periodKey(p), breakdownOf(rows, metric)];
+    }),
+  );
+}
+
+function breakdownOf(rows: Record<string, unknown>[], metric: MetricDefinition): Measured {
+  const breakdown = rows.map((r) => ({ key: String(r.key), value: num(r.value) }));
+  const total = breakdown.reduce((sum, r) => sum + (r.value ?? 0), 0);
+  return { value: breakdown.length ? round(total, metric.meta.decimals) : null, numerator: null, denominator: null, rows: breakdown, provisional: false };
 }
 
 function singleRow(row: Record<string, unknown> | undefined): Measured {
@@ -118,39 +143,72 @@ export interface RunOptions {
   targets?: Targets;
   /** The pack section each metric is shown in (from the pack definition). */
   sections?: Record<string, string>;
+  /**
+   * Months measured too, for each single-row metric measured over periods, in the same statement
+   * as its own periods: the signals' baseline and the period's months (signals.ts). Measured on
+   * their own they were a second statement of each such metric, a fifth of a pack's metric time.
+   */
+  alsoMonths?: Period[];
 }
+
+/** A metric's value for one of RunOptions.alsoMonths; the internal evidence for signals, never published. */
+export interface MonthValue {
+  value: number | null;
+  provisional: boolean;
+}
+
+/** Each metric's values for RunOptions.alsoMonths, by metric id, then `start/end`. */
+export type MonthlyValues = Map<string, Map<string, MonthValue>>;
+
+export const periodKey = (p: { start: string; end: string }): string => `${p.start}/${p.end}`;
 
 type MeasureAt = (p: Period) => Promise<Measured>;
 
 export async function runMetrics(db: Db, catalog: MetricDefinition[], options: RunOptions): Promise<MetricRun> {
+  return (await runMetricsWithMonths(db, catalog, options)).run;
+}
+
+/** runMetrics, with each metric's values for `options.alsoMonths` beside the run. */
+export async function runMetricsWithMonths(db: Db, catalog: MetricDefinition[], options: RunOptions): Promise<{ run: MetricRun; monthly: MonthlyValues }> {
   const { period, asOf } = options;
   const previous = previousPeriod(period);
   const ago = yearAgo(period);
   const months = monthsEnding(period.end, 13);
+  const monthly: MonthlyValues = new Map();
   const measureOne = async (lane: Reader, metric: MetricDefinition): Promise<MetricResult> => {
     const context = { period, previous, ago, months, asOf, targets: options.targets, section: options.sections?.[metric.meta.id] ?? '' };
     if (!metric.meta.breakdown) {
-      // One query for every period the metric is shown for (periodsSql.ts).
-      const periods = [period, ...(metric.meta.at_as_of ? [] : [previous, ago]), ...(metric.meta.series ? months : [])];
+      // One query for every period the metric is shown for (periodsSql.ts), and the months asked for beside them.
+      const overPeriods = !metric.meta.at_as_of;
+      const shown = [period, ...(overPeriods ? [previous, ago] : []), ...(metric.meta.series ? months : [])];
+      const also = overPeriods ? (options.alsoMonths ?? []) : [];
+      const periods = [...new Map([...shown, ...also].map((p) => [periodKey(p), p])).values()];
       const result = await runForPeriods(lane, metric.sql, periods, { as_of: asOf }).catch((error: unknown) => {
         throw queryFailed(metric.sqlPath, error);
       });
       checkMetricShape(metric.sqlPath, result.columns, result.mostRows, false);
-      const measured = new Map(periods.map((p, i) => [`${p.start}/${p.end}`, singleRow(result.rows[i])]));
-      return resultFor(async (p) => measured.get(`${p.start}/${p.end}`)!, metric, context);
+      const measured = new Map(periods.map((p, i) => [periodKey(p), singleRow(result.rows[i])]));
+      if (also.length > 0) monthly.set(metric.meta.id, new Map(also.map((m) => [periodKey(m), { value: measured.get(periodKey(m))!.value, provisional: measured.get(periodKey(m))!.provisional }])));
+      return resultFor(async (p) => measured.get(periodKey(p))!, metric, context);
     }
-    // A breakdown keeps the order of its SQL's rows: planned once, run for each period.
-    const statement = await prepareSql(lane, metric.sql).catch((error: unknown) => {
-      throw queryFailed(metric.sqlPath, error);
-    });
-    try {
-      return await resultFor((p) => measure(statement, metric, p, asOf), metric, context);
-    } finally {
-      statement.close();
-    }
+    // A breakdown keeps the order of its SQL's rows for the period; the comparison periods' rows are found by key.
+    const current = await measureBreakdown(lane, metric, period, asOf);
+    const comparisons = metric.meta.at_as_of ? [] : [previous, ago];
+    const measured =
+      comparisons.length > 0
+        ? await measureBreakdownAt(
+            lane,
+            metric,
+            comparisons,
+            asOf,
+            current.rows!.map((r) => r.key),
+          )
+        : new Map<string, Measured>();
+    measured.set(periodKey(period), current);
+    return resultFor(async (p) => measured.get(periodKey(p))!, metric, context);
   };
   const results = await inTwoLanes(db, catalog, measureOne);
-  return { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results };
+  return { run: { period, previous, yearAgo: ago, asOf, partial: isPartial(period, asOf), results }, monthly };
 }
 
 async function resultFor(

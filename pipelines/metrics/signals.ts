@@ -1,9 +1,7 @@
 import type { Db } from '../lib/db.ts';
 import { addDays, monthsEnding, type Period } from '../lib/periods.ts';
 import type { MetricDefinition } from './catalog.ts';
-import { round, type MetricRun } from './runMetrics.ts';
-import { inTwoLanes } from './lanes.ts';
-import { runForPeriods } from './periodsSql.ts';
+import { periodKey, round, type MetricRun, type MonthlyValues } from './runMetrics.ts';
 import { xmr, type MetricSpc, type Rule, type Signal } from './spc.ts';
 
 export type { MetricSpc, Signal };
@@ -23,31 +21,36 @@ export interface SpcSettings {
 /** Fewer baseline months than this and the limits mean little: no signal is judged. */
 const MIN_BASELINE = 12;
 
-export async function addSignals(db: Db, catalog: MetricDefinition[], run: MetricRun, settings: SpcSettings): Promise<void> {
+/**
+ * The months the signals read, before the data's coverage is known: the baseline before the
+ * period and the period's months up to the as-of date. runMetrics measures them beside each
+ * metric's own periods (RunOptions.alsoMonths), in the same statement.
+ */
+export function signalMonths(period: Period, asOf: string, settings: SpcSettings): Period[] {
+  const periodMonths = monthsEnding(period.end, monthsIn(period)).filter((m) => m.end <= asOf);
+  if (periodMonths.length === 0) return [];
+  return [...monthsEnding(addDays(period.start, -1), settings.baselineMonths), ...periodMonths];
+}
+
+export async function addSignals(db: Db, catalog: MetricDefinition[], run: MetricRun, settings: SpcSettings, monthly: MonthlyValues): Promise<void> {
   const covered = await firstCoveredMonth(db);
   if (covered === null) return;
-  const periodMonths = monthsEnding(run.period.end, monthsIn(run.period)).filter((m) => m.end <= run.asOf);
-  if (periodMonths.length === 0) return;
-  const baseline = monthsEnding(addDays(run.period.start, -1), settings.baselineMonths).filter((m) => m.start >= covered);
-  const measures = catalog.flatMap((metric) => {
+  // Before the first month every dataset covers, zeros would mean "no data": those months are left out.
+  const months = signalMonths(run.period, run.asOf, settings).filter((m) => m.start >= run.period.start || m.start >= covered);
+  if (months.length === 0) return;
+  for (const metric of catalog) {
     const result = run.results.find((r) => r.id === metric.meta.id);
-    return result && !metric.meta.breakdown && !metric.meta.at_as_of ? [{ metric, result }] : [];
-  });
-  // On two connections at once, as the metrics are (lanes.ts).
-  await inTwoLanes(db, measures, async (lane, { metric, result }) => {
-    // Every month in one statement (periodsSql.ts), not one run a month: about 30 runs of each
-    // of some 15 measures took half of a small pack's metrics stage.
-    const months = [...baseline, ...periodMonths];
-    const { rows } = await runForPeriods(lane, metric.sql, months, { as_of: run.asOf });
-    const values = months.map((month, i) => {
-      const row = rows[i];
+    const measured = monthly.get(metric.meta.id);
+    if (!result || metric.meta.breakdown || metric.meta.at_as_of || !measured) continue;
+    const values = months.map((month) => {
+      const row = measured.get(periodKey(month));
+      if (row === undefined) throw new Error(`${metric.meta.id} was not measured for ${month.id}; runMetrics needs signalMonths() as alsoMonths`);
       // A provisional month (a window not yet closed, INC-05's 28 days) is no evidence either way.
-      const v = row?.value === null || row?.value === undefined || row?.provisional === true ? null : Number(row.value);
-      return { month, value: v !== null && Number.isFinite(v) ? v : null };
+      return { month, value: row.provisional ? null : row.value };
     });
     const known = values.filter((v): v is { month: Period; value: number } => v.value !== null);
     const baselineKnown = known.filter((v) => v.month.end < run.period.start);
-    if (baselineKnown.length < MIN_BASELINE) return;
+    if (baselineKnown.length < MIN_BASELINE) continue;
     const chart = xmr(
       known.map((v) => v.value),
       { baseline: baselineKnown.length },
@@ -67,7 +70,7 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
               metric.meta.direction,
             ),
     };
-  });
+  }
 }
 
 function signalOf(points: { month: string; rules: Rule[]; side: 'high' | 'low' }[], direction: 'up' | 'down' | 'neutral'): Signal {

@@ -7,8 +7,8 @@ import type { ChartSpec } from '../charts/chartSpecs.ts';
 import { loadCatalog } from '../metrics/catalog.ts';
 import { runChartQueries, type ChartRows } from '../metrics/chartQueries.ts';
 import { runDataQuality } from '../metrics/dataQuality.ts';
-import { type MetricRun, runMetrics } from '../metrics/runMetrics.ts';
-import { addSignals } from '../metrics/signals.ts';
+import { type MetricRun, runMetricsWithMonths } from '../metrics/runMetrics.ts';
+import { addSignals, signalMonths } from '../metrics/signals.ts';
 import { addActionHistory, publicActionLog, readActionLog } from './actionLog.ts';
 import { citeMetrics } from './cite.ts';
 import { readDataDates, refuseEmptyPeriod, staleDataBanner } from './dataDates.ts';
@@ -81,7 +81,11 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   // refresh building both measures once (request.measured), each edition working on its own copy.
   const measuredKey = JSON.stringify([snapshot.id, definition.name, area ?? null, period.id, asOf, catalog.map((m) => m.sqlSha256)]);
   const kept = request.measured?.get(measuredKey);
-  const run = kept ? structuredClone(kept) : await runMetrics(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts) });
+  // Measured with the months the signals read (signals.ts), in the same statement as each metric's own periods.
+  const measured = kept
+    ? { run: structuredClone(kept), monthly: new Map() }
+    : await runMetricsWithMonths(db, catalog, { period, asOf, targets: config.targets, sections: sectionOfMetrics(definition, charts), alsoMonths: signalMonths(period, asOf, config.spc) });
+  const run = measured.run;
   // The declared sums must hold in the board's own figures, or disclosure control rests on a false lattice.
   checkPartsAddUp(run.results, relations);
   checkRatioLinks(run.results, relations);
@@ -91,7 +95,7 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
     // ACT-01/02 earlier values from the tracker's history, and the action log.
     await addActionHistory(db, run, config.queriesDir);
     // Statistical process control, so the summary reports signals, not noise.
-    await addSignals(db, catalog, run, config.spc);
+    await addSignals(db, catalog, run, config.spc, measured.monthly);
     request.measured?.set(measuredKey, structuredClone(run));
   }
   const actionLog = await readActionLog(db, config.queriesDir, { asOf, since: period.start });
@@ -161,7 +165,7 @@ export async function composePack(db: Db, request: PackRequest, config: Config, 
   return { manifest: leanPublicManifest(manifest), sql, previousLabel: run.previous.label, chartRows };
 }
 
-async function warningsFor(run: Awaited<ReturnType<typeof runMetrics>>, period: Period, asOf: string, first: string | null): Promise<string[]> {
+async function warningsFor(run: MetricRun, period: Period, asOf: string, first: string | null): Promise<string[]> {
   const warnings: string[] = [];
   if (run.partial) warnings.push(`${period.label} ends on ${period.end}, after the as-of date ${asOf}: this is a partial period and its figures will change.`);
   for (const [name, p] of [

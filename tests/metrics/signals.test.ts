@@ -4,8 +4,8 @@ import { parsePeriod } from '../../pipelines/lib/periods.ts';
 import { UsageError } from '../../pipelines/lib/errors.ts';
 import { buildModels } from '../../pipelines/model/buildModels.ts';
 import { loadCatalog } from '../../pipelines/metrics/catalog.ts';
-import { runMetrics } from '../../pipelines/metrics/runMetrics.ts';
-import { addSignals } from '../../pipelines/metrics/signals.ts';
+import { runMetricsWithMonths } from '../../pipelines/metrics/runMetrics.ts';
+import { addSignals, signalMonths } from '../../pipelines/metrics/signals.ts';
 import { createTestEnv, csv, type TestEnv } from '../support/env.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +30,10 @@ afterAll(() => env.close());
 describe('signals on monthly series', () => {
   it('judges the period against limits from the months before it, and keeps no monthly values', async () => {
     const catalog = loadCatalog(env.config.queriesDir).filter((m) => m.meta.id === 'INC-01');
-    const run = await runMetrics(env.db, catalog, { period: parsePeriod('2026-27-Q2', '2026-10-14'), asOf: '2026-10-14' });
-    await addSignals(env.db, catalog, run, { baselineMonths: 12 });
+    const period = parsePeriod('2026-27-Q2', '2026-10-14');
+    const spc = { baselineMonths: 12 };
+    const { run, monthly } = await runMetricsWithMonths(env.db, catalog, { period, asOf: '2026-10-14', alsoMonths: signalMonths(period, '2026-10-14', spc) });
+    await addSignals(env.db, catalog, run, spc, monthly);
     expect(run.results[0]!.spc).toEqual({
       baseline: { from: '2025-07', to: '2026-06', months: 12 },
       mean: 2,
@@ -44,8 +46,10 @@ describe('signals on monthly series', () => {
   it('starts the baseline at the first month the data covers, and judges nothing on fewer than 12 months', async () => {
     const catalog = loadCatalog(env.config.queriesDir).filter((m) => m.meta.id === 'INC-01');
     // Q1 2026-27: 24 baseline months asked for, April 2024 to March 2026, but the data starts in July 2025: 9 months.
-    const run = await runMetrics(env.db, catalog, { period: parsePeriod('2026-27-Q1', '2026-10-14'), asOf: '2026-10-14' });
-    await addSignals(env.db, catalog, run, { baselineMonths: 24 });
+    const period = parsePeriod('2026-27-Q1', '2026-10-14');
+    const spc = { baselineMonths: 24 };
+    const { run, monthly } = await runMetricsWithMonths(env.db, catalog, { period, asOf: '2026-10-14', alsoMonths: signalMonths(period, '2026-10-14', spc) });
+    await addSignals(env.db, catalog, run, spc, monthly);
     expect(run.results[0]!.spc).toBeUndefined();
   });
 
