@@ -16,6 +16,12 @@ export default defineConfig({
     // the two workers run every file: vitest gives each project workers of its own, and with the
     // browser tests as a second project a run started seven workers, each loading it all again.
     isolate: false,
+    // A worker's old generation starts at 256 MB instead of a few MB. A worker keeps 40-130 MB
+    // live (the modules, Vega, DuckDB's bindings), and V8 set each next limit a little above
+    // that, so the builds' allocations ran a full mark-compact every second or so: 279 of
+    // them in a run, 18 s of the workers' own time plus their marking threads, about a sixth
+    // of the suite's CPU. Now about 85 (docs/performance.md, "Issue 17, fifth pass").
+    execArgv: ['--initial-old-space-size=256'],
     // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, so
     // the suite ran a file at a time. Many files wait on child processes, Chromium or the disk.
     maxWorkers: Math.max(2, availableParallelism()),
