@@ -119,9 +119,13 @@ async function measureBreakdownAt(lane: Reader, metric: MetricDefinition, period
   });
   checkMetricShape(metric.sqlPath, result.columns, result.mostRows, true);
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  const byKey = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    const [x, y] = [String(a.key), String(b.key)];
+    return rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0);
+  };
   return new Map(
     periods.map((p, i) => {
-      const rows = [...result.allRows[i]!].sort((a, b) => rank(String(a.key)) - rank(String(b.key)) || (String(a.key) < String(b.key) ? -1 : 1));
+      const rows = [...result.allRows[i]!].sort(byKey);
       return [periodKey(p), breakdownOf(rows, metric)];
     }),
   );
