@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../pipelines/metrics/catalog.ts';
 import { loadRelations } from '../../pipelines/metrics/relations.ts';
 import { buildAuditModel } from '../../pipelines/packs/auditModel.ts';
@@ -39,6 +39,7 @@ beforeAll(async () => {
     if (run.code !== 0) refused[area] = run.stderr;
   }
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('area packs of the sample', () => {
   it("name their area, and their crimes are the force's with that area", () => {

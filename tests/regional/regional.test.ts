@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createDb } from '../../pipelines/lib/db.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
 import { runCli } from '../support/cli.ts';
@@ -38,6 +38,7 @@ beforeAll(async () => {
   }
   expect((await runCli(dir, AT, ['build', ...PERIOD])).code).toBe(0);
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('four forces in one database', () => {
   it('keeps the same key in two forces as two records, each with its force', async () => {
@@ -133,6 +134,7 @@ describe('verify', () => {
 describe('delivery for a force', () => {
   it('rejects a file whose rows name another force than it was delivered for, loading nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'boardpack-wrong-force-'));
+    onTestFinished(() => rmSync(other, { recursive: true, force: true }));
     const file = join(other, 'incidents-midlands.csv');
     copyFileSync(join(FIXTURE, 'west-midlands', 'incidents.csv'), file);
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n`);
