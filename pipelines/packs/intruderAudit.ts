@@ -1,5 +1,4 @@
 import { setFlagsFromString } from 'node:v8';
-import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { AuditModel, Cell, Relation, Route } from './auditModel.ts';
 import { ROUTES } from './auditModel.ts';
@@ -47,8 +46,6 @@ export interface AuditResult {
 /** Larger than any count the packs print; a range reaching it has no upper limit. */
 const CAP = 10_000_000;
 
-// highs ships CommonJS types for an ES module build: its loader is the module's default export.
-const loadHighs = (highsModule as unknown as { default: () => Promise<Highs> }).default;
 let solver: Promise<Highs> | null = null;
 
 /**
@@ -59,7 +56,11 @@ let solver: Promise<Highs> | null = null;
  * less time than the recompiling took (docs/performance.md). The flag applies to WebAssembly
  * compiled after it is set, and nothing else in boardpack compiles any.
  */
-function compileHighs(): Promise<Highs> {
+async function compileHighs(): Promise<Highs> {
+  // Imported here, not at the top: only public builds audit, and its 170 KB of JavaScript was
+  // loaded at the start of every command (7-14 ms alone, within the noise of a whole `status`).
+  // highs ships CommonJS types for an ES module build: its loader is the module's default export.
+  const loadHighs = ((await import('highs')) as unknown as { default: () => Promise<Highs> }).default;
   setFlagsFromString('--liftoff-only');
   return loadHighs();
 }
