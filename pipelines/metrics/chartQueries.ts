@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { Db } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Period } from '../lib/periods.ts';
-import { checkMetricShape, queryFailed } from './queryErrors.ts';
-import { prepareSql } from './runSql.ts';
+import { runKeyedSql } from './runSql.ts';
 
 /**
  * Query files that feed a chart directly, `queries/charts/<name>.sql`: run for the pack's
@@ -27,18 +26,8 @@ export async function runChartQueries(db: Db, queriesDir: string, queries: Chart
     const shown = `queries/charts/${query}.sql`;
     const path = join(queriesDir, 'charts', `${query}.sql`);
     if (!existsSync(path)) throw new UsageError(`The chart ${chart} is fed by ${shown}, which does not exist; add the query file or change the chart's "boardpack.from".`);
-    const statement = await prepareSql(db, readFileSync(path, 'utf8')).catch((error: unknown) => {
-      throw queryFailed(shown, error);
-    });
-    try {
-      const result = await statement.run({ start: period.start, end: period.end, as_of: asOf }).catch((error: unknown) => {
-        throw queryFailed(shown, error);
-      });
-      checkMetricShape(shown, statement.columns, result.length, true);
-      rows[chart] = result.map((r) => ({ key: String(r.key), value: r.value === null || r.value === undefined ? null : Number(r.value) }));
-    } finally {
-      statement.close();
-    }
+    const result = await runKeyedSql(db, shown, readFileSync(path, 'utf8'), { start: period.start, end: period.end, as_of: asOf });
+    rows[chart] = result.map((r) => ({ key: String(r.key), value: r.value === null || r.value === undefined ? null : Number(r.value) }));
   }
   return rows;
 }

@@ -5,7 +5,7 @@ import { ragFor, type Rag } from './rag.ts';
 import { inTwoLanes } from './lanes.ts';
 import { runForPeriods } from './periodsSql.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
-import { prepareSql } from './runSql.ts';
+import { runKeyedSql } from './runSql.ts';
 import type { MetricSpc } from './spc.ts';
 
 /**
@@ -94,18 +94,7 @@ interface Measured {
 
 /** A breakdown for its period alone: its rows in the order its SQL gives them. */
 async function measureBreakdown(lane: Reader, metric: MetricDefinition, p: Period, asOf: string): Promise<Measured> {
-  const statement = await prepareSql(lane, metric.sql).catch((error: unknown) => {
-    throw queryFailed(metric.sqlPath, error);
-  });
-  try {
-    const rows = await statement.run({ start: p.start, end: p.end, as_of: asOf }).catch((error: unknown) => {
-      throw queryFailed(metric.sqlPath, error);
-    });
-    checkMetricShape(metric.sqlPath, statement.columns, rows.length, true);
-    return breakdownOf(rows, metric);
-  } finally {
-    statement.close();
-  }
+  return breakdownOf(await runKeyedSql(lane, metric.sqlPath, metric.sql, { start: p.start, end: p.end, as_of: asOf }), metric);
 }
 
 /**
@@ -118,7 +107,8 @@ async function measureBreakdownAt(lane: Reader, metric: MetricDefinition, period
     throw queryFailed(metric.sqlPath, error);
   });
   checkMetricShape(metric.sqlPath, result.columns, result.mostRows, true);
-  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  const ranks = new Map(order.map((key, i) => [key, i]));
+  const rank = (key: string) => ranks.get(key) ?? order.length;
   const byKey = (a: Record<string, unknown>, b: Record<string, unknown>) => {
     const [x, y] = [String(a.key), String(b.key)];
     return rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0);
@@ -192,7 +182,17 @@ export async function runMetricsWithMonths(db: Db, catalog: MetricDefinition[], 
       });
       checkMetricShape(metric.sqlPath, result.columns, result.mostRows, false);
       const measured = new Map(periods.map((p, i) => [periodKey(p), singleRow(result.rows[i])]));
-      if (also.length > 0) monthly.set(metric.meta.id, new Map(also.map((m) => [periodKey(m), { value: measured.get(periodKey(m))!.value, provisional: measured.get(periodKey(m))!.provisional }])));
+      if (also.length > 0) {
+        monthly.set(
+          metric.meta.id,
+          new Map(
+            also.map((m) => {
+              const { value, provisional } = measured.get(periodKey(m))!;
+              return [periodKey(m), { value, provisional }];
+            }),
+          ),
+        );
+      }
       return resultFor(async (p) => measured.get(periodKey(p))!, metric, context);
     }
     // A breakdown keeps the order of its SQL's rows for the period; the comparison periods' rows are found by key.

@@ -40,8 +40,9 @@ export async function addSignals(db: Db, catalog: MetricDefinition[], run: Metri
   if (months.length === 0) return;
   for (const metric of catalog) {
     const result = run.results.find((r) => r.id === metric.meta.id);
+    // runMetrics measured the months for every single-row metric measured over periods, and no other.
     const measured = monthly.get(metric.meta.id);
-    if (!result || metric.meta.breakdown || metric.meta.at_as_of || !measured) continue;
+    if (!result || !measured) continue;
     const values = months.map((month) => {
       const row = measured.get(periodKey(month));
       if (row === undefined) throw new Error(`${metric.meta.id} was not measured for ${month.id}; runMetrics needs signalMonths() as alsoMonths`);
