@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Clock } from '../lib/clock.ts';
 import type { Config } from '../lib/config.ts';
 import type { Db } from '../lib/db.ts';
+import { alongside } from '../lib/alongside.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logging.ts';
 import type { Period } from '../lib/periods.ts';
@@ -34,7 +35,7 @@ import { writePack } from './writePack.ts';
  *  3. figures    models, metrics, data-quality checks, disclosure control, citations
  *  4. history    restatements against packs already issued
  *     commentary the period's commentary file, archived and hashed
- *  5. charts     each chart bound to its metric and drawn as SVG
+ *  5. charts     each chart bound to its metric and drawn as SVG (while DuckDB writes the exports)
  *  6. render     the HTML pack from the templates
  *  7. write      pack folder, manifest and exports, atomically
  *  8. record     the figures, for later restatements
@@ -121,11 +122,17 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     const commentary = !local ? null : rebuild ? await commentaryForRebuild(db, at) : await commentaryForBuild(db, at);
     if (commentary) manifest.commentary = recordOf(commentary, options.edition);
     stage('commentary');
-    const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
-    stage('charts');
-    const html = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition, commentary: blocksFor(commentary, options.edition) });
-    stage('render');
-    const path = await writePack(options.out, manifest, html, (dir) => writeExports(db, dir, manifest.metrics, options.edition, keys));
+    const path = await writePack(options.out, manifest, async (dir) => {
+      // DuckDB writes the exports on its own threads while this one draws the charts and renders the HTML.
+      const [html, exports] = await alongside(writeExports(db, dir, manifest.metrics, options.edition, keys), async () => {
+        const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
+        stage('charts');
+        const rendered = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition, commentary: blocksFor(commentary, options.edition) });
+        stage('render');
+        return rendered;
+      });
+      return { html, exports };
+    });
     stage('write');
     // A rebuild reproduces a pack already recorded; only new packs count as reported.
     if (!rebuild && options.record !== false) await recordFigures(db, manifest);

@@ -96,6 +96,11 @@ function metricRows(metrics: MetricResult[]) {
   ];
 }
 
+/** Starts loading Arrow without waiting for it (a refresh calls it while DuckDB checks the exports; see preloadCharts). */
+export function preloadExports(): void {
+  import('apache-arrow').catch(() => undefined);
+}
+
 /**
  * Writes the exports into `dir` (the pack's temp folder) and lists them. `keys` (each
  * dataset's key field) orders the Parquet tables by force and key: the same order as
@@ -114,14 +119,13 @@ export async function writeExports(db: Db, dir: string, metrics: MetricResult[],
     record(`${name}.arrow`, 'arrow', rows.length);
   }
   // Row-level tables are for the board's analysts only: the public edition publishes controlled figures.
+  // One statement for the copies and one for their counts: a build draws its charts meanwhile, and each
+  // statement's result waits for the chart being drawn before the next can start.
   if (edition === 'board') {
-    for (const table of CURATED) {
-      const file = `${table}.parquet`;
-      const order = keys[table] ? `force, ${ident(keys[table])}` : 'all';
-      await db.run(`copy (select * exclude (_load_id) from ${ident(table)} order by ${order}) to ${literal(join(dir, file))} (format parquet)`);
-      const [{ n }] = (await db.all<{ n: number }>(`select count(*)::integer as n from ${ident(table)}`)) as [{ n: number }];
-      record(file, 'parquet', n);
-    }
+    const order = (table: string) => (keys[table] ? `force, ${ident(keys[table])}` : 'all');
+    await db.run(CURATED.map((table) => `copy (select * exclude (_load_id) from ${ident(table)} order by ${order(table)}) to ${literal(join(dir, `${table}.parquet`))} (format parquet)`).join(';\n'));
+    const counts = await db.all<{ n: number }>(`${CURATED.map((table, i) => `select ${i} as i, count(*)::integer as n from ${ident(table)}`).join(' union all ')} order by i`);
+    for (const [i, table] of CURATED.entries()) record(`${table}.parquet`, 'parquet', counts[i]!.n);
   }
   return files;
 }

@@ -11,11 +11,18 @@ import { packFolderName, type Manifest } from './manifest.ts';
  * renamed into place, so a reader never sees half a pack.
  */
 
+/** What goes into a pack's temp folder: the rendered HTML and the exports written beside it. */
+export interface PackContent {
+  html: string;
+  exports?: ExportedFile[];
+}
+
 /**
- * Writes the pack folder (exports, manifest and rendered HTML) atomically and returns its
- * path. `addExports` writes files into the temp folder; they are listed in the manifest.
+ * Writes the pack folder atomically and returns its path. `fill` writes the exports into the
+ * temp folder and returns them with the HTML (a build draws the charts while DuckDB writes the
+ * exports); the manifest lists the exports and the HTML's SHA-256.
  */
-export async function writePack(outDir: string, manifest: Manifest, html: string, addExports?: (dir: string) => Promise<ExportedFile[]>): Promise<string> {
+export async function writePack(outDir: string, manifest: Manifest, fill: (dir: string) => Promise<PackContent>): Promise<string> {
   const name = packFolderName(manifest.pack);
   const final = join(outDir, name);
   const temp = join(outDir, `.${name}.tmp-${process.pid}`);
@@ -23,7 +30,8 @@ export async function writePack(outDir: string, manifest: Manifest, html: string
   rmSync(temp, { recursive: true, force: true });
   try {
     mkdirSync(temp, { recursive: true });
-    if (addExports) manifest.exports = await addExports(temp);
+    const { html, exports } = await fill(temp);
+    if (exports) manifest.exports = exports;
     manifest.html_sha256 = sha256Text(html);
     writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(join(temp, 'index.html'), html);

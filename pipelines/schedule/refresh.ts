@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
 import { createDb, type Db } from '../lib/db.ts';
@@ -18,6 +19,7 @@ import { ingestPaths, type FileReport, type IngestProgress } from '../ingest/ing
 import { hasLedger } from '../ingest/status.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
+import { preloadExports } from '../packs/exportTables.ts';
 import { buildPack, packIsCurrent } from '../packs/buildPack.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
 import { plannedPacks } from './plannedPacks.ts';
@@ -130,8 +132,12 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
       emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
     }
     if (inbox.ready.length) {
-      // New exports mean new packs: their charts' libraries load while the exports are checked.
-      preloadCharts();
+      // New exports mean new packs. The libraries that draw and write them load while DuckDB checks
+      // the largest export, when this thread only waits; loaded before the ingest, they delayed it.
+      const warmUp = whenChecking(largestOf(inbox.ready), () => {
+        preloadCharts();
+        preloadExports();
+      });
       const files: FileReport[] = [];
       // Each force's sub-folder is ingested for that force; the top level for the configured one.
       for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
@@ -146,7 +152,10 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
           maxQuarantineShare: config.ingest.maxQuarantineShare,
           clock: ctx.clock,
           logger: ctx.logger,
-          onProgress: ctx.progress,
+          onProgress: (progress) => {
+            warmUp(progress);
+            ctx.progress?.(progress);
+          },
         });
         files.push(...report.files);
       }
@@ -222,6 +231,26 @@ async function notify(ctx: RefreshContext, record: RunRecord, emit: Emit): Promi
   });
   if (code === 0) emit('notified', { command });
   else emit('notify_failed', { command, result: code });
+}
+
+/** The name of the largest file (the one whose check takes longest). */
+function largestOf(paths: string[]): string | null {
+  let largest: { name: string; bytes: number } | null = null;
+  for (const path of paths) {
+    const bytes = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    if (!largest || bytes > largest.bytes) largest = { name: basename(path), bytes };
+  }
+  return largest?.name ?? null;
+}
+
+/** Calls `start` once, when the named file's normalised copy is ready and DuckDB starts checking it. */
+function whenChecking(file: string | null, start: () => void): (progress: IngestProgress) => void {
+  let started = false;
+  return (progress) => {
+    if (started || progress.file !== file || progress.stage !== 'normalize done') return;
+    started = true;
+    start();
+  };
 }
 
 /** Ready files grouped by the force they were delivered for (null: the inbox's top level). */
