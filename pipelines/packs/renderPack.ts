@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MetricResult } from '../metrics/runMetrics.ts';
 import { datasetWords } from './datasetWords.ts';
 import { formatChange, formatFigure, unitWords } from './format.ts';
 import { renderSparkline } from './sparkline.ts';
 import { summarize } from './summarize.ts';
+import { packTemplate } from './templates.ts';
 import { actionLogView } from './actionLogView.ts';
 import { comparisonTables } from './comparisonView.ts';
 import { signalStatus } from './signalWords.ts';
@@ -41,6 +41,8 @@ export interface RenderInput {
   definition: PackDefinition;
   /** The commentary blocks this edition carries (issue 13). */
   commentary?: CommentaryBlock[];
+  /** Where compiled templates are kept (templates.ts); null compiles them in this process only. */
+  templatesKept?: string | null;
 }
 
 const COUNT_FIELDS = ['rows_read', 'rows_loaded', 'rows_quarantined', 'rows_excluded', 'rows_duplicate'] as const;
@@ -56,31 +58,6 @@ export function showFigure(m: MetricResult, field: 'value' | 'previous' | 'year_
   // A controlled figure ("<5", "[c]") reads as it is, a missing one in the board edition's words; a shown one gets its unit.
   return m[field] !== null && /^-?[\d,.]+$/.test(display) ? formatFigure(m[field], m.unit, m.decimals) : display === 'n/a' ? 'not available' : display;
 }
-
-type Handlebars = typeof import('handlebars');
-
-function templates(reportsDir: string): ReturnType<Handlebars['compile']> {
-  const partials = join(reportsDir, 'templates', 'partials');
-  const texts = readdirSync(partials)
-    .filter((f) => f.endsWith('.hbs'))
-    .sort()
-    .map((file) => [basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8')] as const);
-  const layout = readFileSync(join(reportsDir, 'templates', 'layout.hbs'), 'utf8');
-  // Compiling the templates is most of rendering's time: a process that renders several packs
-  // (a refresh's editions and areas) compiles each set of templates once, by their text.
-  const key = JSON.stringify([layout, texts]);
-  const known = compiledTemplates.get(key);
-  if (known) return known;
-  // Required on first use, so commands that render nothing start faster.
-  const hb = (createRequire(import.meta.url)('handlebars') as Handlebars).create();
-  for (const [name, text] of texts) hb.registerPartial(name, text);
-  const template = hb.compile(layout);
-  compiledTemplates.clear();
-  compiledTemplates.set(key, template);
-  return template;
-}
-
-const compiledTemplates = new Map<string, ReturnType<Handlebars['compile']>>();
 
 export function renderPack(input: RenderInput): string {
   const { manifest, charts } = input;
@@ -216,7 +193,7 @@ export function renderPack(input: RenderInput): string {
       ...Object.fromEntries(COUNT_FIELDS.map((f) => [f, i.display?.[f] ?? (i[f] === null ? `<${small}` : i[f].toLocaleString('en-GB'))])),
     })),
   };
-  return templates(input.reportsDir)(view);
+  return packTemplate(input.reportsDir, input.templatesKept)(view);
 }
 
 /** A breakdown metric shown as a table in its section: each category this period and the previous one. */

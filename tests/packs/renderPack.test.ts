@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../pipelines/lib/config.ts';
 import type { MetricResult } from '../../pipelines/metrics/runMetrics.ts';
@@ -6,6 +8,7 @@ import { metricResult } from '../charts/sampleMetrics.ts';
 import { renderPack } from '../../pipelines/packs/renderPack.ts';
 import type { Manifest } from '../../pipelines/packs/manifest.ts';
 import { loadPackDefinition } from '../../pipelines/packs/packDefinition.ts';
+import { packTemplate } from '../../pipelines/packs/templates.ts';
 
 // The rendered pack's structure, accessibility attributes and escaping, from a small manifest.
 
@@ -114,5 +117,47 @@ describe('renderPack', () => {
 
   it('is byte-identical for the same manifest', () => {
     expect(render()).toBe(render());
+  });
+});
+
+describe('compiled templates kept for the next process (templates.ts)', () => {
+  it('renders the same pack compiled here, compiled and kept, and loaded from what was kept', () => {
+    const kept = mkdtempSync(join(tmpdir(), 'boardpack-templates-'));
+    try {
+      const renderWith = (templatesKept: string | null) => renderPack({ manifest: manifest(), charts: [], sql: {}, reportsDir: join(packageRoot, 'reports'), definition, templatesKept });
+      const compiledHere = renderWith(null);
+      expect(readdirSync(kept)).toEqual([]);
+      const compiledAndKept = renderWith(kept);
+      const files = readdirSync(kept);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/^templates-[0-9a-f]{16}\.cjs$/);
+      renderWith(null);
+      // Nothing compiled in this process now: the kept file is loaded through Handlebars' runtime.
+      const loaded = renderWith(kept);
+      expect(compiledAndKept).toBe(compiledHere);
+      expect(loaded).toBe(compiledHere);
+      expect(loaded).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
+    }
+  });
+
+  it('compiles an edited template again, and renders where nothing can be kept', () => {
+    const reports = mkdtempSync(join(tmpdir(), 'boardpack-reports-'));
+    try {
+      mkdirSync(join(reports, 'templates', 'partials'), { recursive: true });
+      writeFileSync(join(reports, 'templates', 'partials', 'who.hbs'), '<b>{{name}}</b>');
+      writeFileSync(join(reports, 'templates', 'layout.hbs'), '<p>{{> who}} {{{raw}}}</p>');
+      const kept = join(reports, 'kept');
+      expect(packTemplate(reports, kept)({ name: '<i>', raw: '<i>' })).toBe('<p><b>&lt;i&gt;</b> <i></p>');
+      writeFileSync(join(reports, 'templates', 'partials', 'who.hbs'), '<em>{{name}}</em>');
+      expect(packTemplate(reports, kept)({ name: 'A & B', raw: '' })).toBe('<p><em>A &amp; B</em> </p>');
+      expect(readdirSync(kept)).toHaveLength(2);
+      // A file where the folder should be: nothing can be kept, and the template still renders.
+      writeFileSync(join(reports, 'blocked'), '');
+      expect(packTemplate(reports, join(reports, 'blocked', 'kept'))({ name: 'x', raw: '' })).toBe('<p><em>x</em> </p>');
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
+    }
   });
 });
