@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../pipelines/lib/config.ts';
-import { createDb } from '../pipelines/lib/db.ts';
+import { checkpoint, createDb } from '../pipelines/lib/db.ts';
 import { inTwoLanes } from '../pipelines/metrics/lanes.ts';
 import { UsageError } from '../pipelines/lib/errors.ts';
 
@@ -100,6 +100,32 @@ describe('two lanes', () => {
       });
       await expect(run).rejects.toThrow('item 2');
       expect(done.sort()).toEqual([1, 3]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('checkpoint', () => {
+  const walBytes = (path: string) => statSync(`${path}.wal`, { throwIfNoEntry: false })?.size ?? 0;
+
+  it('writes the write-ahead log into the file now, and leaves it to the close while another transaction writes', async () => {
+    const path = join(folder(), 'b.duckdb');
+    const db = await createDb(path);
+    try {
+      await db.run('create table t as select n::integer as n from range(1000) r(n)');
+      expect(walBytes(path)).toBeGreaterThan(0);
+      await checkpoint(db);
+      expect(walBytes(path)).toBe(0);
+      // A transaction changing rows open on the reader: DuckDB refuses to checkpoint, and that is not an error.
+      const reader = await db.reader();
+      await reader.connection.run('begin transaction');
+      await reader.connection.run('update t set n = n + 1 where n < 10');
+      await db.run('insert into t values (1001)');
+      await checkpoint(db);
+      expect(walBytes(path)).toBeGreaterThan(0);
+      await reader.connection.run('commit');
+      expect(await db.all('select count(*)::integer as n, sum(n)::integer as total from t')).toEqual([{ n: 1001, total: 499500 + 10 + 1001 }]);
     } finally {
       db.close();
     }

@@ -28,7 +28,12 @@ export type QueryRows = Record<string, { key: string; value: number | null }[]>;
 
 export async function compileCharts(charts: ChartSpec[], metrics: MetricResult[], periods: ChartPeriods = DEFAULT_PERIODS, queryRows: QueryRows = {}): Promise<CompiledChart[]> {
   const compiled: CompiledChart[] = [];
-  for (const chart of charts) compiled.push(await compileOne(chart, metrics, periods, queryRows));
+  for (const chart of charts) {
+    compiled.push(await compileOne(chart, metrics, periods, queryRows));
+    // Drawing is all promises, which never let the event loop run: a build writing its exports
+    // meanwhile (buildPack.ts) would not see DuckDB's finished statements until every chart was drawn.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return compiled;
 }
 

@@ -178,6 +178,20 @@ export async function storedTables(db: Db): Promise<(table: string) => string> {
   return (table) => `${ident(name)}.main.${ident(table)}`;
 }
 
+/**
+ * Writes what the write-ahead log holds into the database file now, so that closing the database
+ * (which does the same) has little left to do. Skipped when DuckDB refuses because another
+ * transaction is changing rows or tables: the close writes it then. Any other failure
+ * (a full disk) is thrown.
+ */
+export async function checkpoint(db: Db): Promise<void> {
+  try {
+    await db.run('checkpoint');
+  } catch (error) {
+    if (!/Cannot CHECKPOINT/i.test(String((error as Error).message))) throw error;
+  }
+}
+
 /** Quotes an identifier for SQL (column names come from contracts, never from exports). */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../lib/clock.ts';
 import type { Config } from '../lib/config.ts';
-import type { Db } from '../lib/db.ts';
+import { checkpoint, type Db } from '../lib/db.ts';
 import { alongside } from '../lib/alongside.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logging.ts';
@@ -35,7 +35,7 @@ import { writePack } from './writePack.ts';
  *  3. figures    models, metrics, data-quality checks, disclosure control, citations
  *  4. history    restatements against packs already issued
  *     commentary the period's commentary file, archived and hashed
- *  5. charts     each chart bound to its metric and drawn as SVG (while DuckDB writes the exports)
+ *  5. charts     each chart bound to its metric and drawn as SVG (while DuckDB writes the exports and checkpoints)
  *  6. render     the HTML pack from the templates
  *  7. write      pack folder, manifest and exports, atomically
  *  8. record     the figures, for later restatements
@@ -123,8 +123,13 @@ export async function buildPack(db: Db, options: PackOptions, ctx: BuildContext)
     if (commentary) manifest.commentary = recordOf(commentary, options.edition);
     stage('commentary');
     const path = await writePack(options.out, manifest, async (dir) => {
-      // DuckDB writes the exports on its own threads while this one draws the charts and renders the HTML.
-      const [html, exports] = await alongside(writeExports(db, dir, manifest.metrics, options.edition, keys), async () => {
+      // On DuckDB's threads while this one draws the charts and renders the HTML: the exports, then a
+      // checkpoint (a refresh's close had the whole ingest to write into the database file, 0.15-0.2 s at the end).
+      const exporting = writeExports(db, dir, manifest.metrics, options.edition, keys).then(async (files) => {
+        await checkpoint(db);
+        return files;
+      });
+      const [html, exports] = await alongside(exporting, async () => {
         const charts = await compileCharts(computed.charts, manifest.metrics, { current: options.period.label, previous: previousLabel }, chartRows);
         stage('charts');
         const rendered = renderPack({ manifest, charts, sql, reportsDir: config.reportsDir, definition: computed.definition, commentary: blocksFor(commentary, options.edition) });
