@@ -65,11 +65,9 @@ export async function readIngestStatus(db: Db): Promise<IngestStatus> {
     `select dataset, reason, count(*)::integer as rows, count(distinct load_id)::integer as files
      from quarantine group by all order by dataset, rows desc, reason`,
   );
-  const records: Record<string, number> = {};
-  for (const name of DATASETS) {
-    const [row] = await db.all<{ n: number }>(`select count(*)::integer as n from "${name}"`);
-    records[name] = row?.n ?? 0;
-  }
+  // One statement for every dataset's count: each statement of a command's first few costs milliseconds.
+  const counts = await db.all<{ i: number; n: number }>(`${DATASETS.map((name, i) => `select ${i} as i, count(*)::integer as n from "${name}"`).join(' union all ')} order by i`);
+  const records: Record<string, number> = Object.fromEntries(DATASETS.map((name, i) => [name, counts[i]?.n ?? 0]));
   return { files, quarantine, records, warnings: await readDataQualityWarnings(db) };
 }
 
@@ -105,6 +103,7 @@ export async function readQuarantine(db: Db, filter: { dataset?: string; limit?:
 
 /** True when the database has been through ingest at least once. */
 export async function hasLedger(db: Db): Promise<boolean> {
-  const rows = await db.all(`select 1 from information_schema.tables where table_name = 'ingested_files'`);
+  // duckdb_tables(), not information_schema.tables (a view over it and more): half the time.
+  const rows = await db.all(`select 1 from duckdb_tables() where table_name = 'ingested_files'`);
   return rows.length > 0;
 }

@@ -7,7 +7,11 @@ export function displayValue(value: unknown, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** A count with thousands separated by commas, as en-GB writes it ("48,470"). */
 export function formatCount(n: number): string {
+  // Whole numbers by hand: the first toLocaleString of a process sets up ICU's number formats,
+  // some 6 ms of `boardpack status`'s start-up.
+  if (Number.isSafeInteger(n)) return `${n < 0 ? '-' : ''}${String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',')}`;
   return n.toLocaleString('en-GB');
 }
 

@@ -77,7 +77,7 @@ export async function finishRun(db: Db, runId: number, outcome: { status: RunSta
 }
 
 export async function readRuns(db: Db, limit = 10): Promise<RunRecord[]> {
-  const exists = await db.all(`select 1 from information_schema.tables where table_name = 'runs'`);
+  const exists = await db.all(`select 1 from duckdb_tables() where table_name = 'runs'`);
   if (exists.length === 0) return [];
   const rows = await db.all<Record<string, unknown>>(
     `select run_id, trigger, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
