@@ -54,7 +54,7 @@ export async function prepareArchive(options: PrepareOptions, tempDir: string): 
  * conversion and retention do not wait for the next export.
  */
 export async function maintainArchive(options: PrepareOptions, tempRoot: string): Promise<void> {
-  const exists = await options.db.all(`select 1 from information_schema.tables where table_name = 'archived_files'`);
+  const exists = await options.db.all(`select 1 from duckdb_tables() where table_name = 'archived_files'`);
   if (exists.length === 0) return;
   const tempDir = mkdtempSync(join(tempRoot, `boardpack-${process.pid}-`));
   try {

@@ -180,13 +180,15 @@ export async function computePack(db: Db, request: ComputeRequest, config: Confi
 /**
  * Whether the pack on disk already shows what a build now would: same snapshot (files,
  * settings, queries, pack definition), as-of date and cover notices. The nightly job keeps such packs.
+ * `now` is the snapshot of what is loaded now, when the caller has it (a refresh checks every
+ * configured pack against the same one); otherwise it is taken here.
  */
-export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<boolean> {
+export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<BuildContext, 'config' | 'clock'>, now?: () => Promise<Snapshot>): Promise<boolean> {
   const path = join(options.out, packFolderName({ period: options.period.id, edition: options.edition, name: options.pack, area: options.area }), 'manifest.json');
   if (!existsSync(path)) return false;
   try {
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    const { snapshot } = await snapshotNow(db, ctx);
+    const snapshot = now ? await now() : (await snapshotNow(db, ctx)).snapshot;
     const banners = options.banners ?? [];
     // An edited commentary file makes the pack out of date too.
     const commentary = readCommentary(ctx.config.commentaryDir, options.period.id)?.sha256 ?? null;
@@ -197,7 +199,7 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Buil
 }
 
 /** Everything loaded now, with the configuration and query set in force; the query set is archived. */
-async function snapshotNow(db: Db, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<{ config: Config; snapshot: Snapshot }> {
+export async function snapshotNow(db: Db, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<{ config: Config; snapshot: Snapshot }> {
   const querySet = collectQuerySet(queryDirsOf(ctx.config));
   archiveQuerySet(ctx.config.archive, querySet);
   const snapshot = await takeSnapshot(db, { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion(), createdAt: ctx.clock.now() });

@@ -20,7 +20,8 @@ import { hasLedger } from '../ingest/status.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
 import { preloadExports } from '../packs/exportTables.ts';
-import { buildPack, packIsCurrent } from '../packs/buildPack.ts';
+import { buildPack, packIsCurrent, snapshotNow } from '../packs/buildPack.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
 import { plannedPacks } from './plannedPacks.ts';
 import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
@@ -174,13 +175,16 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     const loadedNew = outcome.files.some((f) => f.status === 'loaded');
     // Each pack's figures are measured once for both its editions (composePack.ts).
     const measured = new Map<string, MetricRun>();
+    // What is loaded now, taken once for every pack checked: the same files, settings and queries for all of them.
+    let loadedNow: Promise<Snapshot> | null = null;
+    const snapshot = () => (loadedNow ??= snapshotNow(db, ctx).then((taken) => taken.snapshot));
     // Force-level packs first, then the region's, then one per area (plannedPacks.ts says why).
     for (const planned of plannedPacks(config, asOf)) {
       const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, measured, ...(planned.area !== undefined ? { area: planned.area } : {}) };
       const name = planned.folder;
       const hadPdf = hasPdf(join(config.out, name));
       // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
-      const current = !loadedNew && (await packIsCurrent(db, options, ctx));
+      const current = !loadedNew && (await packIsCurrent(db, options, ctx, snapshot));
       if (current) {
         outcome.packs.push(join(config.out, name));
         emit('pack_current', { pack: name });
