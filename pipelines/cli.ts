@@ -1,11 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { runIngest } from './commands/ingest.ts';
-import { runStatus } from './commands/status.ts';
-import { runBuild, type BuildOptions } from './commands/build.ts';
-import { runCite, type CiteOptions } from './commands/cite.ts';
-import { runVerify } from './commands/verify.ts';
-import { runRefreshCommand, runScheduleCommand } from './commands/refresh.ts';
-import { runExport } from './commands/export.ts';
+import type { BuildOptions } from './commands/build.ts';
+import type { CiteOptions } from './commands/cite.ts';
 import type { CommandContext } from './commands/context.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { loadConfig } from './lib/config.ts';
@@ -18,7 +13,8 @@ import { escapeControls } from './ingest/messages.ts';
 /**
  * The `boardpack` command line (docs/interface.md). Exit codes: 0 success, 1 the work
  * failed or a file was rejected, 2 bad usage or configuration. Errors reach stderr
- * as one sentence, never a stack trace.
+ * as one sentence, never a stack trace. Each command's code is imported when that command
+ * runs: the bundle splits it into chunks, and `status` or `--help` compiles and runs only its own.
  */
 
 export interface Io {
@@ -94,6 +90,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--dataset <name>', 'incidents, volunteers, volunteer_hours, training or actions')
     .option('--force <name>', "the force the files were delivered for (default: each file's Force column, else the configured force)")
     .action(async (paths: string[], options: { dataset?: string; force?: string }) => {
+      const { runIngest } = await import('./commands/ingest.ts');
       exitCode = await runIngest(paths, options, context());
     });
 
@@ -111,6 +108,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--draft', 'a draft: written to out/drafts/ (or --out), marked on its cover, not an issued pack for later restatements')
     .option('--from-parquet <dir>', 'read the tables from the Parquet export --parquet wrote (one or several forces; a folder or s3:// prefix), not the database')
     .action(async (options: BuildOptions) => {
+      const { runBuild } = await import('./commands/build.ts');
       exitCode = await runBuild(options, context());
     });
 
@@ -124,6 +122,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--as-of <date>', 'resolves a relative period (default today in Europe/London)')
     .option('--out <dir>', 'where pack folders are (default out/)')
     .action(async (id: string, options: CiteOptions) => {
+      const { runCite } = await import('./commands/cite.ts');
       exitCode = await runCite(id, options, context());
     });
 
@@ -131,6 +130,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('refresh')
     .description('the nightly job: ingest what is new in the inbox, build the configured packs, record the run')
     .action(async () => {
+      const { runRefreshCommand } = await import('./commands/refresh.ts');
       exitCode = await runRefreshCommand(context());
     });
 
@@ -138,6 +138,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('schedule')
     .description('run the nightly job on its cron schedule until stopped (SIGINT or SIGTERM)')
     .action(async () => {
+      const { runScheduleCommand } = await import('./commands/refresh.ts');
       exitCode = await runScheduleCommand(context(), io.stopSignal ?? processStopSignal());
     });
 
@@ -147,6 +148,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .argument('<packdir>', 'a pack folder, e.g. out/2025-26-Q2-board')
     .option('--originals', 'also decrypt each archived original and check it is the export the pack names (needs the archive key)')
     .action(async (packDir: string, options: { originals?: boolean }) => {
+      const { runVerify } = await import('./commands/verify.ts');
       exitCode = await runVerify(packDir, context(), { originals: options.originals === true });
     });
 
@@ -155,6 +157,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('write the curated tables as Hive-partitioned Parquet (force=, year=) for DuckDB, Spark or Trino')
     .option('--parquet <dir>', 'the folder to write (replaced whole if it holds an earlier export)')
     .action(async (options: { parquet?: string }) => {
+      const { runExport } = await import('./commands/export.ts');
       exitCode = await runExport(options, context());
     });
 
@@ -165,6 +168,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--dataset <name>', 'with --quarantine: only this dataset')
     .option('--limit <n>', 'with --quarantine: at most n rows (default 200; all with --json)')
     .action(async (options: { quarantine?: boolean; dataset?: string; limit?: string }) => {
+      const { runStatus } = await import('./commands/status.ts');
       exitCode = await runStatus(options, context());
     });
 
@@ -174,6 +178,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--dataset <name>', 'only this dataset')
     .option('--limit <n>', 'at most n rows (default 200; all with --json)')
     .action(async (options: { dataset?: string; limit?: string }) => {
+      const { runStatus } = await import('./commands/status.ts');
       exitCode = await runStatus({ ...options, quarantine: true }, context());
     });
 
