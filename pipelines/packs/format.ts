@@ -31,9 +31,11 @@ export function unitWords(unit: MetricResult['unit']): string {
   return words[unit] ?? unit;
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+// Made on first use: setting up ICU's date formats takes some 14 ms, and every command that loads this module paid it.
+let dateFormat: Intl.DateTimeFormat | null = null;
 
 /** A date as a board member reads it: "14 October 2025"; a missing one as a dash. */
 export function readableDate(iso: string | null): string {
+  dateFormat ??= new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   return iso === null ? '–' : dateFormat.format(new Date(`${iso}T00:00:00Z`));
 }
