@@ -56,11 +56,12 @@ export interface RefreshRun {
   processes: { command: string; ms: number; cpuMs: number | null; peakMb: number | null; stages: Record<string, number> }[];
 }
 
-export async function cliRefresh(exportsDir: string, period: string, asOf: string, work: string, method: RefreshMethod = REFRESH): Promise<RefreshRun> {
+/** The refresh in `work`; `bin` is the CLI of another checkout where two versions are compared (bench-compare.ts). */
+export async function cliRefresh(exportsDir: string, period: string, asOf: string, work: string, method: RefreshMethod = REFRESH, bin = join(repoRoot, 'bin/boardpack.js')): Promise<RefreshRun> {
   const run: RefreshRun = { ms: 0, cpuMs: 0, processes: [] };
   mkdirSync(work, { recursive: true });
   for (const command of method.commands(work, exportsDir, period, asOf)) {
-    const child = await runBoardpack(join(repoRoot, 'bin/boardpack.js'), ['--db', join(work, 'boardpack.duckdb'), '--verbose', ...command], { cwd: work, shown: command });
+    const child = await runBoardpack(bin, ['--db', join(work, 'boardpack.duckdb'), '--verbose', ...command], { cwd: work, shown: command });
     run.ms += child.ms;
     run.cpuMs = run.cpuMs === null || child.cpuMs === null ? null : run.cpuMs + child.cpuMs;
     run.processes.push({ command: command[0]!, ms: child.ms, cpuMs: child.cpuMs, peakMb: child.peakMb, stages: stageTimings(child.stderr) });
