@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db.ts';
+import { countRows, type Db } from '../lib/db.ts';
 import { DATASETS } from './contracts.ts';
 
 /** What is loaded, from which files, and what was quarantined: read from the ledger tables. */
@@ -65,9 +65,8 @@ export async function readIngestStatus(db: Db): Promise<IngestStatus> {
     `select dataset, reason, count(*)::integer as rows, count(distinct load_id)::integer as files
      from quarantine group by all order by dataset, rows desc, reason`,
   );
-  // One statement for every dataset's count: each statement of a command's first few costs milliseconds.
-  const counts = await db.all<{ i: number; n: number }>(`${DATASETS.map((name, i) => `select ${i} as i, count(*)::integer as n from "${name}"`).join(' union all ')} order by i`);
-  const records: Record<string, number> = Object.fromEntries(DATASETS.map((name, i) => [name, counts[i]?.n ?? 0]));
+  const counts = await countRows(db, DATASETS);
+  const records: Record<string, number> = Object.fromEntries(DATASETS.map((name, i) => [name, counts[i] ?? 0]));
   return { files, quarantine, records, warnings: await readDataQualityWarnings(db) };
 }
 

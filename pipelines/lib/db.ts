@@ -179,6 +179,15 @@ export async function storedTables(db: Db): Promise<(table: string) => string> {
 }
 
 /**
+ * The number of rows in each table, in the order given, from one statement: each statement of a
+ * command costs milliseconds (a status, the pack's Parquet exports).
+ */
+export async function countRows(db: Pick<Db, 'all'>, tables: readonly string[]): Promise<number[]> {
+  const rows = await db.all<{ n: number }>(`${tables.map((table, i) => `select ${i} as i, count(*)::integer as n from ${ident(table)}`).join(' union all ')} order by i`);
+  return rows.map((r) => r.n);
+}
+
+/**
  * Writes what the write-ahead log holds into the database file now, so that closing the database
  * (which does the same) has little left to do. Skipped when DuckDB refuses because another
  * transaction is changing rows or tables: the close writes it then. Any other failure

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { keepCode, KEPT_ROOT, loadKept } from './keptCode.ts';
 import { packageRoot } from './paths.ts';
 import { UsageError } from './errors.ts';
 
@@ -27,7 +28,7 @@ function validator(name: SchemaName): ValidateFunction {
   if (known) return known;
   const text = readFileSync(join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8');
   const kept = keptValidatorPath(name, text);
-  const validate = loadKept(kept) ?? compileSchema(JSON.parse(text) as { $id?: string }, kept);
+  const validate = loadKept<ValidateFunction>(kept) ?? compileSchema(JSON.parse(text) as { $id?: string }, kept);
   compiled.set(name, validate);
   return validate;
 }
@@ -44,16 +45,7 @@ function keptValidatorPath(name: SchemaName, schemaText: string): string {
     .update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaText}`)
     .digest('hex')
     .slice(0, 16);
-  return join(packageRoot, 'node_modules', '.cache', 'boardpack', 'validators', `${name}-${hash}.cjs`);
-}
-
-function loadKept(path: string): ValidateFunction | null {
-  if (!existsSync(path)) return null;
-  try {
-    return require(path) as ValidateFunction;
-  } catch {
-    return null;
-  }
+  return join(KEPT_ROOT, 'validators', `${name}-${hash}.cjs`);
 }
 
 function compileSchema(schema: { $id?: string }, keep: string): ValidateFunction {
@@ -66,13 +58,10 @@ function compileSchema(schema: { $id?: string }, keep: string): ValidateFunction
   const validate = (schema.$id ? ajv.getSchema(schema.$id) : undefined) ?? ajv.compile(schema);
   try {
     const standaloneCode = require('ajv/dist/standalone').default as (ajv: Ajv, validate: ValidateFunction) => string;
-    mkdirSync(dirname(keep), { recursive: true });
-    // Written aside and renamed: a process starting meanwhile never loads half a module.
-    const temp = `${keep}.tmp-${process.pid}`;
-    writeFileSync(temp, standaloneCode(ajv, validate));
-    renameSync(temp, keep);
+    // Where it cannot be written (a read-only install), the next process compiles again.
+    keepCode(keep, standaloneCode(ajv, validate));
   } catch {
-    // A read-only install: the next process compiles again.
+    // No standalone code for this schema: the next process compiles again.
   }
   return validate;
 }

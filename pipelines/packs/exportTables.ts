@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataType, Vector } from 'apache-arrow';
 import type { Db } from '../lib/db.ts';
-import { ident, literal } from '../lib/db.ts';
+import { countRows, ident, literal } from '../lib/db.ts';
 import { sha256File } from '../lib/hashing.ts';
 import type { MetricResult } from '../metrics/runMetrics.ts';
 
@@ -124,8 +124,8 @@ export async function writeExports(db: Db, dir: string, metrics: MetricResult[],
   if (edition === 'board') {
     const order = (table: string) => (keys[table] ? `force, ${ident(keys[table])}` : 'all');
     await db.run(CURATED.map((table) => `copy (select * exclude (_load_id) from ${ident(table)} order by ${order(table)}) to ${literal(join(dir, `${table}.parquet`))} (format parquet)`).join(';\n'));
-    const counts = await db.all<{ n: number }>(`${CURATED.map((table, i) => `select ${i} as i, count(*)::integer as n from ${ident(table)}`).join(' union all ')} order by i`);
-    for (const [i, table] of CURATED.entries()) record(`${table}.parquet`, 'parquet', counts[i]!.n);
+    const counts = await countRows(db, CURATED);
+    for (const [i, table] of CURATED.entries()) record(`${table}.parquet`, 'parquet', counts[i]!);
   }
   return files;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { packageRoot } from '../lib/paths.ts';
+import { keepCode, KEPT_ROOT, loadKept } from '../lib/keptCode.ts';
 
 /**
  * The pack's Handlebars templates (reports/templates: layout.hbs and partials/*.hbs) as one
@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url);
 type Handlebars = typeof import('handlebars');
 
 /** Where compiled templates are kept by default: beside the bundle and the validators. */
-export const TEMPLATES_KEPT = join(packageRoot, 'node_modules', '.cache', 'boardpack', 'templates');
+export const TEMPLATES_KEPT = join(KEPT_ROOT, 'templates');
 
 /** Render functions already made in this process (a refresh renders several packs), by folder and text. */
 const made = new Map<string, PackTemplate>();
@@ -43,7 +43,7 @@ export function packTemplate(reportsDir: string, keep: string | null = TEMPLATES
   const known = made.get(key);
   if (known) return known;
   const kept = keep === null ? null : join(keep, `templates-${hash}.cjs`);
-  const template = (kept === null ? null : loadKept(kept)) ?? compileAndKeep(layout, partials, kept);
+  const template = (kept === null ? null : loadTemplate(kept)) ?? compileAndKeep(layout, partials, kept);
   // One set of templates at a time is enough: a process renders with one reports folder.
   made.clear();
   made.set(key, template);
@@ -56,10 +56,10 @@ interface Specs {
 }
 
 /** The kept specs through Handlebars' runtime (no compiler); null when absent or unreadable. */
-function loadKept(path: string): PackTemplate | null {
-  if (!existsSync(path)) return null;
+function loadTemplate(path: string): PackTemplate | null {
+  const specs = loadKept<Specs>(path);
+  if (specs === null) return null;
   try {
-    const specs = require(path) as Specs;
     const runtime = (require('handlebars/runtime') as { default: Handlebars }).default.create();
     for (const [name, spec] of Object.entries(specs.partials)) runtime.registerPartial(name, runtime.template(spec as never));
     return runtime.template(specs.layout as never) as PackTemplate;
@@ -72,21 +72,15 @@ function loadKept(path: string): PackTemplate | null {
 function compileAndKeep(layout: string, partials: (readonly [string, string])[], kept: string | null): PackTemplate {
   const hb = (require('handlebars') as Handlebars).create();
   if (kept) {
+    let source: string | null = null;
     try {
-      const source = `module.exports = {\n  layout: ${hb.precompile(layout)},\n  partials: {\n${partials.map(([name, text]) => `    ${JSON.stringify(name)}: ${hb.precompile(text)},`).join('\n')}\n  },\n};\n`;
-      mkdirSync(join(kept, '..'), { recursive: true });
-      // Written aside and renamed: a process starting meanwhile never loads half a module.
-      const temp = `${kept}.tmp-${process.pid}`;
-      writeFileSync(temp, source);
-      renameSync(temp, kept);
-      const loaded = loadKept(kept);
-      if (loaded) return loaded;
+      source = `module.exports = {\n  layout: ${hb.precompile(layout)},\n  partials: {\n${partials.map(([name, text]) => `    ${JSON.stringify(name)}: ${hb.precompile(text)},`).join('\n')}\n  },\n};\n`;
     } catch {
-      // A read-only install, or a folder that cannot be made: compiled here, kept nowhere.
-      try {
-        rmSync(`${kept}.tmp-${process.pid}`, { force: true });
-      } catch {}
+      // A template that does not compile: its error is Handlebars' own, at the render below.
     }
+    // Where nothing can be kept (a read-only install), compiled here, as before.
+    const loaded = source !== null && keepCode(kept, source) ? loadTemplate(kept) : null;
+    if (loaded) return loaded;
   }
   for (const [name, text] of partials) hb.registerPartial(name, text);
   return hb.compile(layout) as PackTemplate;
