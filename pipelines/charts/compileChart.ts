@@ -1,5 +1,6 @@
 import type { Spec, View, ViewOptions } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { vegaOf, runtimeOf } from './keptSpecs.ts';
 import { makeAccessible } from './makeAccessible.ts';
 import { allWithheld, keepRowOrder, narrowDrawing, WITHHELD, withClass } from './narrowChart.ts';
 
@@ -54,9 +55,8 @@ export async function compileChart(spec: TopLevelSpec, rows: ChartRow[], options
   const key = JSON.stringify([full, rows, options.id]);
   let drawing = drawn.get(key);
   if (drawing === undefined) {
-    // Loaded on first use: Vega takes about a second to import, and most commands draw nothing.
-    const { compile } = await import('vega-lite');
-    const vega = keepRowOrder(compile(full, { logger }).spec);
+    // Compiled once per spec and kept between processes (keptSpecs.ts); Vega-Lite is imported only to compile.
+    const vega = keepRowOrder(await vegaOf(full, logger));
     const [wide, narrow] = await renderSvgs(vega, rows, logger);
     drawing = {
       svg: narrow === null ? makeAccessible(wide, options) : withClass(makeAccessible(wide, options), 'chart-wide') + withClass(makeAccessible(narrow, { ...options, id: `${options.id}-narrow` }), 'chart-narrow'),
@@ -87,13 +87,13 @@ function remember(key: string, drawing: { svg: string; warnings: string[] }): vo
 }
 
 /**
- * Starts loading Vega and Vega-Lite without waiting for them: a refresh calls it as its ingest
- * begins, so the libraries load while DuckDB checks and writes the exports (the JavaScript thread
- * waits for it then) instead of after the metrics, when the charts need them. A failure to load
- * is left to the first chart to report.
+ * Starts loading Vega without waiting for it: a refresh calls it while DuckDB checks the largest
+ * export (the JavaScript thread waits for it then) instead of after the metrics, when the charts
+ * need it. Vega-Lite is not loaded: the specs it compiles are kept (keptSpecs.ts), so it is needed
+ * only for a spec not compiled before, and loading it cost the ingest about 75 ms. A failure to
+ * load is left to the first chart to report.
  */
 export function preloadCharts(): void {
-  import('vega-lite').catch(() => undefined);
   import('vega').catch(() => undefined);
 }
 
@@ -124,8 +124,9 @@ async function renderSvgs(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Pro
 }
 
 async function renderSvg(vegaSpec: Spec, rows: ChartRow[], logger: Logger): Promise<string> {
-  const { parse, View } = await import('vega');
-  const view = new View(parse(vegaSpec), { renderer: 'none', logger });
+  // Loaded on first use: Vega takes a few hundred milliseconds to import, and most commands draw nothing.
+  const { View } = await import('vega');
+  const view = new View(await runtimeOf(vegaSpec), { renderer: 'none', logger });
   try {
     // Vega tags the objects it ingests; copies keep the caller's rows untouched.
     view.data(
