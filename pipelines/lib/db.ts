@@ -189,15 +189,17 @@ export async function countRows(db: Pick<Db, 'all'>, tables: readonly string[]):
 
 /**
  * Writes what the write-ahead log holds into the database file now, so that closing the database
- * (which does the same) has little left to do. Skipped when DuckDB refuses because another
- * transaction is changing rows or tables: the close writes it then. Any other failure
- * (a full disk) is thrown.
+ * (which does the same) has little left to do; true when written. Skipped (false) when DuckDB
+ * refuses because another transaction is changing rows or tables: a later checkpoint or the close
+ * writes it then. Any other failure (a full disk) is thrown.
  */
-export async function checkpoint(db: Db): Promise<void> {
+export async function checkpoint(db: Pick<Db, 'all'>): Promise<boolean> {
   try {
-    await db.run('checkpoint');
+    await db.all('checkpoint');
+    return true;
   } catch (error) {
     if (!/Cannot CHECKPOINT/i.test(String((error as Error).message))) throw error;
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { londonDate } from '../lib/clock.ts';
-import { createDb, type Db } from '../lib/db.ts';
+import { checkpoint, createDb, type Db } from '../lib/db.ts';
 import type { Clock } from '../lib/clock.ts';
 import { knownForces, type Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logging.ts';
@@ -135,31 +135,45 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     if (inbox.ready.length) {
       // New exports mean new packs. The libraries that draw and write them load while DuckDB checks
       // the largest export, when this thread only waits; loaded before the ingest, they delayed it.
-      const warmUp = whenChecking(largestOf(inbox.ready), () => {
+      const largest = largestOf(inbox.ready);
+      const warmUp = whenChecking(largest, () => {
         preloadCharts();
         preloadExports();
       });
+      // The largest export is written into the database file (a checkpoint) while the files after it
+      // are checked, not in the build, where that checkpoint was the last thing waited for.
+      let early = null as Promise<void> | null;
+      const checkpointEarly = whenLoaded(largest, () => {
+        early = checkpointBeside(db, largest!, ctx.logger);
+      });
       const files: FileReport[] = [];
-      // Each force's sub-folder is ingested for that force; the top level for the configured one.
-      for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
-        const report = await ingestPaths(paths, {
-          db,
-          contracts: loadContracts(config),
-          force: force ?? config.force,
-          forceFrom: force === null ? 'config' : 'inbox',
-          knownForces: knownForces(config),
-          archiveDir: config.archive,
-          archive: archiveSettingsOf(config),
-          maxQuarantineShare: config.ingest.maxQuarantineShare,
-          clock: ctx.clock,
-          logger: ctx.logger,
-          onProgress: (progress) => {
-            warmUp(progress);
-            ctx.progress?.(progress);
-          },
-        });
-        files.push(...report.files);
+      try {
+        // Each force's sub-folder is ingested for that force; the top level for the configured one.
+        for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
+          const report = await ingestPaths(paths, {
+            db,
+            contracts: loadContracts(config),
+            force: force ?? config.force,
+            forceFrom: force === null ? 'config' : 'inbox',
+            knownForces: knownForces(config),
+            archiveDir: config.archive,
+            archive: archiveSettingsOf(config),
+            maxQuarantineShare: config.ingest.maxQuarantineShare,
+            clock: ctx.clock,
+            logger: ctx.logger,
+            onProgress: (progress) => {
+              warmUp(progress);
+              checkpointEarly(progress);
+              ctx.progress?.(progress);
+            },
+          });
+          files.push(...report.files);
+        }
+      } finally {
+        // On every path: the database is closed after this, and the checkpoint must have finished first.
+        await early?.catch(() => undefined);
       }
+      await early;
       for (const f of files) {
         setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
         outcome.files.push({ file: f.file, dataset: f.dataset, status: f.status, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
@@ -247,11 +261,36 @@ function largestOf(paths: string[]): string | null {
   return largest?.name ?? null;
 }
 
+/**
+ * A checkpoint on the database's second connection, beside the ingest's next files on the first
+ * (their commits wait for it); logged at debug with whether DuckDB wrote it. DuckDB refuses while
+ * another transaction changes rows: the build's checkpoint (buildPack.ts) or the close writes it.
+ * Handled from the start, so a failure is thrown where the caller awaits it, never "unhandled".
+ */
+function checkpointBeside(db: Db, after: string, logger: Logger): Promise<void> {
+  const started = performance.now();
+  const running = db
+    .reader()
+    .then(checkpoint)
+    .then((written) => logger.log('debug', 'checkpoint', { after, written, ms: Math.round(performance.now() - started) }));
+  running.catch(() => undefined);
+  return running;
+}
+
 /** Calls `start` once, when the named file's normalised copy is ready and DuckDB starts checking it. */
 function whenChecking(file: string | null, start: () => void): (progress: IngestProgress) => void {
+  return once(file, 'normalize done', start);
+}
+
+/** Calls `start` once, when the named file is loaded (its transaction committed). */
+function whenLoaded(file: string | null, start: () => void): (progress: IngestProgress) => void {
+  return once(file, 'loaded', start);
+}
+
+function once(file: string | null, stage: string, start: () => void): (progress: IngestProgress) => void {
   let started = false;
   return (progress) => {
-    if (started || progress.file !== file || progress.stage !== 'normalize done') return;
+    if (started || progress.file !== file || progress.stage !== stage) return;
     started = true;
     start();
   };
