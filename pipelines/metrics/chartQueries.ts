@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import type { Period } from '../lib/periods.ts';
 import { runKeyedSql } from './runSql.ts';
@@ -20,7 +20,7 @@ export interface ChartQuery {
 
 export type ChartRows = Record<string, { key: string; value: number | null }[]>;
 
-export async function runChartQueries(db: Db, queriesDir: string, queries: ChartQuery[], period: Period, asOf: string): Promise<ChartRows> {
+export async function runChartQueries(db: Reader, queriesDir: string, queries: ChartQuery[], period: Period, asOf: string): Promise<ChartRows> {
   const rows: ChartRows = {};
   for (const { chart, query } of queries) {
     const shown = `queries/charts/${query}.sql`;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Db } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { UsageError } from '../lib/errors.ts';
 import { runSql, type SqlParams } from './runSql.ts';
 
@@ -28,7 +28,7 @@ export interface CheckResult extends CheckMeta {
 
 const EXAMPLES = 5;
 
-export async function runDataQuality(db: Db, queriesDir: string, params: SqlParams): Promise<CheckResult[]> {
+export async function runDataQuality(db: Reader, queriesDir: string, params: SqlParams): Promise<CheckResult[]> {
   const dir = join(queriesDir, 'checks');
   const results: CheckResult[] = [];
   for (const file of readdirSync(dir)

@@ -1,6 +1,6 @@
 import type { DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
 import { duckdb } from '../lib/cjsPackages.ts';
-import type { Db, Reader } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { checkMetricShape, queryFailed } from './queryErrors.ts';
 
 /**
@@ -12,7 +12,7 @@ export type SqlParams = Record<string, string | number>;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export async function runSql(db: Db, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
+export async function runSql(db: Pick<Reader, 'all'>, sql: string, params: SqlParams): Promise<Record<string, unknown>[]> {
   const rows = await db.all<Record<string, unknown>>(bodyOf(sql), bindParams(sql, params));
   return rows.map(plainRow);
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { addDays, monthsEnding, type Period } from '../lib/periods.ts';
 import type { MetricDefinition } from './catalog.ts';
 import { periodKey, round, type MetricRun, type MonthlyValues } from './runMetrics.ts';
@@ -32,7 +32,7 @@ export function signalMonths(period: Period, asOf: string, settings: SpcSettings
   return [...monthsEnding(addDays(period.start, -1), settings.baselineMonths), ...periodMonths];
 }
 
-export async function addSignals(db: Db, catalog: MetricDefinition[], run: MetricRun, settings: SpcSettings, monthly: MonthlyValues): Promise<void> {
+export async function addSignals(db: Reader, catalog: MetricDefinition[], run: MetricRun, settings: SpcSettings, monthly: MonthlyValues): Promise<void> {
   const covered = await firstCoveredMonth(db);
   if (covered === null) return;
   // Before the first month every dataset covers, zeros would mean "no data": those months are left out.
@@ -87,7 +87,7 @@ function monthsIn(p: Period): number {
 }
 
 /** The first whole month every event dataset covers: before it, zeros would mean "no data". */
-async function firstCoveredMonth(db: Db): Promise<string | null> {
+async function firstCoveredMonth(db: Reader): Promise<string | null> {
   const [row] = await db.all<{ first: string | null }>(
     `select strftime(greatest(
        (select min(reported_on) from stg_incidents),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../lib/db.ts';
+import type { Reader } from '../lib/db.ts';
 import { addDays } from '../lib/periods.ts';
 import { round, type MetricRun } from '../metrics/runMetrics.ts';
 import { runSql } from '../metrics/runSql.ts';
@@ -35,7 +35,7 @@ export const DEFAULT_PUBLIC_SOURCES = ['HMICFRS recommendation', 'HMICFRS area f
  * The log at the as-of date. "Since the previous pack" is since the first day of this
  * pack's period: the previous pack covered the period before it.
  */
-export async function readActionLog(db: Db, queriesDir: string, options: { asOf: string; since: string }): Promise<ActionRow[]> {
+export async function readActionLog(db: Reader, queriesDir: string, options: { asOf: string; since: string }): Promise<ActionRow[]> {
   const sql = readFileSync(join(queriesDir, 'lists', 'action_log.sql'), 'utf8');
   const rows = await runSql(db, sql, { as_of: options.asOf, since: options.since });
   return rows.map((r) => ({
@@ -63,7 +63,7 @@ export function publicActionLog(rows: ActionRow[], publicSources: string[]): Act
  * counts at the end of those periods. The metrics stage leaves stocks measured at the
  * as-of date without earlier values; the tracker's history has them.
  */
-export async function addActionHistory(db: Db, run: MetricRun, queriesDir: string): Promise<void> {
+export async function addActionHistory(db: Reader, run: MetricRun, queriesDir: string): Promise<void> {
   const sql = readFileSync(join(queriesDir, 'lists', 'actions_at.sql'), 'utf8');
   const at = async (date: string) => (await runSql(db, sql, { as_of: date }))[0] ?? {};
   // A comparison period that ends after the as-of date is measured at the as-of date instead.

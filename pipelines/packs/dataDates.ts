@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db.ts';
+import type { Db, Reader } from '../lib/db.ts';
 import { WorkError } from '../lib/errors.ts';
 import type { Period } from '../lib/periods.ts';
 import { readableDate } from './format.ts';
@@ -35,7 +35,7 @@ export const DATASET_WORDS: Record<string, string> = {
 const ORDER = Object.keys(DATASET_WORDS);
 
 /** The models must be built on this connection (the metrics stage does). */
-export async function readDataDates(db: Db, asOf: string, maxAgeDays: number): Promise<DataDate[]> {
+export async function readDataDates(db: Reader, asOf: string, maxAgeDays: number): Promise<DataDate[]> {
   const rows = await db.all<{ dataset: string; extract_date: string; basis: DataDate['basis']; lag_days: number }>(
     `select dataset, strftime(extract_date, '%Y-%m-%d') as extract_date, basis, ($1::date - extract_date)::integer as lag_days from dataset_dates`,
     [asOf],
