@@ -37,7 +37,8 @@ export async function viewScope(db: Db, throughLoadId: number | null, scope: Sco
   const pinned = throughLoadId !== null && (latest ?? 0) > throughLoadId;
   const narrowed = scope !== null && (scope.area !== undefined || forces.some((f) => !scope.forces.includes(f)));
   if (!pinned && !narrowed) {
-    for (const name of [...DATASETS, ...LEDGERS]) await db.session(`drop view if exists temp.main.${ident(name)}`);
+    // One round trip for all of them, on each connection.
+    await db.session([...DATASETS, ...LEDGERS].map((name) => `drop view if exists temp.main.${ident(name)}`).join(';\n'));
     return;
   }
   const n = throughLoadId ?? latest ?? 0;
@@ -56,9 +57,11 @@ export async function viewScope(db: Db, throughLoadId: number | null, scope: Sco
     if (dataset === 'actions') return 'true';
     return `area = ${area}`;
   };
-  for (const dataset of DATASETS) {
-    await db.session(`create or replace temp view ${ident(dataset)} as select * from ${rows(dataset)} where ${inForces} and ${inArea(dataset)}`);
-  }
   const loads = `load_id <= ${n}${scope ? ` and load_id in (select load_id from ${main('ingested_files')} where ${inForces})` : ''}`;
-  for (const ledger of LEDGERS) await db.session(`create or replace temp view ${ident(ledger)} as select * from ${main(ledger)} where ${loads}`);
+  await db.session(
+    [
+      ...DATASETS.map((dataset) => `create or replace temp view ${ident(dataset)} as select * from ${rows(dataset)} where ${inForces} and ${inArea(dataset)}`),
+      ...LEDGERS.map((ledger) => `create or replace temp view ${ident(ledger)} as select * from ${main(ledger)} where ${loads}`),
+    ].join(';\n'),
+  );
 }
