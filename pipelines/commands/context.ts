@@ -1,4 +1,4 @@
-import type { Clock } from '../lib/clock.ts';
+import { prepareLondonDates, type Clock } from '../lib/clock.ts';
 import type { Config } from '../lib/config.ts';
 import { createDb, type Db } from '../lib/db.ts';
 import { existsSync } from 'node:fs';
@@ -24,11 +24,11 @@ export interface CommandContext {
 }
 
 export async function openDb(config: Config): Promise<Db> {
-  return createDb(config.db, config.duckdb);
+  return createDb(config.db, config.duckdb, prepareLondonDates);
 }
 
 /** Opens an existing database only: reading status must not create an empty one. */
 export async function openExistingDb(config: Config): Promise<Db> {
   if (!existsSync(config.db)) throw new UsageError(`There is no database at ${config.db} yet; run boardpack ingest first, or pass the right --db.`);
-  return createDb(config.db, config.duckdb);
+  return createDb(config.db, config.duckdb, prepareLondonDates);
 }

@@ -48,7 +48,7 @@ export interface DbSettings {
 export const DEFAULT_DB_SETTINGS: DbSettings = { memoryLimit: '1GB', threads: null, tempDirectory: null };
 
 /** Opens (creating if needed) the database file; `:memory:` gives a throwaway database. */
-export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_SETTINGS): Promise<Db> {
+export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_SETTINGS, whileOpening?: () => void): Promise<Db> {
   const location = path === ':memory:' ? path : resolve(path);
   if (location !== ':memory:') {
     try {
@@ -59,7 +59,10 @@ export async function createDb(path: string, settings: DbSettings = DEFAULT_DB_S
   }
   let instance: DuckDBInstance;
   try {
-    instance = await (await loadDuckdb()).DuckDBInstance.create(location, instanceOptions(settings));
+    const opening = (await loadDuckdb()).DuckDBInstance.create(location, instanceOptions(settings));
+    // This thread only waits while DuckDB opens the file: the caller's own set-up can run meanwhile.
+    whileOpening?.();
+    instance = await opening;
   } catch (error) {
     throw describeOpenError(path, error);
   }

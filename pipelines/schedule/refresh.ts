@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { londonDate } from '../lib/clock.ts';
+import { londonDate, prepareLondonDates } from '../lib/clock.ts';
 import { checkpoint, createDb, type Db } from '../lib/db.ts';
 import type { Clock } from '../lib/clock.ts';
 import { knownForces, type Config } from '../lib/config.ts';
@@ -63,7 +63,7 @@ export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit:
     if (lock.recovered) emit('stale_lock_recovered', { pid: lock.recovered.pid, since: lock.recovered.since });
     removeLeftovers(ctx.config.archive, ctx.config.out, processIsRunning);
     if (reconcileLatest(ctx.config.out)) emit('latest_reconciled', { latest: 'moved to the packs latest.json lists' });
-    const db = await createDb(ctx.config.db, ctx.config.duckdb);
+    const db = await createDb(ctx.config.db, ctx.config.duckdb, prepareLondonDates);
     try {
       await ensureRunsTable(db);
       await recordKeptRunErrors(db, ctx.config.db, ctx.clock.now());
