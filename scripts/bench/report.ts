@@ -46,9 +46,10 @@ export const TARGETS: Record<string, Target> = {
   refresh: {
     text: '< 2 s force, < 5 s 1M',
     applies: (r) => r.size.id === 'force' || r.size.id === '1m',
-    met: (r) => r.refreshMs < (r.size.id === 'force' ? 2000 : 5000),
+    // Judged on the whole milliseconds the table shows (a figure shown as 2,000 is not under 2 s).
+    met: (r) => Math.round(r.refreshMs) < (r.size.id === 'force' ? 2000 : 5000),
   },
-  nothingNew: { text: '< 1 s', applies: () => true, met: (r) => r.nothingNewMs < 1000 },
+  nothingNew: { text: '< 1 s', applies: () => true, met: (r) => Math.round(r.nothingNewMs) < 1000 },
   rss: { text: '< 2 GB at 10M', applies: (r) => r.size.id === '10m', met: (r) => (peakOf(r) ?? Infinity) < 2 * GB },
 };
 

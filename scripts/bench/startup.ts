@@ -77,12 +77,14 @@ function medianTimed(xs: Timed[]): Timed {
 }
 
 const ms = (x: number) => Math.round(x).toLocaleString('en-GB');
+/** Judged on the whole milliseconds the table shows, so a figure shown as 300 is never marked under 300. */
+const startupMet = (t: { ms: number }) => Math.round(t.ms) < STARTUP_TARGET_MS;
 
 /** The start-up and suite table, Markdown, each figure marked met or missed. */
 export function startupTable(results: StartupResults): string {
   const lines = ['| | ms (CPU time) | target |', '|---|---:|---|'];
   for (const [label, t] of Object.entries(results.commands)) {
-    lines.push(`| ${label} (start-up, sample data) | ${ms(t.ms)}${t.cpuMs === null ? '' : ` (${ms(t.cpuMs)})`} ${t.ms < STARTUP_TARGET_MS ? '✓' : '✗'} | < ${STARTUP_TARGET_MS} ms |`);
+    lines.push(`| ${label} (start-up, sample data) | ${ms(t.ms)}${t.cpuMs === null ? '' : ` (${ms(t.cpuMs)})`} ${startupMet(t) ? '✓' : '✗'} | < ${STARTUP_TARGET_MS} ms |`);
   }
   const s = results.suite;
   if (s) {
@@ -93,7 +95,7 @@ export function startupTable(results: StartupResults): string {
 }
 
 export function startupVerdicts(results: StartupResults): string[] {
-  const lines = Object.entries(results.commands).map(([label, t]) => `${t.ms < STARTUP_TARGET_MS ? 'met' : 'MISSED'}: start-up of ${label.replaceAll('`', '')} (< ${STARTUP_TARGET_MS} ms)`);
+  const lines = Object.entries(results.commands).map(([label, t]) => `${startupMet(t) ? 'met' : 'MISSED'}: start-up of ${label.replaceAll('`', '')} (< ${STARTUP_TARGET_MS} ms)`);
   if (results.suite) lines.push(`${results.suite.ms < SUITE_TARGET_MS && results.suite.failed === 0 ? 'met' : 'MISSED'}: npm test (< ${SUITE_TARGET_MS / 1000} s, all passing)`);
   return lines;
 }
