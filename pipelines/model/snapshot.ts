@@ -105,17 +105,17 @@ async function loadedFiles(db: Db, throughLoadId?: number): Promise<SnapshotFile
 }
 
 /** The snapshot of everything loaded now, recorded (once) in `snapshots`. */
-export async function takeSnapshot(db: Db, input: { settings: SnapshotSettings; queriesSha256: string; version: string; createdAt: Date }): Promise<Snapshot> {
+export interface SnapshotInput {
+  settings: SnapshotSettings;
+  queriesSha256: string;
+  version: string;
+  createdAt: Date;
+}
+
+/** What is loaded now as a snapshot, recorded in the snapshots table (a build records the snapshot it shows). */
+export async function takeSnapshot(db: Db, input: SnapshotInput): Promise<Snapshot> {
   await db.run(SNAPSHOTS_DDL);
-  const files = await loadedFiles(db);
-  const snapshot: Snapshot = {
-    id: snapshotId(files, input.settings, input.queriesSha256, input.version),
-    through_load_id: files.at(-1)?.load_id ?? 0,
-    files,
-    settings: input.settings,
-    queries_sha256: input.queriesSha256,
-    version: input.version,
-  };
+  const snapshot = await describeSnapshot(db, input);
   await db.run('insert or ignore into snapshots values ($1, $2, $3, $4, $5, $6, $7)', [
     snapshot.id,
     snapshot.through_load_id,
@@ -123,9 +123,22 @@ export async function takeSnapshot(db: Db, input: { settings: SnapshotSettings; 
     snapshot.queries_sha256,
     snapshot.version,
     canonicalJson(snapshot.settings),
-    JSON.stringify(files),
+    JSON.stringify(snapshot.files),
   ]);
   return snapshot;
+}
+
+/** The same snapshot, nothing written: enough to tell whether a pack on disk already shows it. */
+export async function describeSnapshot(db: Db, input: Omit<SnapshotInput, 'createdAt'>): Promise<Snapshot> {
+  const files = await loadedFiles(db);
+  return {
+    id: snapshotId(files, input.settings, input.queriesSha256, input.version),
+    through_load_id: files.at(-1)?.load_id ?? 0,
+    files,
+    settings: input.settings,
+    queries_sha256: input.queriesSha256,
+    version: input.version,
+  };
 }
 
 export async function findSnapshot(db: Db, id: string): Promise<Snapshot> {

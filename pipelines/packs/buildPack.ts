@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logging.ts';
 import type { Period } from '../lib/periods.ts';
 import { datasetKeys, loadContracts } from '../ingest/contracts.ts';
 import { archiveQuerySet, collectQuerySet, queryDirsOf, restoreQuerySet } from '../model/querySet.ts';
-import { configForSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
+import { configForSnapshot, describeSnapshot, findSnapshot, pinSnapshot, settingsOf, takeSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { loadChartSpec, type ChartSpec } from '../charts/chartSpecs.ts';
 import { compileCharts } from '../charts/compileCharts.ts';
 import { blocksFor, readCommentary, recordOf } from './commentary.ts';
@@ -188,7 +188,7 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Buil
   if (!existsSync(path)) return false;
   try {
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    const snapshot = now ? await now() : (await snapshotNow(db, ctx)).snapshot;
+    const snapshot = now ? await now() : (await snapshotNow(db, ctx, false)).snapshot;
     const banners = options.banners ?? [];
     // An edited commentary file makes the pack out of date too.
     const commentary = readCommentary(ctx.config.commentaryDir, options.period.id)?.sha256 ?? null;
@@ -198,11 +198,16 @@ export async function packIsCurrent(db: Db, options: PackOptions, ctx: Pick<Buil
   }
 }
 
-/** Everything loaded now, with the configuration and query set in force; the query set is archived. */
-export async function snapshotNow(db: Db, ctx: Pick<BuildContext, 'config' | 'clock'>): Promise<{ config: Config; snapshot: Snapshot }> {
+/**
+ * Everything loaded now, with the configuration and query set in force; the query set is archived.
+ * Recorded in the snapshots table for a build; `record` false only describes it (a check whether a
+ * pack is current writes nothing, so a refresh with nothing new has one write less to commit).
+ */
+export async function snapshotNow(db: Db, ctx: Pick<BuildContext, 'config' | 'clock'>, record = true): Promise<{ config: Config; snapshot: Snapshot }> {
   const querySet = collectQuerySet(queryDirsOf(ctx.config));
   archiveQuerySet(ctx.config.archive, querySet);
-  const snapshot = await takeSnapshot(db, { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion(), createdAt: ctx.clock.now() });
+  const input = { settings: settingsOf(ctx.config), queriesSha256: querySet.sha256, version: packVersion() };
+  const snapshot = record ? await takeSnapshot(db, { ...input, createdAt: ctx.clock.now() }) : await describeSnapshot(db, input);
   return { config: ctx.config, snapshot };
 }
 

@@ -26,7 +26,7 @@ import { listInbox, removeLeftovers, setAside } from './inbox.ts';
 import { plannedPacks } from './plannedPacks.ts';
 import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
-import { ensureRunsTable, finishRun, markInterrupted, readRuns, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
+import { ensureRunsTable, finishRun, markInterrupted, readRunsFrom, startRun, type RunFile, type RunRecord, type RunStatus, type RunTrigger } from './runs.ts';
 
 /**
  * The nightly job: take the run lock, ingest what is new in the inbox (setting each file
@@ -69,7 +69,7 @@ export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit:
       await recordKeptRunErrors(db, ctx.config.db, ctx.clock.now());
       const interrupted = await markInterrupted(db, ctx.clock.now());
       if (interrupted) emit('runs_interrupted', { runs: interrupted });
-      const previous = (await readRuns(db, 1))[0] ?? null;
+      const previous = (await readRunsFrom(db, 1))[0] ?? null;
       const runId = await startRun(db, trigger, ctx.clock.now());
       emit('run_started', { run_id: runId, trigger });
       const outcome = await refreshOnce(db, ctx, runId, previous, emit, trigger);
@@ -80,7 +80,7 @@ export async function runRefresh(ctx: RefreshContext, trigger: RunTrigger, emit:
         keepRunError(ctx.config.db, runId, outcome.error ?? describeError(error));
         throw error;
       }
-      const [record] = (await readRuns(db, 1)) as [RunRecord];
+      const [record] = (await readRunsFrom(db, 1)) as [RunRecord];
       emit('run_finished', { run_id: runId, status: record.status, error: record.error, stages: record.stages });
       await notify(ctx, record, emit);
       return { record, exitCode: record.status === 'succeeded' ? 0 : 1 };
@@ -191,7 +191,7 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     const measured = new Map<string, MetricRun>();
     // What is loaded now, taken once for every pack checked: the same files, settings and queries for all of them.
     let loadedNow: Promise<Snapshot> | null = null;
-    const snapshot = () => (loadedNow ??= snapshotNow(db, ctx).then((taken) => taken.snapshot));
+    const snapshot = () => (loadedNow ??= snapshotNow(db, ctx, false).then((taken) => taken.snapshot));
     // Force-level packs first, then the region's, then one per area (plannedPacks.ts says why).
     for (const planned of plannedPacks(config, asOf)) {
       const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, measured, ...(planned.area !== undefined ? { area: planned.area } : {}) };

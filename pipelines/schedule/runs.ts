@@ -76,9 +76,15 @@ export async function finishRun(db: Db, runId: number, outcome: { status: RunSta
   ]);
 }
 
+/** The newest runs, newest first; none where no run was ever recorded (no runs table). */
 export async function readRuns(db: Db, limit = 10): Promise<RunRecord[]> {
   const exists = await db.all(`select 1 from duckdb_tables() where table_name = 'runs'`);
   if (exists.length === 0) return [];
+  return readRunsFrom(db, limit);
+}
+
+/** The newest runs, where the runs table is known to exist (a refresh made it: ensureRunsTable). */
+export async function readRunsFrom(db: Db, limit = 10): Promise<RunRecord[]> {
   const rows = await db.all<Record<string, unknown>>(
     `select run_id, trigger, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
        status, files, packs, error, stages
