@@ -22,6 +22,33 @@ export async function printPdf(htmlPath: string, pdfPath: string): Promise<void>
   }
 }
 
+/**
+ * One Chromium for several packs' PDFs (the nightly job prints each configured pack's): started
+ * for the first PDF, not at all when none is printed, and closed by `close` on every path. Each
+ * start takes Chromium half a second or more; a force printing its board, public and area packs
+ * started it once a pack. A Chromium that cannot start fails every print with the same sentence.
+ */
+export interface Printer {
+  print(htmlPath: string, pdfPath: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sharedPrinter(launch: () => Promise<Browser> = launchChromium): Printer {
+  let browser: Promise<Browser> | null = null;
+  return {
+    async print(htmlPath, pdfPath) {
+      browser ??= launch();
+      await printPdfWith(await browser, htmlPath, pdfPath);
+    },
+    async close() {
+      const started = await browser?.catch(() => null);
+      browser = null;
+      // The PDFs are written and renamed already: a Chromium that will not close cleanly fails nothing.
+      await started?.close().catch(() => undefined);
+    },
+  };
+}
+
 /** Prints in a Chromium already running (a caller printing several packs starts it once). */
 export async function printPdfWith(browser: Browser, htmlPath: string, pdfPath: string): Promise<void> {
   // Written beside the final name and renamed, so a reader never opens half a PDF.

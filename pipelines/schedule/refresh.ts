@@ -18,6 +18,7 @@ import { archiveSettingsOf, maintainArchive } from '../archive/prepareArchive.ts
 import { ingestPaths, type FileReport, type IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
+import { sharedPrinter } from '../packs/printPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
 import { preloadExports } from '../packs/exportTables.ts';
 import { buildPack, packIsCurrent, snapshotNow } from '../packs/buildPack.ts';
@@ -193,23 +194,29 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
     let loadedNow: Promise<Snapshot> | null = null;
     const snapshot = () => (loadedNow ??= snapshotNow(db, ctx, false).then((taken) => taken.snapshot));
     // Force-level packs first, then the region's, then one per area (plannedPacks.ts says why).
-    for (const planned of plannedPacks(config, asOf)) {
-      const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, measured, ...(planned.area !== undefined ? { area: planned.area } : {}) };
-      const name = planned.folder;
-      const hadPdf = hasPdf(join(config.out, name));
-      // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
-      const current = !loadedNew && (await packIsCurrent(db, options, ctx, snapshot));
-      if (current) {
-        outcome.packs.push(join(config.out, name));
-        emit('pack_current', { pack: name });
-      } else {
-        const built = await buildPack(db, options, ctx);
-        outcome.packs.push(built.path);
-        emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
+    // One Chromium for every configured PDF of the run, started only if one is printed.
+    const printer = sharedPrinter();
+    try {
+      for (const planned of plannedPacks(config, asOf)) {
+        const options = { pack: planned.pack, period: planned.period, asOf, edition: planned.edition, out: config.out, banners, measured, ...(planned.area !== undefined ? { area: planned.area } : {}) };
+        const name = planned.folder;
+        const hadPdf = hasPdf(join(config.out, name));
+        // Nothing new, and the pack already shows this snapshot on this date with these notices: keep it.
+        const current = !loadedNew && (await packIsCurrent(db, options, ctx, snapshot));
+        if (current) {
+          outcome.packs.push(join(config.out, name));
+          emit('pack_current', { pack: name });
+        } else {
+          const built = await buildPack(db, options, ctx);
+          outcome.packs.push(built.path);
+          emit('pack_written', { pack: name, path: built.path, snapshot: built.snapshot });
+        }
+        const pdf = await keepPackPdf(join(config.out, name), name, { configured: planned.pdf, hadPdf, rebuilt: !current }, printer.print);
+        if (pdf) emit(pdf.event, pdf.fields);
+        stage(`build ${name}`);
       }
-      const pdf = await keepPackPdf(join(config.out, name), name, { configured: planned.pdf, hadPdf, rebuilt: !current });
-      if (pdf) emit(pdf.event, pdf.fields);
-      stage(`build ${name}`);
+    } finally {
+      await printer.close();
     }
     updateLatest(config.out, outcome.packs, { run_id: runId, finished_at: ctx.clock.now().toISOString() });
     if (outcome.files.some((f) => f.status === 'rejected')) outcome.status = 'succeeded_with_rejections';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../pipelines/cli.ts';
 import { fixedClock } from '../../pipelines/lib/clock.ts';
-import { chromiumMissing } from '../../pipelines/lib/chromium.ts';
+import { chromiumMissing, chromiumPath } from '../../pipelines/lib/chromium.ts';
 import { checkPdf, keepPackPdf, pdfConfigured, printPackPdf } from '../../pipelines/packs/packPdf.ts';
 
 // pack.pdf is kept with its pack and checked: printed when asked for or configured, recorded in
@@ -117,5 +117,45 @@ describe.skipIf(noChromium !== null && process.env.CI !== 'true')('build and ver
     expect(existsSync(join(folder, 'pack.pdf'))).toBe(false);
     expect(existsSync(join(folder, 'pdf.json'))).toBe(false);
     expect((await boardpack('verify', folder)).code).toBe(0);
+  });
+
+  it('the nightly job prints every configured PDF with one Chromium, and starts none when nothing is printed', async () => {
+    const night = join(dir, 'night');
+    mkdirSync(join(night, 'inbox'), { recursive: true });
+    writeFileSync(join(night, 'inbox', 'incidents.csv'), 'Crime Reference,Date Reported,NFIB Code,Victim Type\r\nC1,02/07/2025,NFIB52A,Individual\r\nC2,15/08/2025,NFIB53A,Business\r\n');
+    writeFileSync(
+      join(night, 'boardpack.config.json'),
+      JSON.stringify({
+        inbox: 'inbox',
+        inbox_settle_seconds: 0,
+        packs: [
+          { period: '2025-26-Q2', edition: 'board', pdf: true },
+          { period: '2025-26-Q2', edition: 'public', pdf: true },
+        ],
+      }),
+    );
+    // Chromium through a script that notes each start.
+    const starts = join(night, 'starts.log');
+    const wrapper = join(night, 'chromium');
+    writeFileSync(wrapper, `#!/bin/sh\necho started >> ${starts}\nexec ${chromiumPath()} "$@"\n`, { mode: 0o755 });
+    const refresh = () => main(['--db', join(night, 'db.duckdb'), 'refresh'], { stdout: () => {}, stderr: () => {}, clock: fixedClock('2025-10-14T12:00:00Z'), cwd: night });
+    const before = process.env.BOARDPACK_CHROMIUM;
+    process.env.BOARDPACK_CHROMIUM = wrapper;
+    try {
+      expect(await refresh()).toBe(0);
+      for (const edition of ['board', 'public'])
+        expect(
+          readFileSync(join(night, 'out', `2025-26-Q2-${edition}`, 'pack.pdf'))
+            .subarray(0, 5)
+            .toString(),
+        ).toBe('%PDF-');
+      expect(readFileSync(starts, 'utf8')).toBe('started\n');
+      // The next night: nothing new, both PDFs check, so Chromium is not started at all.
+      expect(await refresh()).toBe(0);
+      expect(readFileSync(starts, 'utf8')).toBe('started\n');
+    } finally {
+      if (before === undefined) delete process.env.BOARDPACK_CHROMIUM;
+      else process.env.BOARDPACK_CHROMIUM = before;
+    }
   });
 });
