@@ -165,6 +165,35 @@ describe('verify', () => {
     expect(result.stderr).toBe('boardpack: Verification failed: INC-01 (WM-2025-26-Q2-INC-01) does not recompute: value: manifest 20, recomputed 2.\n');
   });
 
+  it('fails naming the list when the action log or the data dates in the manifest were altered', async () => {
+    const folder = copy('altered-lists');
+    const path = join(dir, folder, 'manifest.json');
+    const original = readFileSync(path, 'utf8');
+    const manifest = JSON.parse(original) as Manifest;
+    expect(manifest.action_log).toEqual([]);
+    expect(manifest.data_dates).toHaveLength(1);
+    // An action the exports never held.
+    writeFileSync(
+      path,
+      JSON.stringify({ ...manifest, action_log: [{ action_id: 'A1', source: 'Board', description: 'Invented', owner_role: 'Head of Cyber', raised_on: '2025-07-01', due_on: '2025-08-01', status: 'Open', completed_on: null, notes: null }] }),
+    );
+    const action = await boardpack('2026-02-01T10:00:00Z', 'verify', folder);
+    expect(action.code).toBe(1);
+    expect(action.stderr).toBe(
+      'boardpack: Verification failed: The action log in the manifest does not recompute from the archived exports (the manifest has 1 entry, recomputed 0); rebuild the pack, or restore its manifest.json from backup.\n',
+    );
+    // The data's date moved on by a month.
+    const dates = structuredClone(manifest.data_dates!);
+    dates[0]!.extract_date = '2025-11-30';
+    writeFileSync(path, JSON.stringify({ ...manifest, data_dates: dates }));
+    const dated = await boardpack('2026-02-01T10:00:00Z', 'verify', folder);
+    expect(dated.code).toBe(1);
+    expect(dated.stdout).toContain('MISMATCH The dates the data runs to in the manifest do not recompute from the archived exports (entry 1 of 1 differs)');
+    // Put back as built, the pack verifies.
+    writeFileSync(path, original);
+    expect((await boardpack('2026-02-01T10:00:00Z', 'verify', folder)).code).toBe(0);
+  });
+
   it('fails naming the file when an archived export was altered or deleted, and on a missing manifest', async () => {
     const archived = join(dir, 'archive', issued.snapshot.files[0]!.archive_path);
     const saved = readFileSync(archived);

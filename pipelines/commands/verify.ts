@@ -7,7 +7,7 @@ import { KEY_ENV, readKey } from '../archive/originalsKey.ts';
 import { findSnapshot, type Snapshot } from '../model/snapshot.ts';
 import { isLean } from '../packs/leanManifest.ts';
 import { packVersion } from '../packs/manifest.ts';
-import { checkFiles, checkOriginals, compareFigures, readManifest, recomputePack, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
+import { checkFiles, checkOriginals, compareFigures, readManifest, recomputePack, same, SECTION_NAMES, type FigureCheck, type FileCheck } from '../packs/verifyPack.ts';
 import { openExistingDb, type CommandContext } from './context.ts';
 
 /**
@@ -82,7 +82,19 @@ function describeFile(f: FileCheck): string {
 }
 
 function describeFigure(f: FigureCheck): string {
+  const section = SECTION_NAMES[f.id];
+  if (section && f.citation_id === null)
+    return `${section.name} in the manifest ${section.plural ? 'do' : 'does'} not recompute from the archived exports (${describeListDifference(f.differences[0]?.manifest, f.differences[0]?.recomputed)}); rebuild the pack, or restore its manifest.json from backup.`;
   const shown = (v: unknown) => (typeof v === 'object' && v !== null ? 'a different value' : JSON.stringify(v));
   const fields = f.differences.map((d) => `${d.field}: manifest ${shown(d.manifest)}, recomputed ${shown(d.recomputed)}`).join('; ');
   return `${f.id}${f.citation_id ? ` (${f.citation_id})` : ''} does not recompute: ${fields}.`;
+}
+
+/** Where two lists (or records) first differ, in words: their lengths, or the first entry that is not the same. */
+function describeListDifference(recorded: unknown, recomputed: unknown): string {
+  if (!Array.isArray(recorded) || !Array.isArray(recomputed)) return 'its contents differ';
+  const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
+  if (recorded.length !== recomputed.length) return `the manifest has ${entries(recorded.length)}, recomputed ${recomputed.length}`;
+  const at = recorded.findIndex((entry, i) => !same(entry, recomputed[i]));
+  return `entry ${at + 1} of ${recorded.length} differs`;
 }
