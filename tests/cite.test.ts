@@ -150,9 +150,12 @@ describe('citation words', () => {
 
   it('reads the period from citation IDs of a month, a quarter and a year', async () => {
     const { parseCitationId } = await import('../pipelines/packs/citation.ts');
-    expect(parseCitationId('WM-2025-09-INC-01')).toEqual({ forceCode: 'WM', period: '2025-09', metricId: 'INC-01' });
-    expect(parseCitationId('WM-2025-26-Q2-INC-05')).toEqual({ forceCode: 'WM', period: '2025-26-Q2', metricId: 'INC-05' });
-    expect(parseCitationId('DP2-2025-26-VOL-03')).toEqual({ forceCode: 'DP2', period: '2025-26', metricId: 'VOL-03' });
+    expect(parseCitationId('WM-2025-09-INC-01')).toEqual({ code: 'WM', period: '2025-09', metricId: 'INC-01' });
+    expect(parseCitationId('WM-2025-26-Q2-INC-05')).toEqual({ code: 'WM', period: '2025-26-Q2', metricId: 'INC-05' });
+    expect(parseCitationId('DP2-2025-26-VOL-03')).toEqual({ code: 'DP2', period: '2025-26', metricId: 'VOL-03' });
+    // An area's figure, and a force's row in a region's comparison, carry a second code.
+    expect(parseCitationId('WM-SHR-2026-27-Q2-INC-01')).toEqual({ code: 'WM-SHR', period: '2026-27-Q2', metricId: 'INC-01' });
+    expect(parseCitationId('WMR-SP-2026-27-Q2-INC-01')).toEqual({ code: 'WMR-SP', period: '2026-27-Q2', metricId: 'INC-01' });
     expect(parseCitationId('INC-05')).toBeNull();
   });
 });

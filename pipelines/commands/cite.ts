@@ -4,7 +4,9 @@ import { UsageError } from '../lib/errors.ts';
 import { isCalendarDate, parsePeriod } from '../lib/periods.ts';
 import { londonDate } from '../lib/clock.ts';
 import { CITATION_FORMATS, composeCitation, formatLetterCitation, parseCitationId, type CitationFormat } from '../packs/citation.ts';
-import type { Manifest } from '../packs/manifest.ts';
+import { packFolderName, type Manifest } from '../packs/manifest.ts';
+import { areaCode, areasOf } from '../packs/packScope.ts';
+import type { Config } from '../lib/config.ts';
 import type { CommandContext } from './context.ts';
 
 export interface CiteOptions {
@@ -38,12 +40,15 @@ export async function runCite(id: string, options: CiteOptions, ctx: CommandCont
   }
   if (periodText === undefined) throw new UsageError(`Say which pack: give a citation ID such as ${ctx.config.forceCode}-2025-26-Q2-${metricId}, or --period with the metric ID.`);
   const period = parsePeriod(periodText, asOf);
-  const folder = join(options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, `${period.id}-${edition}`);
+  // The citation ID's code says whose pack: the force's, one of its areas' or the region's.
+  const which = parsed ? packOfCode(parsed.code, id.trim(), ctx.config) : { name: 'board' };
+  const folder = join(options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, packFolderName({ period: period.id, edition, ...which }));
   const manifestPath = join(folder, 'manifest.json');
   if (!existsSync(manifestPath)) {
     const other = edition === 'public' ? 'board' : 'public';
     const hint = existsSync(join(folder, '..', `${period.id}-${other}`, 'manifest.json')) && other === 'board' ? `, or cite the board edition (${ctx.config.markings.board}) with --edition board` : '';
-    throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id} --edition ${edition}${hint}.`);
+    const scope = which.area !== undefined ? ` --area "${which.area}"` : which.name === 'regional' ? ' --pack regional' : '';
+    throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id}${scope} --edition ${edition}${hint}.`);
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   // The folder's name says the edition; the manifest must agree before a public citation is made from it.
@@ -56,6 +61,32 @@ export async function runCite(id: string, options: CiteOptions, ctx: CommandCont
   }
   ctx.out(formatLetterCitation(citation, format));
   return 0;
+}
+
+/**
+ * The pack a citation ID's code names: the force's own (WM), an area's (WM-SHR: the area whose
+ * three-letter code it is) or the region's (WMR). A force's figure in the region's comparison
+ * (WMR-SP) is one row of a table, with no definition or sources of its own: it is not cited alone.
+ */
+function packOfCode(code: string, id: string, config: Config): { name: string; area?: string } {
+  const { forceCode, region } = config;
+  if (code === forceCode) return { name: 'board' };
+  if (region && code === region.code) return { name: 'regional' };
+  const [head, sub] = code.split('-') as [string, string | undefined];
+  if (head === forceCode && sub !== undefined) {
+    const areas = areasOf(config.referenceDir, config.force);
+    const area = areas.find((a) => areaCode(a) === sub);
+    if (area) return { name: 'area', area };
+    throw new UsageError(`${id} names the area code ${sub}, which is not one of ${config.force}'s local policing areas (${areas.map((a) => `${areaCode(a)} ${a}`).join(', ')}); check the citation ID.`);
+  }
+  const place = region && head === region.code ? region.forces.find((f) => f.code === sub) : undefined;
+  if (place && region) {
+    throw new UsageError(
+      `${id} is ${place.name}'s figure in the ${region.name} pack's comparison of forces, a row of its table rather than a figure with its own definition and sources; cite the region's figure (${region.code}-${id.slice(code.length + 1)}) or ${place.name}'s own pack.`,
+    );
+  }
+  const known = [forceCode, ...(region ? [region.code] : [])].join(' or ');
+  throw new UsageError(`${id} starts with ${code}, which is not this force's citation code (${known}), nor one of its areas'; check the citation ID, or cite from the database that built that pack.`);
 }
 
 function citationFormat(value: string | undefined, json: boolean): CitationFormat {

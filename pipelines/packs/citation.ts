@@ -1,7 +1,7 @@
 import { londonDate } from '../lib/clock.ts';
 import { formatFigure, formatNumber } from './format.ts';
 import { datasetWords, longDate } from './datasetWords.ts';
-import type { Manifest, PackMetric } from './manifest.ts';
+import { packFolderName, type Manifest, type PackMetric } from './manifest.ts';
 
 /**
  * A citation of one figure ready for a letter or a briefing: the figure as the pack shows it
@@ -39,10 +39,14 @@ export interface LetterCitation {
 export type CitationFormat = 'text' | 'markdown' | 'json';
 export const CITATION_FORMATS: CitationFormat[] = ['text', 'markdown', 'json'];
 
-/** Force code, period, metric: WM-2025-26-Q2-INC-05 -> { period: '2025-26-Q2', metricId: 'INC-05' }. */
-export function parseCitationId(id: string): { forceCode: string; period: string; metricId: string } | null {
-  const match = /^([A-Z][A-Z0-9]*)-(\d{4}-\d{2}(?:-Q[1-4])?)-([A-Z]{3}-\d{2})$/.exec(id.trim());
-  return match ? { forceCode: match[1]!, period: match[2]!, metricId: match[3]! } : null;
+/**
+ * A citation ID's parts: the code of the pack's place (a force WM, an area of it WM-SHR, a region
+ * WMR, or a force in a region's comparison WMR-SP), the period and the metric:
+ * WM-SHR-2025-26-Q2-INC-05 -> { code: 'WM-SHR', period: '2025-26-Q2', metricId: 'INC-05' }.
+ */
+export function parseCitationId(id: string): { code: string; period: string; metricId: string } | null {
+  const match = /^([A-Z][A-Z0-9]*(?:-[A-Z0-9]{1,8})?)-(\d{4}-\d{2}(?:-Q[1-4])?)-([A-Z]{3}-\d{2})$/.exec(id.trim());
+  return match ? { code: match[1]!, period: match[2]!, metricId: match[3]! } : null;
 }
 
 /** What a controlled figure means, said in words (the pack's "How to read" box says the same). */
@@ -81,7 +85,8 @@ export function composeCitation(manifest: Manifest, id: string, options: { publi
   const m = manifest.metrics.find((x) => x.citation_id === id || x.id === id);
   if (!m?.citation_id) return null;
   const { pack } = manifest;
-  const folder = `${pack.period}-${pack.edition}`;
+  // The pack's own folder: an area or regional pack's is named for it (2025-26-Q2-area-shropshire-public).
+  const folder = packFolderName({ period: pack.period, edition: pack.edition, name: pack.name, area: pack.area });
   const anchor = `index.html#${m.citation_id}`;
   const link = options.publishUrl ? `${options.publishUrl.replace(/\/+$/, '')}/${folder}/${anchor}` : anchor;
   const datasets = new Set((m.sources ?? []).map((s) => s.dataset));

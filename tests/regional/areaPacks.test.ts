@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +74,22 @@ describe('area packs of the sample', () => {
     const audit = await auditRanges(model, { minCount: 5, minRange: 4 });
     expect(audit.inconsistent).toEqual([]);
     expect(audit.violations).toEqual([]);
+  });
+
+  it('cite an area figure by its citation ID, from the area pack, with a link into that pack', async () => {
+    const shropshire = manifest('2026-27-Q2-area-shropshire-board');
+    writeFileSync(join(dir, 'published.json'), JSON.stringify({ publish_url: { board: 'https://intranet.example.org/packs/' } }));
+    const run = await runCli(dir, AT, ['--config', 'published.json', 'cite', 'WM-SHR-2026-27-Q2-INC-01', '--edition', 'board']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(`Crimes reported, Shropshire, West Mercia, Q2 2026-27 (July to September 2026): ${value(shropshire, 'INC-01')}. Data as of 14 October 2026.`);
+    expect(lines).toContain('Link: https://intranet.example.org/packs/2026-27-Q2-area-shropshire-board/index.html#WM-SHR-2026-27-Q2-INC-01');
+    // An area code the force does not have is named, with the ones it has.
+    const unknown = await runCli(dir, AT, ['cite', 'WM-ZZZ-2026-27-Q2-INC-01', '--edition', 'board']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "boardpack: WM-ZZZ-2026-27-Q2-INC-01 names the area code ZZZ, which is not one of West Mercia's local policing areas (HER Herefordshire, SHR Shropshire, TEL Telford & Wrekin, WOR Worcestershire); check the citation ID.\n",
+    );
   });
 });

@@ -155,4 +155,17 @@ describe('delivery for a force', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('covers the whole region, so leave --area out');
   });
+
+  it("cites the region's figure from the regional pack, and says why a force's row of the comparison is not cited alone", async () => {
+    const run = await runCli(dir, AT, ['cite', 'WMR-2026-27-Q2-INC-01', '--edition', 'board']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('Crimes reported, West Midlands region, Q2 2026-27 (July to September 2026): 26. Data as of 14 October 2026.');
+    expect(run.stdout).toContain('\nLink: index.html#WMR-2026-27-Q2-INC-01\n');
+    const row = await runCli(dir, AT, ['cite', 'WMR-SP-2026-27-Q2-INC-01', '--edition', 'board']);
+    expect(row.code).toBe(2);
+    expect(row.stderr).toBe(
+      "boardpack: WMR-SP-2026-27-Q2-INC-01 is Staffordshire's figure in the West Midlands region pack's comparison of forces, a row of its table rather than a figure with its own definition and sources; cite the region's figure (WMR-2026-27-Q2-INC-01) or Staffordshire's own pack.\n",
+    );
+  });
 });
