@@ -38,6 +38,12 @@ export interface SnapshotSettings {
   spc?: { baseline_months: number };
   /** The editions' security markings, where they are not the defaults (absent keeps older snapshot IDs). */
   markings?: { board: string; public: string };
+  /**
+   * The region and its forces with their citation codes, where one is configured (absent keeps a single
+   * force's snapshot IDs): a regional pack verified after the configuration changed is recomputed
+   * with the forces it was built with.
+   */
+  region?: { name: string; code: string; forces: { name: string; code: string }[] };
 }
 
 export interface Snapshot {
@@ -70,6 +76,7 @@ export function settingsOf(config: Config): SnapshotSettings {
     aliases: config.aliases,
     ...(config.spc.baselineMonths !== DEFAULT_SPC_BASELINE ? { spc: { baseline_months: config.spc.baselineMonths } } : {}),
     ...(config.markings.board !== DEFAULT_MARKINGS.board || config.markings.public !== DEFAULT_MARKINGS.public ? { markings: { ...config.markings } } : {}),
+    ...(config.region ? { region: { name: config.region.name, code: config.region.code, forces: config.region.forces.map((f) => ({ name: f.name, code: f.code })) } } : {}),
   };
 }
 
@@ -89,6 +96,8 @@ export function configForSnapshot(config: Config, settings: SnapshotSettings, di
     aliases: settings.aliases,
     spc: { baselineMonths: settings.spc?.baseline_months ?? DEFAULT_SPC_BASELINE },
     markings: settings.markings ?? DEFAULT_MARKINGS,
+    // A snapshot taken before the region was recorded is read with the region configured now.
+    region: settings.region ?? config.region,
   };
 }
 

@@ -129,6 +129,18 @@ describe('verify', () => {
     // 13 figures of the region's own, and 6 compared figures for 4 forces and the region.
     expect(run.stdout).toContain('all 43 figures recompute from the archived exports');
   });
+
+  it('recomputes it with the forces it was built with after the configuration changed', async () => {
+    // Warwickshire has left the region's configuration and Staffordshire has a new code since the pack was built.
+    const config = JSON.parse(readFileSync(join(dir, 'boardpack.config.json'), 'utf8')) as { region: { forces: { name: string; code: string }[] } };
+    const forces = config.region.forces.filter((f) => f.name !== 'Warwickshire').map((f) => (f.name === 'Staffordshire' ? { ...f, code: 'STF' } : f));
+    writeFileSync(join(dir, 'changed.json'), JSON.stringify({ ...config, region: { ...config.region, forces } }));
+    const run = await runCli(dir, AT, ['--config', 'changed.json', 'verify', join(dir, 'out', '2026-27-Q2-regional-public')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('match    WMR-SP-2026-27-Q2-INC-01\n');
+    expect(run.stdout).toContain('all 43 figures recompute from the archived exports');
+  });
 });
 
 describe('delivery for a force', () => {
