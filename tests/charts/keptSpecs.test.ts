@@ -163,13 +163,14 @@ describe('every chart of the packs', () => {
     const { boardpack: _block, ...spec } = JSON.parse(readFileSync(join('reports/charts', file), 'utf8')) as TopLevelSpec & { boardpack?: unknown };
     const full = composeSpec(spec as TopLevelSpec, { title: 'A title', description: 'What it shows.', subtitle: ['Bars: this period'] });
     const fresh = keepRowOrder(compile(full).spec);
-    for (let pass = 0; pass < 2; pass++) {
-      // The first pass compiles and keeps; the second reads what was kept.
-      const kept = keepRowOrder(await vegaOf(full, recorder([]), dir));
-      expect(kept).toEqual(fresh);
-      for (const [vega, data] of [[kept, rows], [kept, []], ...(narrowDrawing(kept, rows) ? [[narrowDrawing(kept, rows)!.spec, narrowDrawing(kept, rows)!.rows]] : [])] as [typeof kept, object[]][]) {
-        expect(await draw(await runtimeOf(vega, dir), data)).toBe(await draw(parse(vega), data));
-      }
+    // The first call compiles and keeps; the second reads what was kept, and is what is drawn.
+    expect(keepRowOrder(await vegaOf(full, recorder([]), dir))).toEqual(fresh);
+    const kept = keepRowOrder(await vegaOf(full, recorder([]), dir));
+    expect(kept).toEqual(fresh);
+    const narrow = narrowDrawing(kept, rows);
+    for (const [vega, data] of [[kept, rows], [kept, []], ...(narrow ? [[narrow.spec, narrow.rows]] : [])] as [typeof kept, object[]][]) {
+      await runtimeOf(vega, dir);
+      expect(await draw(await runtimeOf(vega, dir), data)).toBe(await draw(parse(vega), data));
     }
   });
 });
