@@ -1,22 +1,23 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Runtime, Spec, ViewOptions } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { keepCode, KEPT_ROOT } from '../lib/keptCode.ts';
-import { packageRoot } from '../lib/paths.ts';
 
 /**
  * The two compilations before a chart is drawn, kept between processes: Vega-Lite's compile of
  * the chart's spec to Vega, and Vega's parse of that to its runtime dataflow. Both depend on the
  * spec alone (the rows are bound later), and the spec changes only when its file, the pack's
  * period or a title does, so the nightly refresh compiled the same nine specs every night: a
- * third of a fresh process's drawing time, and Vega-Lite's import. They are kept as JSON in the
- * cache folder beside the CLI's bundle, as the templates and validators are (lib/keptCode.ts),
- * named by a hash of both libraries' versions and the spec; an edited spec has another hash and
- * is compiled again. The chart's description (its figures in words) is left out of the hash and
- * put back after, so new figures do not make a new entry. What Vega-Lite logs (warnings) is kept with
- * its output and given again to each process's logger.
+ * third of a fresh process's drawing time, and Vega-Lite's import. They are kept as JSON (both
+ * are JSON by design: a Vega spec, and the parser's dataflow description) in the cache folder
+ * beside the CLI's bundle, as the templates and validators are (lib/keptCode.ts), named by a hash
+ * of both libraries' versions and the spec; an edited spec has another hash and is compiled again,
+ * and where the versions cannot be read nothing is kept. The chart's description (its figures in
+ * words) is left out of the hash and put back after, so new figures do not make a new entry. What
+ * Vega-Lite logs (warnings) is kept with its output and given again to each process's logger.
  */
 
 type Logger = NonNullable<ViewOptions['logger']>;
@@ -53,8 +54,9 @@ export async function runtimeOf(spec: Spec, keep: string | null = SPECS_KEPT): P
 
 /** The kept output for `input` where there is one; otherwise `make`'s, kept where it can be. */
 async function kept<T>(keep: string | null, kind: string, input: unknown, make: () => Promise<T>): Promise<T> {
-  if (keep === null) return make();
-  const name = `${kind}-${hashOf(kind, input)}.json`;
+  const hash = keep === null ? null : hashOf(kind, input);
+  if (keep === null || hash === null) return make();
+  const name = `${kind}-${hash}.json`;
   const path = join(keep, name);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -66,23 +68,37 @@ async function kept<T>(keep: string | null, kind: string, input: unknown, make: 
   return made;
 }
 
-/** Versions of the two libraries, read once: a new version compiles afresh. */
-let versions: string | undefined;
+/** Versions of the two libraries, read once: a new version compiles afresh. Null where one cannot be read. */
+let versions: string | null | undefined;
 
-function hashOf(kind: string, input: unknown): string {
-  versions ??= ['vega', 'vega-lite'].map((name) => `${name}@${versionOf(name)}`).join(' ');
+/** The hash naming a kept file; null (nothing kept) where the libraries' versions are unknown. */
+function hashOf(kind: string, input: unknown): string | null {
+  if (versions === undefined) {
+    const found = ['vega', 'vega-lite'].map((name) => [name, versionOf(name)] as const);
+    versions = found.every(([, version]) => version !== null) ? found.map(([name, version]) => `${name}@${version}`).join(' ') : null;
+  }
+  if (versions === null) return null;
   return createHash('sha256')
     .update(JSON.stringify([versions, kind, input]))
     .digest('hex')
     .slice(0, 20);
 }
 
-function versionOf(name: string): string {
+const require = createRequire(import.meta.url);
+
+/** The installed package's version, found from where Node resolves it (hoisted or not); null if it cannot be read. */
+function versionOf(name: string): string | null {
   try {
-    return (JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    for (let dir = dirname(require.resolve(name)); ; dir = dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) {
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name && typeof pkg.version === 'string') return pkg.version;
+      }
+      if (dirname(dir) === dir) return null;
+    }
   } catch {
-    // Without a version the hash still changes with the spec; a new install clears the cache folder.
-    return 'unknown';
+    return null;
   }
 }
 
