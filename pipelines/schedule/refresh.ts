@@ -1,29 +1,27 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { londonDate, prepareLondonDates } from '../lib/clock.ts';
-import { checkpoint, createDb, type Db } from '../lib/db.ts';
+import { createDb, type Db } from '../lib/db.ts';
 import type { Clock } from '../lib/clock.ts';
 import { knownForces, type Config } from '../lib/config.ts';
 import type { Logger } from '../lib/logging.ts';
 import { describeError, WorkError } from '../lib/errors.ts';
 import { keepRunError, recordKeptRunErrors } from './runErrors.ts';
 import { reconcileLatest } from '../packs/latestPointer.ts';
-import { preloadCharts } from '../charts/compileChart.ts';
 import type { MetricRun } from '../metrics/runMetrics.ts';
 import { loadContracts } from '../ingest/contracts.ts';
 import { describeStale, readFreshness } from '../ingest/freshness.ts';
 import { tmpdir } from 'node:os';
 import { archiveSettingsOf, maintainArchive } from '../archive/prepareArchive.ts';
-import { ingestPaths, type FileReport, type IngestProgress } from '../ingest/ingestFiles.ts';
+import type { IngestProgress } from '../ingest/ingestFiles.ts';
 import { hasLedger } from '../ingest/status.ts';
 import { hasPdf, keepPackPdf } from '../packs/packPdf.ts';
 import { sharedPrinter } from '../packs/printPdf.ts';
 import { updateLatest } from '../packs/writePack.ts';
-import { preloadExports } from '../packs/exportTables.ts';
 import { buildPack, packIsCurrent, snapshotNow } from '../packs/buildPack.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { listInbox, removeLeftovers, setAside } from './inbox.ts';
+import { ingestInbox } from './ingestInbox.ts';
 import { plannedPacks } from './plannedPacks.ts';
 import { manualWaitMs, realSleep, waitForSettled } from './settle.ts';
 import { acquireLock, processIsRunning } from './lock.ts';
@@ -134,47 +132,7 @@ async function refreshOnce(db: Db, ctx: RefreshContext, runId: number, previous:
       emit('file_rejected', { file: basename(file.path), dataset: null, rows_loaded: 0, error: file.reason });
     }
     if (inbox.ready.length) {
-      // New exports mean new packs. The libraries that draw and write them load while DuckDB checks
-      // the largest export, when this thread only waits; loaded before the ingest, they delayed it.
-      const largest = largestOf(inbox.ready);
-      const warmUp = whenChecking(largest, () => {
-        preloadCharts();
-        preloadExports();
-      });
-      // The largest export is written into the database file (a checkpoint) while the files after it
-      // are checked, not in the build, where that checkpoint was the last thing waited for.
-      let early = null as Promise<void> | null;
-      const checkpointEarly = whenLoaded(largest, () => {
-        early = checkpointBeside(db, largest!, ctx.logger);
-      });
-      const files: FileReport[] = [];
-      try {
-        // Each force's sub-folder is ingested for that force; the top level for the configured one.
-        for (const [force, paths] of byDelivery(inbox.ready, inbox.delivered ?? {})) {
-          const report = await ingestPaths(paths, {
-            db,
-            contracts: loadContracts(config),
-            force: force ?? config.force,
-            forceFrom: force === null ? 'config' : 'inbox',
-            knownForces: knownForces(config),
-            archiveDir: config.archive,
-            archive: archiveSettingsOf(config),
-            maxQuarantineShare: config.ingest.maxQuarantineShare,
-            clock: ctx.clock,
-            logger: ctx.logger,
-            onProgress: (progress) => {
-              warmUp(progress);
-              checkpointEarly(progress);
-              ctx.progress?.(progress);
-            },
-          });
-          files.push(...report.files);
-        }
-      } finally {
-        // On every path: the database is closed after this, and the checkpoint must have finished first.
-        await early?.catch(() => undefined);
-      }
-      await early;
+      const files = await ingestInbox(db, inbox.ready, inbox.delivered ?? {}, ctx);
       for (const f of files) {
         setAside(f.path, config.inbox, f.status === 'rejected' ? 'rejected' : 'processed', f.error);
         outcome.files.push({ file: f.file, dataset: f.dataset, status: f.status, rows_loaded: f.rows_loaded, ...(f.error ? { error: f.error } : {}) });
@@ -256,59 +214,4 @@ async function notify(ctx: RefreshContext, record: RunRecord, emit: Emit): Promi
   });
   if (code === 0) emit('notified', { command });
   else emit('notify_failed', { command, result: code });
-}
-
-/** The name of the largest file (the one whose check takes longest). */
-function largestOf(paths: string[]): string | null {
-  let largest: { name: string; bytes: number } | null = null;
-  for (const path of paths) {
-    const bytes = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-    if (!largest || bytes > largest.bytes) largest = { name: basename(path), bytes };
-  }
-  return largest?.name ?? null;
-}
-
-/**
- * A checkpoint on the database's second connection, beside the ingest's next files on the first
- * (their commits wait for it); logged at debug with whether DuckDB wrote it. DuckDB refuses while
- * another transaction changes rows: the build's checkpoint (buildPack.ts) or the close writes it.
- * Handled from the start, so a failure is thrown where the caller awaits it, never "unhandled".
- */
-function checkpointBeside(db: Db, after: string, logger: Logger): Promise<void> {
-  const started = performance.now();
-  const running = db
-    .reader()
-    .then(checkpoint)
-    .then((written) => logger.log('debug', 'checkpoint', { after, written, ms: Math.round(performance.now() - started) }));
-  running.catch(() => undefined);
-  return running;
-}
-
-/** Calls `start` once, when the named file's normalised copy is ready and DuckDB starts checking it. */
-function whenChecking(file: string | null, start: () => void): (progress: IngestProgress) => void {
-  return once(file, 'normalize done', start);
-}
-
-/** Calls `start` once, when the named file is loaded (its transaction committed). */
-function whenLoaded(file: string | null, start: () => void): (progress: IngestProgress) => void {
-  return once(file, 'loaded', start);
-}
-
-function once(file: string | null, stage: string, start: () => void): (progress: IngestProgress) => void {
-  let started = false;
-  return (progress) => {
-    if (started || progress.file !== file || progress.stage !== stage) return;
-    started = true;
-    start();
-  };
-}
-
-/** Ready files grouped by the force they were delivered for (null: the inbox's top level). */
-function byDelivery(ready: string[], delivered: Record<string, string>): Map<string | null, string[]> {
-  const groups = new Map<string | null, string[]>();
-  for (const path of ready) {
-    const force = delivered[path] ?? null;
-    groups.set(force, [...(groups.get(force) ?? []), path]);
-  }
-  return groups;
 }
