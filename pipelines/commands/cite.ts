@@ -42,11 +42,12 @@ export async function runCite(id: string, options: CiteOptions, ctx: CommandCont
   const period = parsePeriod(periodText, asOf);
   // The citation ID's code says whose pack: the force's, one of its areas' or the region's.
   const which = parsed ? packOfCode(parsed.code, id.trim(), ctx.config) : { name: 'board' };
-  const folder = join(options.out ? resolve(ctx.cwd, options.out) : ctx.config.out, packFolderName({ period: period.id, edition, ...which }));
+  const root = options.out ? resolve(ctx.cwd, options.out) : ctx.config.out;
+  const folder = join(root, packFolderName({ period: period.id, edition, ...which }));
   const manifestPath = join(folder, 'manifest.json');
   if (!existsSync(manifestPath)) {
     const other = edition === 'public' ? 'board' : 'public';
-    const hint = existsSync(join(folder, '..', `${period.id}-${other}`, 'manifest.json')) && other === 'board' ? `, or cite the board edition (${ctx.config.markings.board}) with --edition board` : '';
+    const hint = other === 'board' && existsSync(join(root, packFolderName({ period: period.id, edition: other, ...which }), 'manifest.json')) ? `, or cite the board edition (${ctx.config.markings.board}) with --edition board` : '';
     const scope = which.area !== undefined ? ` --area "${which.area}"` : which.name === 'regional' ? ' --pack regional' : '';
     throw new UsageError(`There is no ${edition} pack for ${period.id} at ${folder}; build it first with boardpack build --period ${period.id}${scope} --edition ${edition}${hint}.`);
   }

@@ -5,7 +5,8 @@ import { packageRoot } from './paths.ts';
 
 /**
  * Generated code kept between processes, in the cache folder beside the CLI's bundle: the schema
- * validators (schemas.ts) and the pack's compiled templates (packs/templates.ts). Each file is
+ * validators (schemas.ts), the pack's compiled templates (packs/templates.ts) and the charts'
+ * compiled specs, kept as JSON (charts/keptSpecs.ts). Each file is
  * named by a hash of what it was generated from, so a change generates it again and nothing kept
  * is ever stale; where nothing can be written (a read-only install), every process generates.
  */
@@ -26,8 +27,8 @@ export function loadKept<T>(path: string): T | null {
 }
 
 /**
- * Writes a CommonJS module's source to `path`: aside and renamed, so a process starting meanwhile
- * never loads half a module. False where it cannot be written.
+ * Writes a kept file's text (a CommonJS module's source, or JSON) to `path`: aside and renamed, so
+ * a process starting meanwhile never reads half a file. False where it cannot be written.
  */
 export function keepCode(path: string, source: string): boolean {
   const temp = `${path}.tmp-${process.pid}`;
